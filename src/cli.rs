@@ -1,0 +1,100 @@
+//! Command-line definitions (clap) and nothing else.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "poolctl",
+    version,
+    about = "Amazon Cognito user pools as code: validate, plan and apply YAML specs",
+    after_help = "Exit codes: 0 success (or no changes), 1 error, 2 changes present (plan --detailed-exitcode)."
+)]
+pub struct Cli {
+    /// Directory holding one YAML spec per pool.
+    #[arg(long, global = true, default_value = "pools", value_name = "DIR")]
+    pub pools: PathBuf,
+
+    /// Send every AWS call to this endpoint (e.g. a local emulator). The SDK
+    /// also honours AWS_ENDPOINT_URL.
+    #[arg(long, global = true, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+
+    /// AWS profile for every pool, overriding the spec's `profile`.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// AWS region for every pool, overriding the spec's `region`.
+    #[arg(long, global = true, value_name = "REGION")]
+    pub region: Option<String>,
+
+    /// More output on stderr: -v each AWS call, -vv decisions, -vvv the SDK's own logs.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
+    /// When to colour output (NO_COLOR is honoured by `auto`).
+    #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check the specs offline: syntax, keys, types, ranges, references.
+    Validate(ValidateArgs),
+    /// Show what apply would change, reading live state from AWS.
+    Plan(PlanArgs),
+    /// Make live state match the specs.
+    Apply(ApplyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Only these environments (default: every environment of every file).
+    #[arg(long = "env", value_name = "ENV")]
+    pub envs: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct Selection {
+    /// The environment(s) to work on; repeat for several.
+    #[arg(long = "env", value_name = "ENV", required = true)]
+    pub envs: Vec<String>,
+
+    /// Only these pools (a spec file's stem, or the pool's name); repeat for several.
+    #[arg(long = "pool", id = "pool", value_name = "NAME")]
+    pub pool_names: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    pub selection: Selection,
+
+    /// Print the plan as a versioned JSON document.
+    #[arg(long)]
+    pub json: bool,
+
+    /// Exit 2 when there are changes (0 none, 1 error).
+    #[arg(long)]
+    pub detailed_exitcode: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    #[command(flatten)]
+    pub selection: Selection,
+
+    /// Apply without asking; required when not on a terminal.
+    #[arg(long)]
+    pub auto_approve: bool,
+}

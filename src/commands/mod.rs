@@ -1,0 +1,166 @@
+//! Thin commands: each turns its arguments into calls on the core and hands
+//! the results to a renderer.
+
+pub mod apply;
+pub mod plan;
+pub mod validate;
+
+use crate::aws::Session;
+use crate::cli::{Cli, Selection};
+use crate::desired::DesiredPool;
+use crate::live::{LiveReader, LiveState};
+use crate::plan::{Plan, PoolPlan};
+use crate::spec::diag::{Diagnostic, SpecErrors};
+use crate::spec::{self, Overrides, SpecFile};
+use futures::future::try_join_all;
+use std::process::ExitCode;
+
+/// What every command shares: the global flags, resolved.
+pub struct Context {
+    pub pools_dir: std::path::PathBuf,
+    pub overrides: Overrides,
+    pub session: Session,
+}
+
+impl Context {
+    pub fn new(cli: &Cli) -> Self {
+        Context {
+            pools_dir: cli.pools.clone(),
+            overrides: Overrides {
+                region: cli.region.clone(),
+                profile: cli.profile.clone(),
+            },
+            session: Session::new(cli.endpoint_url.clone()),
+        }
+    }
+
+    pub fn load(&self) -> Result<Vec<SpecFile>, SpecErrors> {
+        spec::load_dir(&self.pools_dir)
+    }
+
+    /// Resolves every (file, environment) pair, reporting every error of every
+    /// pair before failing.
+    pub fn resolve(&self, pairs: &[(&SpecFile, String)]) -> Result<Vec<DesiredPool>, SpecErrors> {
+        let env_var = |name: &str| std::env::var(name).ok();
+        let mut pools = Vec::new();
+        let mut errors = Vec::new();
+        for (file, env) in pairs {
+            match spec::resolve(file, env, &self.overrides, &env_var) {
+                Ok(pool) => pools.push(pool),
+                Err(SpecErrors(mut diags)) => errors.append(&mut diags),
+            }
+        }
+        errors.extend(same_pool_twice(&pools));
+        if errors.iter().any(Diagnostic::is_error) {
+            return Err(SpecErrors(errors));
+        }
+        Ok(pools)
+    }
+
+    /// The desired pools a plan or apply works on.
+    pub fn desired(&self, selection: &Selection) -> anyhow::Result<Vec<DesiredPool>> {
+        let files = self.load()?;
+        let pairs = select(&files, &selection.envs, &selection.pool_names)?;
+        Ok(self.resolve(&pairs)?)
+    }
+
+    /// Reads live state for every desired pool at once and plans each.
+    pub async fn plan(&self, desired: &[DesiredPool]) -> anyhow::Result<(Plan, Vec<LiveState>)> {
+        let reader = LiveReader::new(&self.session);
+        let lives = try_join_all(desired.iter().map(|d| reader.read(d))).await?;
+        let pools: Vec<PoolPlan> = desired
+            .iter()
+            .zip(&lives)
+            .map(|(d, live)| crate::diff::plan_pool(d, live))
+            .collect();
+        Ok((Plan::new(pools), lives))
+    }
+}
+
+/// Which (file, environment) pairs the selection names. An environment no
+/// file declares, or a pool no file defines, is an error; a file that lacks
+/// one of several environments is simply skipped for it.
+pub fn select<'a>(
+    files: &'a [SpecFile],
+    envs: &[String],
+    pools: &[String],
+) -> anyhow::Result<Vec<(&'a SpecFile, String)>> {
+    let files: Vec<&SpecFile> = if pools.is_empty() {
+        files.iter().collect()
+    } else {
+        let chosen: Vec<&SpecFile> = files
+            .iter()
+            .filter(|f| pools.iter().any(|p| *p == f.key || names_of(f).contains(p)))
+            .collect();
+        for p in pools {
+            if !chosen
+                .iter()
+                .any(|f| *p == f.key || names_of(f).contains(p))
+            {
+                let known: Vec<&str> = files.iter().map(|f| f.key.as_str()).collect();
+                anyhow::bail!("no pool `{p}` in the specs (pools: {})", known.join(", "));
+            }
+        }
+        chosen
+    };
+    let mut pairs = Vec::new();
+    for env in envs {
+        let before = pairs.len();
+        for file in &files {
+            if file.environments.contains(env) {
+                pairs.push((*file, env.clone()));
+            }
+        }
+        if pairs.len() == before {
+            anyhow::bail!("no selected pool declares environment `{env}`");
+        }
+    }
+    Ok(pairs)
+}
+
+/// A pool's `name:` value as written, for matching `--pool` by name; only
+/// names without interpolation can match before resolution.
+fn names_of(file: &SpecFile) -> Vec<String> {
+    file.root
+        .as_mapping()
+        .and_then(|m| m.get_scalar("name"))
+        .map(|n| vec![n.as_str().to_string()])
+        .unwrap_or_default()
+}
+
+/// Two environments resolving to one live pool would fight over it.
+fn same_pool_twice(pools: &[DesiredPool]) -> Vec<Diagnostic> {
+    let mut errors = Vec::new();
+    for (i, a) in pools.iter().enumerate() {
+        for b in &pools[i + 1..] {
+            let same_place = a.region == b.region && a.profile == b.profile;
+            let same_pool = match (&a.pool_id, &b.pool_id) {
+                (Some(x), Some(y)) => x == y,
+                (None, None) => a.pool_name() == b.pool_name(),
+                _ => false,
+            };
+            if same_place && same_pool {
+                errors.push(
+                    Diagnostic::error(format!(
+                        "`{}` ({}) and `{}` ({}) both resolve to the pool `{}` in {}; give each environment its own name (e.g. `name: {}-${{env}}`)",
+                        a.key,
+                        a.environment,
+                        b.key,
+                        b.environment,
+                        a.pool_name(),
+                        a.region,
+                        a.key
+                    ))
+                    .in_file(&b.file)
+                    .field("name"),
+                );
+            }
+        }
+    }
+    errors
+}
+
+/// Exit code helpers shared by the commands.
+pub fn exit(code: u8) -> ExitCode {
+    ExitCode::from(code)
+}

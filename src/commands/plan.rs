@@ -1,0 +1,20 @@
+//! `poolctl plan`: what apply would change, read from live state.
+
+use super::Context;
+use crate::cli::PlanArgs;
+use crate::render::{human, json};
+use std::process::ExitCode;
+
+pub async fn run(ctx: &Context, args: &PlanArgs) -> anyhow::Result<ExitCode> {
+    let desired = ctx.desired(&args.selection)?;
+    let (plan, _) = ctx.plan(&desired).await?;
+    if args.json {
+        println!("{}", json::plan(&plan));
+    } else {
+        anstream::print!("{}", human::plan(&plan));
+    }
+    if args.detailed_exitcode && plan.has_changes() {
+        return Ok(super::exit(2));
+    }
+    Ok(ExitCode::SUCCESS)
+}

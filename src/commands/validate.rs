@@ -1,0 +1,47 @@
+//! `poolctl validate`: every check that needs no AWS account.
+
+use super::Context;
+use crate::cli::ValidateArgs;
+use crate::render::human;
+use crate::spec::diag::SpecErrors;
+use std::process::ExitCode;
+
+pub fn run(ctx: &Context, args: &ValidateArgs) -> anyhow::Result<ExitCode> {
+    let files = ctx.load()?;
+    let mut pairs = Vec::new();
+    for file in &files {
+        for env in &file.environments {
+            if args.envs.is_empty() || args.envs.contains(env) {
+                pairs.push((file, env.clone()));
+            }
+        }
+    }
+    for env in &args.envs {
+        if !files.iter().any(|f| f.environments.contains(env)) {
+            anyhow::bail!("no pool declares environment `{env}`");
+        }
+    }
+    let pools = match ctx.resolve(&pairs) {
+        Ok(pools) => pools,
+        Err(SpecErrors(diags)) => {
+            let warnings: Vec<_> = diags.iter().filter(|d| !d.is_error()).cloned().collect();
+            for line in human::grouped_diagnostics(&warnings) {
+                anstream::eprintln!("{line}");
+            }
+            return Err(SpecErrors(diags).into());
+        }
+    };
+    let warnings: Vec<_> = pools
+        .iter()
+        .flat_map(|p| p.warnings.iter().cloned())
+        .collect();
+    let grouped = human::grouped_diagnostics(&warnings);
+    for line in &grouped {
+        anstream::eprintln!("{line}");
+    }
+    anstream::println!(
+        "{}",
+        human::validated(files.len(), pools.len(), grouped.len())
+    );
+    Ok(ExitCode::SUCCESS)
+}

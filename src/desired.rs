@@ -1,0 +1,58 @@
+//! The desired state of one pool in one environment: what a resolved spec asks
+//! for, normalized the same way live state is.
+
+use crate::model::PoolSettings;
+use crate::spec::diag::Diagnostic;
+use crate::spec::document::Document;
+use crate::spec::SpecFile;
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone)]
+pub struct DesiredPool {
+    /// The spec file's stem; `--pool` selects by it.
+    pub key: String,
+    pub file: PathBuf,
+    pub environment: String,
+    pub region: String,
+    pub profile: Option<String>,
+    /// Pins the live pool instead of finding it by name.
+    pub pool_id: Option<String>,
+    /// Applying here needs the environment's name typed back.
+    pub protected: bool,
+    pub settings: PoolSettings,
+    /// Warnings from the offline checks.
+    pub warnings: Vec<Diagnostic>,
+    /// Key paths whose values came from `${env:...}`.
+    pub from_env_vars: BTreeSet<String>,
+}
+
+impl DesiredPool {
+    pub fn new(
+        file: &SpecFile,
+        environment: &str,
+        doc: Document,
+        warnings: Vec<Diagnostic>,
+        from_env_vars: BTreeSet<String>,
+    ) -> Self {
+        let mut settings = doc.settings;
+        settings.normalize();
+        DesiredPool {
+            key: file.key.clone(),
+            file: file.path.clone(),
+            environment: environment.to_string(),
+            region: doc.env.region.unwrap_or_default(),
+            profile: doc.env.profile,
+            pool_id: doc.env.pool_id,
+            protected: doc.env.protected.unwrap_or(false),
+            settings,
+            warnings,
+            from_env_vars,
+        }
+    }
+
+    /// The pool's name in AWS (checked present by the spec checks).
+    pub fn pool_name(&self) -> &str {
+        self.settings.name.as_deref().unwrap_or(&self.key)
+    }
+}

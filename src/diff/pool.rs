@@ -1,0 +1,231 @@
+//! The user pool's own settings: which differences Cognito can apply in place
+//! (`UpdateUserPool`, `AddCustomAttributes`, `SetUserPoolMfaConfig`) and which
+//! would need a new pool.
+
+use super::compare;
+use crate::model::enums::MfaMode;
+use crate::model::pool::{is_custom_attribute, PoolSettings};
+use crate::plan::{Action, FieldChange, ResourceChange};
+
+pub const ADDRESS: &str = "user_pool";
+
+/// What an impossible change costs, said plainly.
+pub const NEW_POOL_PRICE: &str = "needs a new pool: every user, password and MFA device is lost";
+
+pub fn diff(
+    desired: &PoolSettings,
+    live: Option<&PoolSettings>,
+    warnings: &mut Vec<String>,
+) -> Option<ResourceChange> {
+    let desired_json = serde_json::to_value(desired).expect("the model serializes");
+    let mut fields = Vec::new();
+    let Some(live) = live else {
+        compare(&desired_json, None, "", &mut fields);
+        one_way_door_warnings(desired, None, warnings);
+        return Some(ResourceChange {
+            address: ADDRESS.into(),
+            action: Action::Create,
+            fields,
+            reasons: Vec::new(),
+        });
+    };
+    let live_json = serde_json::to_value(live).expect("the model serializes");
+    compare(&desired_json, Some(&live_json), "", &mut fields);
+    for field in &mut fields {
+        field.blocked = blocked_reason(&field.path, live);
+    }
+    fields.extend(removed_custom_attributes(desired, live));
+    one_way_door_warnings(desired, Some(live), warnings);
+    if fields.is_empty() {
+        return None;
+    }
+    let mut reasons: Vec<String> = Vec::new();
+    for reason in fields.iter().filter_map(|f| f.blocked.clone()) {
+        if !reasons.contains(&reason) {
+            reasons.push(reason);
+        }
+    }
+    let action = if reasons.is_empty() {
+        Action::Update
+    } else {
+        reasons.push(NEW_POOL_PRICE.to_string());
+        Action::Blocked
+    };
+    Some(ResourceChange {
+        address: ADDRESS.into(),
+        action,
+        fields,
+        reasons,
+    })
+}
+
+/// Why Cognito cannot change `path` in place, if it cannot.
+fn blocked_reason(path: &str, live: &PoolSettings) -> Option<String> {
+    let top = path.split('.').next().unwrap_or(path);
+    match top {
+        "username_attributes" | "alias_attributes" => {
+            Some("sign-in attributes (`username_attributes`, `alias_attributes`) are fixed when a pool is created".into())
+        }
+        "case_sensitive" => Some("user name case sensitivity is fixed when a pool is created".into()),
+        "schema" => {
+            let name = path.strip_prefix("schema.")?.split('.').next()?;
+            let exists = live.schema.as_ref().is_some_and(|s| s.contains_key(name));
+            if exists {
+                Some(format!("schema attribute `{name}` exists; an attribute's definition can never change"))
+            } else if is_custom_attribute(name) {
+                None
+            } else {
+                Some(format!("standard attribute `{name}`'s definition is fixed when a pool is created"))
+            }
+        }
+        _ => None,
+    }
+}
+
+/// A custom attribute live but not in the spec's `schema` cannot be removed.
+fn removed_custom_attributes(desired: &PoolSettings, live: &PoolSettings) -> Vec<FieldChange> {
+    let (Some(want), Some(have)) = (&desired.schema, &live.schema) else {
+        return Vec::new();
+    };
+    have.iter()
+        .filter(|(name, _)| is_custom_attribute(name) && !want.contains_key(*name))
+        .map(|(name, attr)| FieldChange {
+            path: format!("schema.{name}"),
+            before: Some(serde_json::to_value(attr).expect("the model serializes")),
+            after: None,
+            sensitive: false,
+            blocked: Some(format!(
+                "custom attribute `{name}` exists live but not in the spec; custom attributes can never be removed (add it back to `schema`)"
+            )),
+        })
+        .collect()
+}
+
+fn one_way_door_warnings(
+    desired: &PoolSettings,
+    live: Option<&PoolSettings>,
+    warnings: &mut Vec<String>,
+) {
+    let live_mode = live.and_then(|l| l.mfa.as_ref()).and_then(|m| m.mode);
+    let desired_mode = desired.mfa.as_ref().and_then(|m| m.mode);
+    if desired_mode == Some(MfaMode::Required) && live_mode != Some(MfaMode::Required) {
+        warnings.push(
+            "mfa.mode: turning MFA to `required` is a one-way door: Cognito may not allow going back, and every user must enrol a factor"
+                .into(),
+        );
+    }
+    if let Some(schema) = &desired.schema {
+        for name in schema.keys().filter(|n| is_custom_attribute(n)) {
+            let exists = live
+                .and_then(|l| l.schema.as_ref())
+                .is_some_and(|s| s.contains_key(name));
+            if !exists {
+                warnings.push(format!(
+                    "schema.{name}: a new custom attribute can never be removed or changed once created"
+                ));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::pool::*;
+    use std::collections::BTreeMap;
+
+    fn settings(yaml: &str) -> PoolSettings {
+        let node = marked_yaml::parse_yaml(0, yaml).unwrap();
+        let mut s: PoolSettings = marked_yaml::from_node(&node).unwrap();
+        s.normalize();
+        s
+    }
+
+    fn live() -> PoolSettings {
+        settings(
+            "name: shop-dev
+username_attributes: [email]
+alias_attributes: []
+case_sensitive: false
+password_policy: {minimum_length: 12, require_symbols: true, require_numbers: true}
+mfa: {mode: optional, totp: true, sms: false}
+schema:
+  email: {type: string, required: true, mutable: true}
+  custom:tenant_id: {type: string, mutable: false, min_length: 1, max_length: 128}
+tags: {team: payments, cost-center: x}
+",
+        )
+    }
+
+    #[test]
+    fn no_change_when_desired_matches_what_it_declares() {
+        let desired = settings("name: shop-dev\npassword_policy: {minimum_length: 12}\ntags: {team: payments}\nschema: {email: {required: true}, custom:tenant_id: {type: string}}\n");
+        assert!(diff(&desired, Some(&live()), &mut Vec::new()).is_none());
+    }
+
+    #[test]
+    fn in_place_update_lists_each_field() {
+        let desired = settings("password_policy: {minimum_length: 14}\ntags: {team: checkout}\nmfa: {mode: optional, totp: true, sms: false}\n");
+        let change = diff(&desired, Some(&live()), &mut Vec::new()).unwrap();
+        assert_eq!(change.action, Action::Update);
+        let paths: Vec<_> = change.fields.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(paths, ["password_policy.minimum_length", "tags.team"]);
+        assert_eq!(change.fields[0].before, Some(serde_json::json!(12)));
+        assert_eq!(change.fields[0].after, Some(serde_json::json!(14)));
+    }
+
+    #[test]
+    fn immutable_fields_block_with_reason_and_price() {
+        let desired = settings("username_attributes: [phone_number]\ncase_sensitive: true\n");
+        let change = diff(&desired, Some(&live()), &mut Vec::new()).unwrap();
+        assert_eq!(change.action, Action::Blocked);
+        assert!(change.fields.iter().all(|f| f.blocked.is_some()));
+        assert_eq!(change.reasons.last().unwrap(), NEW_POOL_PRICE);
+    }
+
+    #[test]
+    fn custom_attributes_add_in_place_but_never_change_or_go() {
+        let mut warnings = Vec::new();
+        let desired = settings("schema: {email: {required: true}, custom:tenant_id: {type: string}, custom:plan: {type: string}}\n");
+        let change = diff(&desired, Some(&live()), &mut warnings).unwrap();
+        assert_eq!(change.action, Action::Update);
+        assert!(change
+            .fields
+            .iter()
+            .all(|f| f.path.starts_with("schema.custom:plan")));
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+
+        let changed = settings("schema: {custom:tenant_id: {type: string, max_length: 256}}\n");
+        let change = diff(&changed, Some(&live()), &mut Vec::new()).unwrap();
+        assert_eq!(change.action, Action::Blocked);
+
+        let removed = settings("schema: {email: {required: true}}\n");
+        let change = diff(&removed, Some(&live()), &mut Vec::new()).unwrap();
+        assert_eq!(change.action, Action::Blocked);
+        assert_eq!(change.fields[0].path, "schema.custom:tenant_id");
+        assert!(change.fields[0].after.is_none());
+
+        let required =
+            settings("schema: {email: {required: false}, custom:tenant_id: {type: string}}\n");
+        assert_eq!(
+            diff(&required, Some(&live()), &mut Vec::new())
+                .unwrap()
+                .action,
+            Action::Blocked
+        );
+    }
+
+    #[test]
+    fn create_shows_every_declared_leaf_and_warns_about_doors() {
+        let mut warnings = Vec::new();
+        let desired = settings(
+            "name: x\nmfa: {mode: required, totp: true}\nschema: {custom:a: {type: number}}\n",
+        );
+        let change = diff(&desired, None, &mut warnings).unwrap();
+        assert_eq!(change.action, Action::Create);
+        assert!(change.fields.iter().all(|f| f.before.is_none()));
+        assert_eq!(change.fields.len(), 4);
+        assert_eq!(warnings.len(), 2);
+        let _ = BTreeMap::<String, SchemaAttribute>::new();
+    }
+}

@@ -1,0 +1,153 @@
+//! Live state: finding each desired pool in AWS and reading everything poolctl
+//! manages about it, concurrently and without reading anything twice.
+
+pub mod pool;
+
+use crate::aws::{explain, Session, Target};
+use crate::desired::DesiredPool;
+pub use pool::LivePool;
+use std::collections::HashMap;
+use std::sync::Arc;
+use tokio::sync::{Mutex, OnceCell};
+
+/// Everything live about one desired pool. `pool` is `None` when it does not
+/// exist yet.
+#[derive(Debug, Clone, Default)]
+pub struct LiveState {
+    pub pool: Option<LivePool>,
+}
+
+/// Why a pool could not be identified; the caller cannot plan it.
+#[derive(Debug, thiserror::Error)]
+pub enum LookupError {
+    #[error(
+        "{} live pools in {region} are named `{name}`: {}; poolctl will not guess; pin one with `pool_id` in the `{environment}` block of {file}",
+        ids.len(),
+        ids.join(", "),
+        file = file.display()
+    )]
+    Ambiguous {
+        name: String,
+        region: String,
+        environment: String,
+        file: std::path::PathBuf,
+        ids: Vec<String>,
+    },
+    #[error("pool `{id}`, pinned by `pool_id` in the `{environment}` block of {file}, does not exist in {region}", file = file.display())]
+    PinnedMissing {
+        id: String,
+        region: String,
+        environment: String,
+        file: std::path::PathBuf,
+    },
+}
+
+#[derive(Debug, Clone)]
+struct PoolSummary {
+    id: String,
+    name: String,
+}
+
+/// Reads live state for many pools at once; one `ListUserPools` walk per
+/// account and region, shared by every pool in it.
+pub struct LiveReader<'a> {
+    session: &'a Session,
+    listings: Mutex<HashMap<Target, Arc<OnceCell<Vec<PoolSummary>>>>>,
+}
+
+impl<'a> LiveReader<'a> {
+    pub fn new(session: &'a Session) -> Self {
+        LiveReader {
+            session,
+            listings: Mutex::default(),
+        }
+    }
+
+    pub async fn read(&self, desired: &DesiredPool) -> anyhow::Result<LiveState> {
+        let target = target_of(desired);
+        let clients = self.session.clients(&target).await;
+        let id = match &desired.pool_id {
+            Some(id) => Some(id.clone()),
+            None => self.find_by_name(&target, desired).await?,
+        };
+        let Some(id) = id else {
+            return Ok(LiveState { pool: None });
+        };
+        let live = pool::describe(&clients.cognito, &id).await?;
+        if live.is_none() && desired.pool_id.is_some() {
+            return Err(LookupError::PinnedMissing {
+                id,
+                region: target.region,
+                environment: desired.environment.clone(),
+                file: desired.file.clone(),
+            }
+            .into());
+        }
+        Ok(LiveState { pool: live })
+    }
+
+    async fn find_by_name(
+        &self,
+        target: &Target,
+        desired: &DesiredPool,
+    ) -> anyhow::Result<Option<String>> {
+        let listing = self.listing(target).await?;
+        let name = desired.pool_name();
+        let ids: Vec<String> = listing
+            .iter()
+            .filter(|p| p.name == name)
+            .map(|p| p.id.clone())
+            .collect();
+        match ids.len() {
+            0 => Ok(None),
+            1 => Ok(ids.into_iter().next()),
+            _ => Err(LookupError::Ambiguous {
+                name: name.to_string(),
+                region: target.region.clone(),
+                environment: desired.environment.clone(),
+                file: desired.file.clone(),
+                ids,
+            }
+            .into()),
+        }
+    }
+
+    async fn listing(&self, target: &Target) -> anyhow::Result<Vec<PoolSummary>> {
+        let cell = {
+            let mut map = self.listings.lock().await;
+            map.entry(target.clone()).or_default().clone()
+        };
+        let listing = cell
+            .get_or_try_init(|| async {
+                let clients = self.session.clients(target).await;
+                let pages: Vec<_> = clients
+                    .cognito
+                    .list_user_pools()
+                    .max_results(60)
+                    .into_paginator()
+                    .items()
+                    .send()
+                    .collect::<Vec<_>>()
+                    .await;
+                let mut pools = Vec::new();
+                for item in pages {
+                    let item =
+                        item.map_err(|e| explain(&format!("ListUserPools in {target}"), e))?;
+                    if let (Some(id), Some(name)) = (item.id, item.name) {
+                        pools.push(PoolSummary { id, name });
+                    }
+                }
+                tracing::info!(target = %target, pools = pools.len(), "listed user pools");
+                anyhow::Ok(pools)
+            })
+            .await?;
+        Ok(listing.clone())
+    }
+}
+
+pub fn target_of(desired: &DesiredPool) -> Target {
+    Target {
+        profile: desired.profile.clone(),
+        region: desired.region.clone(),
+    }
+}

@@ -1,0 +1,83 @@
+//! poolctl: Amazon Cognito user pools as code.
+
+mod apply;
+mod aws;
+mod cli;
+mod commands;
+mod desired;
+mod diff;
+mod live;
+mod model;
+mod plan;
+mod render;
+mod spec;
+
+use clap::Parser;
+use cli::{Cli, Color, Command};
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    setup_output(&cli);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(err) => {
+            return report(anyhow::Error::new(err).context("cannot start the async runtime"))
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(err) => report(err),
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let ctx = commands::Context::new(&cli);
+    match &cli.command {
+        Command::Validate(args) => commands::validate::run(&ctx, args),
+        Command::Plan(args) => commands::plan::run(&ctx, args).await,
+        Command::Apply(args) => commands::apply::run(&ctx, args).await,
+    }
+}
+
+/// The one place errors are printed.
+fn report(err: anyhow::Error) -> ExitCode {
+    if let Some(spec_errors) = err.downcast_ref::<spec::diag::SpecErrors>() {
+        for d in spec_errors.0.iter().filter(|d| d.is_error()) {
+            anstream::eprintln!("{}", render::human::diagnostic(d));
+        }
+        let n = spec_errors.0.iter().filter(|d| d.is_error()).count();
+        anstream::eprintln!(
+            "poolctl: {n} error{} in the specs; nothing was sent to AWS",
+            if n == 1 { "" } else { "s" }
+        );
+    } else {
+        anstream::eprintln!("{} {err:#}", render::human::error_label());
+    }
+    ExitCode::FAILURE
+}
+
+fn setup_output(cli: &Cli) {
+    let choice = match cli.color {
+        Color::Always => anstream::ColorChoice::Always,
+        Color::Never => anstream::ColorChoice::Never,
+        Color::Auto => anstream::ColorChoice::Auto,
+    };
+    choice.write_global();
+    let filter = match cli.verbose {
+        0 => "poolctl=warn",
+        1 => "poolctl=info",
+        2 => "poolctl=debug,aws_config=info",
+        _ => "poolctl=trace,aws_config=debug,aws_smithy_runtime=debug,aws_sdk_cognitoidentityprovider=debug",
+    };
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+        .with_writer(std::io::stderr)
+        .with_ansi(choice != anstream::ColorChoice::Never && std::env::var_os("NO_COLOR").is_none())
+        .with_target(false)
+        .without_time()
+        .init();
+}

@@ -1,0 +1,195 @@
+//! Closed sets of values (sign-in attributes, MFA modes, tiers, ...): their
+//! spec spelling, their AWS API spelling, and the conversions between them.
+
+/// Declares an enum whose spec form is lower-case (with optional aliases) and
+/// whose AWS form is the API's own string, so every conversion goes through one
+/// table instead of a hand-written match per direction.
+macro_rules! api_enum {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $( $variant:ident = $spec:literal / $api:literal $(| $alias:literal)* ),+ $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            /// Every value as written in a spec.
+            pub const SPEC_NAMES: &'static [&'static str] = &[$($spec),+];
+
+            /// The spelling in a spec file.
+            pub fn spec_name(self) -> &'static str {
+                match self { $($name::$variant => $spec),+ }
+            }
+
+            /// The spelling the AWS API uses.
+            pub fn api_name(self) -> &'static str {
+                match self { $($name::$variant => $api),+ }
+            }
+
+            /// From the AWS API's spelling; `None` for a value this version of
+            /// poolctl does not know.
+            pub fn from_api(value: &str) -> Option<Self> {
+                match value { $($api => Some($name::$variant),)+ _ => None }
+            }
+
+            pub fn from_spec(value: &str) -> Option<Self> {
+                match value { $($spec $(| $alias)* => Some($name::$variant),)+ _ => None }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.spec_name())
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.spec_name())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let text = String::deserialize(d)?;
+                $name::from_spec(&text)
+                    .ok_or_else(|| serde::de::Error::unknown_variant(&text, Self::SPEC_NAMES))
+            }
+        }
+    };
+}
+
+pub(crate) use api_enum;
+
+api_enum! {
+    /// What users type as their user name.
+    pub enum UsernameAttribute {
+        Email = "email" / "email",
+        PhoneNumber = "phone_number" / "phone_number",
+    }
+}
+
+api_enum! {
+    /// Attributes users may sign in with besides their user name.
+    pub enum AliasAttribute {
+        Email = "email" / "email",
+        PhoneNumber = "phone_number" / "phone_number",
+        PreferredUsername = "preferred_username" / "preferred_username",
+    }
+}
+
+api_enum! {
+    /// Attributes Cognito verifies by sending a code.
+    pub enum VerifiedAttribute {
+        Email = "email" / "email",
+        PhoneNumber = "phone_number" / "phone_number",
+    }
+}
+
+api_enum! {
+    /// Whether users need a second factor.
+    pub enum MfaMode {
+        Off = "off" / "OFF",
+        Optional = "optional" / "OPTIONAL",
+        Required = "required" / "ON" | "on",
+    }
+}
+
+api_enum! {
+    /// How a user gets back into an account.
+    pub enum RecoveryMechanism {
+        VerifiedEmail = "verified_email" / "verified_email",
+        VerifiedPhoneNumber = "verified_phone_number" / "verified_phone_number",
+        AdminOnly = "admin_only" / "admin_only",
+    }
+}
+
+api_enum! {
+    /// On or off, for deletion protection.
+    pub enum Activation {
+        Active = "active" / "ACTIVE",
+        Inactive = "inactive" / "INACTIVE",
+    }
+}
+
+api_enum! {
+    /// The user pool's feature plan.
+    pub enum Tier {
+        Lite = "lite" / "LITE",
+        Essentials = "essentials" / "ESSENTIALS",
+        Plus = "plus" / "PLUS",
+    }
+}
+
+api_enum! {
+    /// The data type of a schema attribute.
+    pub enum AttributeType {
+        String = "string" / "String",
+        Number = "number" / "Number",
+        DateTime = "datetime" / "DateTime",
+        Boolean = "boolean" / "Boolean",
+    }
+}
+
+api_enum! {
+    /// Whether verification emails carry a code or a link.
+    pub enum DefaultEmailOption {
+        ConfirmWithCode = "confirm_with_code" / "CONFIRM_WITH_CODE",
+        ConfirmWithLink = "confirm_with_link" / "CONFIRM_WITH_LINK",
+    }
+}
+
+api_enum! {
+    /// Who sends the pool's email: Cognito, or SES in the developer's account.
+    pub enum EmailSendingAccount {
+        CognitoDefault = "cognito_default" / "COGNITO_DEFAULT",
+        Developer = "developer" / "DEVELOPER",
+    }
+}
+
+api_enum! {
+    /// Threat protection for standard authentication.
+    pub enum AdvancedSecurityMode {
+        Off = "off" / "OFF",
+        Audit = "audit" / "AUDIT",
+        Enforced = "enforced" / "ENFORCED",
+    }
+}
+
+api_enum! {
+    /// Threat protection for custom authentication.
+    pub enum CustomAuthMode {
+        Audit = "audit" / "AUDIT",
+        Enforced = "enforced" / "ENFORCED",
+    }
+}
+
+api_enum! {
+    /// Factors a user may start a sign-in with (choice-based authentication).
+    pub enum AuthFactor {
+        Password = "password" / "PASSWORD",
+        EmailOtp = "email_otp" / "EMAIL_OTP",
+        SmsOtp = "sms_otp" / "SMS_OTP",
+        WebAuthn = "web_authn" / "WEB_AUTHN",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spec_api_and_alias_spellings() {
+        assert_eq!(MfaMode::from_spec("on"), Some(MfaMode::Required));
+        assert_eq!(MfaMode::Required.api_name(), "ON");
+        assert_eq!(MfaMode::from_api("OPTIONAL"), Some(MfaMode::Optional));
+        assert_eq!(Tier::from_spec("Essentials"), None);
+        assert_eq!(
+            AttributeType::from_api("DateTime"),
+            Some(AttributeType::DateTime)
+        );
+    }
+}

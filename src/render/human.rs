@@ -1,0 +1,347 @@
+//! The human plan, in Terraform's shape: `+` create, `~` update with
+//! `before -> after`, `!` cannot change, then a one-line summary.
+
+use crate::plan::{Action, FieldChange, Plan, PoolPlan, ResourceChange, Summary};
+use crate::spec::diag::{Diagnostic, Severity};
+use anstyle::{AnsiColor, Style};
+use serde_json::Value;
+use std::fmt::Write;
+
+const GREEN: Style = AnsiColor::Green.on_default();
+const YELLOW: Style = AnsiColor::Yellow.on_default();
+const RED: Style = AnsiColor::Red.on_default();
+const CYAN: Style = AnsiColor::Cyan.on_default();
+const BOLD: Style = Style::new().bold();
+const DIM: Style = Style::new().dimmed();
+
+fn paint(style: Style, text: &str) -> String {
+    format!("{style}{text}{style:#}")
+}
+
+fn action_style(action: Action) -> Style {
+    match action {
+        Action::Create => GREEN,
+        Action::Update => YELLOW,
+        Action::Replace | Action::Delete => RED,
+        Action::Blocked => RED.bold(),
+        Action::Unmanaged => CYAN,
+    }
+}
+
+pub fn plan(plan: &Plan) -> String {
+    let mut out = String::new();
+    for pool in &plan.pools {
+        pool_plan(&mut out, pool);
+    }
+    out.push_str(&summary_line(&plan.summary()));
+    out.push('\n');
+    out
+}
+
+/// The heading that names a pool in every report: spec key, environment,
+/// region, AWS name and id.
+pub fn pool_heading(
+    pool: &str,
+    environment: &str,
+    region: &str,
+    name: &str,
+    id: Option<&str>,
+) -> String {
+    let id = id
+        .map(|i| format!(" ({i})"))
+        .unwrap_or_else(|| " (does not exist yet)".into());
+    paint(
+        BOLD,
+        &format!("pool {pool} · {environment} · {region} · {name}{id}"),
+    )
+}
+
+fn pool_plan(out: &mut String, pool: &PoolPlan) {
+    let _ = writeln!(
+        out,
+        "{}",
+        pool_heading(
+            &pool.pool,
+            &pool.environment,
+            &pool.region,
+            &pool.pool_name,
+            pool.pool_id.as_deref()
+        )
+    );
+    if pool.changes.is_empty() {
+        let _ = writeln!(out, "  no changes");
+    }
+    for change in &pool.changes {
+        resource(out, change);
+    }
+    for warning in &pool.warnings {
+        let _ = writeln!(out, "  {} {warning}", paint(YELLOW.bold(), "warning:"));
+    }
+    out.push('\n');
+}
+
+fn resource(out: &mut String, change: &ResourceChange) {
+    let style = action_style(change.action);
+    let _ = writeln!(
+        out,
+        "  {} {} {}",
+        paint(style, change.action.symbol()),
+        paint(BOLD, &change.address),
+        change.action.verb()
+    );
+    for field in &change.fields {
+        field_line(out, change.action, field);
+    }
+    for reason in &change.reasons {
+        let _ = writeln!(out, "      {}", paint(DIM, &format!("# {reason}")));
+    }
+}
+
+fn field_line(out: &mut String, action: Action, field: &FieldChange) {
+    let (symbol, style) = if field.blocked.is_some() {
+        ("!", RED.bold())
+    } else if action == Action::Create || (field.before.is_none() && !field.sensitive) {
+        ("+", GREEN)
+    } else if field.after.is_none() && !field.sensitive {
+        ("-", RED)
+    } else {
+        ("~", YELLOW)
+    };
+    let text = if field.sensitive {
+        match action {
+            Action::Create => "(sensitive value)".to_string(),
+            _ => "(sensitive value changed)".to_string(),
+        }
+    } else {
+        match (&field.before, &field.after) {
+            (None, Some(after)) => value(after),
+            (Some(before), None) => format!("{} -> (removed)", value(before)),
+            (Some(before), Some(after)) => format!("{} -> {}", value(before), value(after)),
+            (None, None) => "(none)".into(),
+        }
+    };
+    let _ = writeln!(out, "      {} {}: {text}", paint(style, symbol), field.path);
+}
+
+/// A value as the plan shows it: compact JSON, one line.
+pub fn value(v: &Value) -> String {
+    match v {
+        Value::Null => "(none)".into(),
+        other => {
+            let text = other.to_string();
+            if text.len() > 200 {
+                format!(
+                    "{}… ({} characters)",
+                    &text[..text.char_indices().nth(160).map_or(text.len(), |(i, _)| i)],
+                    text.len()
+                )
+            } else {
+                text
+            }
+        }
+    }
+}
+
+pub fn summary_line(s: &Summary) -> String {
+    if s.changes() == 0 && s.unmanaged == 0 {
+        let tail = match s.warnings {
+            0 => String::new(),
+            1 => "; 1 warning".into(),
+            n => format!("; {n} warnings"),
+        };
+        return format!("No changes: live state matches the specs{tail}.");
+    }
+    let mut parts = vec![
+        format!("{} to create", s.create),
+        format!("{} to update", s.update),
+    ];
+    if s.replace > 0 {
+        parts.push(format!("{} to replace", s.replace));
+    }
+    if s.delete > 0 {
+        parts.push(format!("{} to delete", s.delete));
+    }
+    parts.push(format!("{} blocked", s.blocked));
+    let mut line = format!("Plan: {}", parts.join(", "));
+    if s.unmanaged > 0 {
+        let _ = write!(line, "; {} unmanaged", s.unmanaged);
+    }
+    let _ = write!(
+        line,
+        "; {} warning{}.",
+        s.warnings,
+        if s.warnings == 1 { "" } else { "s" }
+    );
+    line
+}
+
+/// One finished apply step.
+pub fn step_done(pool: &str, step: &str) -> String {
+    format!("{} {pool}: {step}", paint(GREEN, "done"))
+}
+
+pub fn applied(s: &Summary) -> String {
+    paint(
+        GREEN.bold(),
+        &format!(
+            "Apply complete: {} created, {} updated, {} replaced, {} deleted.",
+            s.create, s.update, s.replace, s.delete
+        ),
+    )
+}
+
+/// What `validate` says when all is well.
+pub fn validated(files: usize, environments: usize, warnings: usize) -> String {
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    format!(
+        "{}: {}, {} checked; {}.",
+        paint(GREEN.bold(), "valid"),
+        plural(files, "file"),
+        plural(environments, "pool environment"),
+        plural(warnings, "warning")
+    )
+}
+
+/// Diagnostics with the same file, place and message across environments are
+/// said once, naming every environment.
+pub fn grouped_diagnostics(diags: &[Diagnostic]) -> Vec<String> {
+    let mut groups: Vec<(Diagnostic, Vec<String>)> = Vec::new();
+    for d in diags {
+        let same = |g: &Diagnostic| {
+            g.severity == d.severity
+                && g.file == d.file
+                && g.line == d.line
+                && g.column == d.column
+                && g.field == d.field
+                && g.message == d.message
+                && g.pool == d.pool
+        };
+        let env = d.environment.clone().unwrap_or_default();
+        match groups.iter_mut().find(|(g, _)| same(g)) {
+            Some((_, envs)) => envs.push(env),
+            None => groups.push((d.clone(), vec![env])),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(mut d, envs)| {
+            if envs.len() > 1 {
+                d.environment = Some(envs.join("`, `"));
+            }
+            diagnostic(&d)
+        })
+        .collect()
+}
+
+pub fn error_label() -> String {
+    paint(RED.bold(), "error:")
+}
+
+pub fn diagnostic(d: &Diagnostic) -> String {
+    let label = match d.severity {
+        Severity::Error => paint(RED.bold(), "error:"),
+        Severity::Warning => paint(YELLOW.bold(), "warning:"),
+    };
+    format!("{label} {d}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::*;
+    use serde_json::json;
+
+    fn strip(s: &str) -> String {
+        let mut out = String::new();
+        let mut chars = s.chars();
+        while let Some(c) = chars.next() {
+            if c == '\u{1b}' {
+                for c in chars.by_ref() {
+                    if c == 'm' {
+                        break;
+                    }
+                }
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn reads_like_terraform() {
+        let plan = Plan::new(vec![PoolPlan {
+            pool: "shop".into(),
+            environment: "dev".into(),
+            file: "pools/shop.yaml".into(),
+            region: "us-east-1".into(),
+            pool_name: "shop-dev".into(),
+            pool_id: Some("us-east-1_abc".into()),
+            changes: vec![
+                ResourceChange {
+                    address: "user_pool".into(),
+                    action: Action::Update,
+                    fields: vec![
+                        FieldChange {
+                            path: "password_policy.minimum_length".into(),
+                            before: Some(json!(12)),
+                            after: Some(json!(14)),
+                            sensitive: false,
+                            blocked: None,
+                        },
+                        FieldChange {
+                            path: "tags.owner".into(),
+                            before: None,
+                            after: Some(json!("me")),
+                            sensitive: false,
+                            blocked: None,
+                        },
+                    ],
+                    reasons: vec![],
+                },
+                ResourceChange {
+                    address: "identity_provider.Google".into(),
+                    action: Action::Update,
+                    fields: vec![FieldChange {
+                        path: "client_secret".into(),
+                        before: None,
+                        after: None,
+                        sensitive: true,
+                        blocked: None,
+                    }],
+                    reasons: vec![],
+                },
+            ],
+            warnings: vec!["something to know".into()],
+        }]);
+        insta::assert_snapshot!(strip(&super::plan(&plan)), @r#"
+        pool shop · dev · us-east-1 · shop-dev (us-east-1_abc)
+          ~ user_pool will be updated in place
+              ~ password_policy.minimum_length: 12 -> 14
+              + tags.owner: "me"
+          ~ identity_provider.Google will be updated in place
+              ~ client_secret: (sensitive value changed)
+          warning: something to know
+
+        Plan: 0 to create, 2 to update, 0 blocked; 1 warning.
+        "#);
+    }
+
+    #[test]
+    fn summary_mentions_only_what_is_there() {
+        let s = Summary {
+            create: 1,
+            update: 1,
+            warnings: 2,
+            ..Summary::default()
+        };
+        assert_eq!(
+            summary_line(&s),
+            "Plan: 1 to create, 1 to update, 0 blocked; 2 warnings."
+        );
+        assert_eq!(
+            summary_line(&Summary::default()),
+            "No changes: live state matches the specs."
+        );
+    }
+}

@@ -1,0 +1,635 @@
+//! Offline checks of a typed document: AWS's ranges and formats, rules that
+//! tie settings together, and warnings about Cognito's one-way doors.
+//!
+//! Everything here is caught before a single AWS call, because AWS (and more
+//! so the emulator) would either reject it halfway through an apply or, worse,
+//! accept it.
+
+use super::diag::Diagnostic;
+use super::document::Document;
+use crate::model::enums::*;
+use crate::model::pool::{is_custom_attribute, PoolSettings, CUSTOM_PREFIX, STANDARD_ATTRIBUTES};
+
+#[derive(Default)]
+pub struct Checks {
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Checks {
+    pub fn error(
+        &mut self,
+        field: impl Into<String>,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        self.diagnostics
+            .push(Diagnostic::error(message).field(field));
+        self.diagnostics.last_mut().expect("just pushed")
+    }
+
+    pub fn warn(
+        &mut self,
+        field: impl Into<String>,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        self.diagnostics
+            .push(Diagnostic::warning(message).field(field));
+        self.diagnostics.last_mut().expect("just pushed")
+    }
+
+    fn range<T: PartialOrd + std::fmt::Display + Copy>(
+        &mut self,
+        field: &str,
+        value: Option<T>,
+        min: T,
+        max: T,
+    ) {
+        if let Some(v) = value {
+            if v < min || v > max {
+                self.error(
+                    field,
+                    format!("{v} is out of range: Cognito accepts {min} to {max}"),
+                );
+            }
+        }
+    }
+
+    fn max_len(&mut self, field: &str, value: Option<&String>, max: usize) {
+        if let Some(v) = value {
+            if v.chars().count() > max {
+                self.error(
+                    field,
+                    format!(
+                        "is {} characters long; Cognito accepts at most {max}",
+                        v.chars().count()
+                    ),
+                );
+            }
+        }
+    }
+
+    fn must_contain(&mut self, field: &str, value: Option<&String>, needle: &str) {
+        if let Some(v) = value {
+            if !v.contains(needle) {
+                self.error(field, format!("must contain the placeholder `{needle}`"));
+            }
+        }
+    }
+}
+
+pub fn check(doc: &Document, checks: &mut Checks) {
+    check_env(doc, checks);
+    check_settings(&doc.settings, checks);
+}
+
+fn check_env(doc: &Document, c: &mut Checks) {
+    let region = doc.env.region.as_deref();
+    match region {
+        None => {
+            c.error(
+                "region",
+                "no region: set `region` in this environment's block (or at the top of the file)",
+            );
+        }
+        Some(r) if !is_region(r) => {
+            c.error(
+                "region",
+                format!("`{r}` is not an AWS region name (like us-east-1)"),
+            );
+        }
+        _ => {}
+    }
+    if let Some(id) = &doc.env.pool_id {
+        match id.split_once('_') {
+            Some((prefix, rest))
+                if is_region(prefix)
+                    && !rest.is_empty()
+                    && rest.chars().all(|ch| ch.is_ascii_alphanumeric()) =>
+            {
+                if let Some(r) = region.filter(|r| *r != prefix) {
+                    c.error(
+                        "pool_id",
+                        format!(
+                            "pool `{id}` lives in {prefix}, but this environment's region is {r}"
+                        ),
+                    );
+                }
+            }
+            _ => {
+                c.error(
+                    "pool_id",
+                    format!("`{id}` is not a user pool id (like us-east-1_AbC123xyZ)"),
+                );
+            }
+        }
+    }
+}
+
+fn is_region(text: &str) -> bool {
+    let parts: Vec<&str> = text.split('-').collect();
+    parts.len() >= 3
+        && parts[0].len() == 2
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.chars()
+                    .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit())
+        })
+        && parts
+            .last()
+            .is_some_and(|p| p.chars().all(|ch| ch.is_ascii_digit()))
+}
+
+fn check_settings(s: &PoolSettings, c: &mut Checks) {
+    match &s.name {
+        None => {
+            c.error("name", "every pool needs a `name`").help =
+                Some("e.g. `name: shop-${env}`".into());
+        }
+        Some(name) => {
+            let ok_chars = name
+                .chars()
+                .all(|ch| ch.is_alphanumeric() || " _+=,.@-".contains(ch));
+            if name.is_empty() || name.chars().count() > 128 || !ok_chars {
+                c.error("name", format!("`{name}` is not a valid pool name: 1-128 letters, digits, spaces and _+=,.@-"));
+            }
+        }
+    }
+
+    if s.username_attributes.is_some() && s.alias_attributes.is_some() {
+        c.error(
+            "alias_attributes",
+            "`username_attributes` and `alias_attributes` cannot both be set: pick one way to sign in",
+        );
+    }
+
+    if let Some(p) = &s.password_policy {
+        c.range("password_policy.minimum_length", p.minimum_length, 6, 99);
+        c.range(
+            "password_policy.password_history_size",
+            p.password_history_size,
+            0,
+            24,
+        );
+        c.range(
+            "password_policy.temporary_password_validity_days",
+            p.temporary_password_validity_days,
+            0,
+            365,
+        );
+    }
+
+    if let Some(policy) = &s.sign_in_policy {
+        if let Some(factors) = &policy.allowed_first_auth_factors {
+            if !factors.contains(&AuthFactor::Password) {
+                c.error(
+                    "sign_in_policy.allowed_first_auth_factors",
+                    "must include `password`: Cognito requires it",
+                );
+            }
+            if factors.iter().any(|f| *f != AuthFactor::Password) && s.tier == Some(Tier::Lite) {
+                c.error(
+                    "sign_in_policy.allowed_first_auth_factors",
+                    "passwordless sign-in needs the essentials or plus tier",
+                );
+            }
+        }
+    }
+
+    check_mfa(s, c);
+
+    if let Some(list) = &s.account_recovery {
+        if list.is_empty() || list.len() > 2 {
+            c.error(
+                "account_recovery",
+                "give one or two recovery mechanisms, in order of preference",
+            );
+        }
+        if list.contains(&RecoveryMechanism::AdminOnly) && list.len() > 1 {
+            c.error(
+                "account_recovery",
+                "`admin_only` cannot be combined with other mechanisms",
+            );
+        }
+        let mut seen = list.clone();
+        seen.sort();
+        seen.dedup();
+        if seen.len() != list.len() {
+            c.error("account_recovery", "lists a mechanism twice");
+        }
+    }
+
+    if let Some(schema) = &s.schema {
+        check_schema(schema, c);
+    }
+
+    if let Some(tags) = &s.tags {
+        if tags.len() > 50 {
+            c.error(
+                "tags",
+                format!("{} tags; Cognito accepts at most 50", tags.len()),
+            );
+        }
+        for (key, value) in tags {
+            if key.is_empty() || key.chars().count() > 128 {
+                c.error(format!("tags.{key}"), "tag keys are 1-128 characters");
+            }
+            c.max_len(&format!("tags.{key}"), Some(value), 256);
+        }
+    }
+
+    if let Some(t) = &s.verification_message_template {
+        let f = "verification_message_template";
+        c.must_contain(
+            &format!("{f}.email_message"),
+            t.email_message.as_ref(),
+            "{####}",
+        );
+        c.must_contain(
+            &format!("{f}.sms_message"),
+            t.sms_message.as_ref(),
+            "{####}",
+        );
+        c.max_len(&format!("{f}.sms_message"), t.sms_message.as_ref(), 140);
+        c.max_len(&format!("{f}.email_subject"), t.email_subject.as_ref(), 140);
+        c.max_len(
+            &format!("{f}.email_subject_by_link"),
+            t.email_subject_by_link.as_ref(),
+            140,
+        );
+        c.max_len(
+            &format!("{f}.email_message"),
+            t.email_message.as_ref(),
+            20_000,
+        );
+        c.max_len(
+            &format!("{f}.email_message_by_link"),
+            t.email_message_by_link.as_ref(),
+            20_000,
+        );
+        if let Some(link) = &t.email_message_by_link {
+            if !(link.contains("{##") && link.contains("##}")) {
+                c.error(
+                    format!("{f}.email_message_by_link"),
+                    "must contain a link placeholder like `{##Verify Email##}`",
+                );
+            }
+        }
+    }
+
+    if let Some(invite) = s
+        .admin_create_user_config
+        .as_ref()
+        .and_then(|a| a.invite_message_template.as_ref())
+    {
+        let f = "admin_create_user_config.invite_message_template";
+        for (field, value) in [
+            ("email_message", &invite.email_message),
+            ("sms_message", &invite.sms_message),
+        ] {
+            c.must_contain(&format!("{f}.{field}"), value.as_ref(), "{username}");
+            c.must_contain(&format!("{f}.{field}"), value.as_ref(), "{####}");
+        }
+        c.max_len(
+            &format!("{f}.sms_message"),
+            invite.sms_message.as_ref(),
+            140,
+        );
+        c.max_len(
+            &format!("{f}.email_subject"),
+            invite.email_subject.as_ref(),
+            140,
+        );
+        c.max_len(
+            &format!("{f}.email_message"),
+            invite.email_message.as_ref(),
+            20_000,
+        );
+    }
+
+    if let Some(email) = &s.email_configuration {
+        let developer = email.email_sending_account == Some(EmailSendingAccount::Developer);
+        if developer && email.source_arn.is_none() {
+            c.error(
+                "email_configuration.source_arn",
+                "sending through SES (`email_sending_account: developer`) needs the `source_arn` of a verified SES identity",
+            );
+        }
+        if let Some(arn) = &email.source_arn {
+            if !arn.starts_with("arn:") || !arn.contains(":ses:") {
+                c.error(
+                    "email_configuration.source_arn",
+                    format!("`{arn}` is not an SES identity ARN"),
+                );
+            }
+        }
+        if email.configuration_set.is_some() && !developer {
+            c.error(
+                "email_configuration.configuration_set",
+                "an SES configuration set needs `email_sending_account: developer`",
+            );
+        }
+    }
+
+    if let Some(sms) = &s.sms_configuration {
+        match &sms.sns_caller_arn {
+            None => {
+                c.error(
+                    "sms_configuration.sns_caller_arn",
+                    "SMS needs the ARN of an IAM role Cognito can use to publish to SNS",
+                );
+            }
+            Some(arn)
+                if !(arn.starts_with("arn:")
+                    && arn.contains(":iam::")
+                    && arn.contains(":role/")) =>
+            {
+                c.error(
+                    "sms_configuration.sns_caller_arn",
+                    format!("`{arn}` is not an IAM role ARN"),
+                );
+            }
+            _ => {}
+        }
+    }
+
+    if s.auto_verified_attributes
+        .as_ref()
+        .is_some_and(|a| a.contains(&VerifiedAttribute::PhoneNumber))
+        && s.sms_configuration.is_none()
+    {
+        c.error(
+            "auto_verified_attributes",
+            "verifying phone numbers needs `sms_configuration` (an IAM role Cognito uses to send texts)",
+        );
+    }
+
+    if let Some(settings) = &s.user_attribute_update_settings {
+        if let (Some(list), Some(verified)) = (
+            &settings.attributes_require_verification_before_update,
+            &s.auto_verified_attributes,
+        ) {
+            for attr in list {
+                if !verified.contains(attr) {
+                    c.error(
+                        "user_attribute_update_settings.attributes_require_verification_before_update",
+                        format!("`{attr}` must also be in `auto_verified_attributes`"),
+                    );
+                }
+            }
+        }
+    }
+
+    if let Some(mode) = s
+        .user_pool_add_ons
+        .as_ref()
+        .and_then(|a| a.advanced_security_mode)
+    {
+        if mode != AdvancedSecurityMode::Off {
+            match s.tier {
+                Some(Tier::Plus) => {}
+                Some(tier) => {
+                    c.error(
+                        "user_pool_add_ons.advanced_security_mode",
+                        format!("threat protection (`{mode}`) needs the plus tier, but `tier` is {tier}"),
+                    );
+                }
+                None => {
+                    c.warn(
+                        "user_pool_add_ons.advanced_security_mode",
+                        format!("threat protection (`{mode}`) needs the plus tier; declare `tier: plus` to be sure"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn check_mfa(s: &PoolSettings, c: &mut Checks) {
+    let Some(mfa) = &s.mfa else { return };
+    let factors = [mfa.totp, mfa.sms, mfa.email]
+        .iter()
+        .filter(|f| **f == Some(true))
+        .count();
+    match mfa.mode {
+        Some(MfaMode::Off) if factors > 0 => {
+            c.error(
+                "mfa.mode",
+                "MFA is `off` but factors are enabled; turn them off or choose `optional`",
+            );
+        }
+        Some(MfaMode::Optional | MfaMode::Required) if factors == 0 => {
+            c.error(
+                "mfa",
+                "MFA is on but no factor is enabled: set `totp`, `sms` or `email` to true",
+            );
+        }
+        _ => {}
+    }
+    if mfa.mode == Some(MfaMode::Required) {
+        c.warn(
+            "mfa.mode",
+            "`required` MFA is a one-way door: Cognito may not let a pool go back to optional, and every user must enrol",
+        )
+        .one_way_door = true;
+    }
+    if mfa.sms == Some(true) && s.sms_configuration.is_none() {
+        c.error(
+            "mfa.sms",
+            "SMS MFA needs `sms_configuration` (an IAM role Cognito uses to send texts)",
+        );
+    }
+    c.must_contain("mfa.sms_message", mfa.sms_message.as_ref(), "{####}");
+    c.max_len("mfa.sms_message", mfa.sms_message.as_ref(), 140);
+    c.must_contain("mfa.email_message", mfa.email_message.as_ref(), "{####}");
+    if mfa.email == Some(true) {
+        let developer = s
+            .email_configuration
+            .as_ref()
+            .is_some_and(|e| e.email_sending_account == Some(EmailSendingAccount::Developer));
+        if !developer {
+            c.error("mfa.email", "email MFA needs `email_configuration` with `email_sending_account: developer` (SES)");
+        }
+        if s.tier == Some(Tier::Lite) {
+            c.error("mfa.email", "email MFA needs the essentials or plus tier");
+        }
+    }
+}
+
+fn check_schema(
+    schema: &std::collections::BTreeMap<String, crate::model::pool::SchemaAttribute>,
+    c: &mut Checks,
+) {
+    let custom: Vec<&String> = schema.keys().filter(|k| is_custom_attribute(k)).collect();
+    if custom.len() > 50 {
+        c.error(
+            "schema",
+            format!(
+                "{} custom attributes; Cognito allows at most 50",
+                custom.len()
+            ),
+        );
+    }
+    for (name, attr) in schema {
+        let field = format!("schema.{name}");
+        if let Some(short) = name.strip_prefix(CUSTOM_PREFIX) {
+            let ok = !short.is_empty()
+                && short.chars().count() <= 20
+                && short
+                    .chars()
+                    .all(|ch| ch.is_ascii_alphanumeric() || "_-".contains(ch));
+            if !ok {
+                c.error(
+                    &field,
+                    "custom attribute names are 1-20 letters, digits, `_` or `-` after `custom:`",
+                );
+            }
+            if attr.attribute_type.is_none() {
+                c.error(format!("{field}.type"), "a custom attribute needs a `type` (string, number, datetime, boolean): it can never change later");
+            }
+            if attr.required == Some(true) {
+                c.error(format!("{field}.required"), "custom attributes cannot be required (Cognito only allows that for standard attributes)");
+            }
+            c.warn(
+                &field,
+                "custom attributes can never be removed or changed once the pool has them",
+            )
+            .one_way_door = true;
+        } else if !STANDARD_ATTRIBUTES.contains(&name.as_str()) {
+            let diag = c.error(&field, format!("`{name}` is not a standard attribute"));
+            diag.help = Some(format!("custom attributes are named `custom:{name}`"));
+            continue;
+        }
+        let is_string = matches!(attr.attribute_type, None | Some(AttributeType::String));
+        let is_number = attr.attribute_type == Some(AttributeType::Number);
+        if (attr.min_length.is_some() || attr.max_length.is_some()) && !is_string {
+            c.error(
+                &field,
+                "`min_length`/`max_length` apply to string attributes only",
+            );
+        }
+        if (attr.min_value.is_some() || attr.max_value.is_some()) && !is_number {
+            c.error(
+                &field,
+                "`min_value`/`max_value` apply to number attributes only",
+            );
+        }
+        c.range(&format!("{field}.max_length"), attr.max_length, 0, 2048);
+        c.range(&format!("{field}.min_length"), attr.min_length, 0, 2048);
+        if let (Some(lo), Some(hi)) = (attr.min_length, attr.max_length) {
+            if lo > hi {
+                c.error(
+                    &field,
+                    format!("min_length {lo} is greater than max_length {hi}"),
+                );
+            }
+        }
+        if let (Some(lo), Some(hi)) = (attr.min_value, attr.max_value) {
+            if lo > hi {
+                c.error(
+                    &field,
+                    format!("min_value {lo} is greater than max_value {hi}"),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec::{document, yaml};
+
+    fn run(text: &str) -> Vec<Diagnostic> {
+        let root = yaml::parse(text).unwrap();
+        let doc = document::read(root.as_mapping().unwrap()).unwrap();
+        let mut checks = Checks::default();
+        check(&doc, &mut checks);
+        checks.diagnostics
+    }
+
+    fn errors(text: &str) -> Vec<(String, String)> {
+        run(text)
+            .into_iter()
+            .filter(|d| d.is_error())
+            .map(|d| (d.field.unwrap_or_default(), d.message))
+            .collect()
+    }
+
+    const OK: &str = "name: shop\nregion: us-east-1\n";
+
+    #[test]
+    fn a_minimal_pool_is_fine() {
+        assert!(errors(OK).is_empty());
+    }
+
+    #[test]
+    fn ranges() {
+        let e = errors(&format!("{OK}password_policy: {{minimum_length: 5, password_history_size: 25, temporary_password_validity_days: 366}}\n"));
+        let fields: Vec<&str> = e.iter().map(|(f, _)| f.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "password_policy.minimum_length",
+                "password_policy.password_history_size",
+                "password_policy.temporary_password_validity_days"
+            ]
+        );
+        assert!(e[0].1.contains("6 to 99"), "{}", e[0].1);
+    }
+
+    #[test]
+    fn threat_protection_needs_plus() {
+        let e = errors(&format!(
+            "{OK}tier: essentials\nuser_pool_add_ons: {{advanced_security_mode: enforced}}\n"
+        ));
+        assert_eq!(e.len(), 1);
+        assert!(e[0].1.contains("plus tier"));
+        assert!(errors(&format!(
+            "{OK}tier: plus\nuser_pool_add_ons: {{advanced_security_mode: enforced}}\n"
+        ))
+        .is_empty());
+    }
+
+    #[test]
+    fn mfa_rules() {
+        assert!(!errors(&format!("{OK}mfa: {{mode: optional}}\n")).is_empty());
+        assert!(!errors(&format!("{OK}mfa: {{mode: off, totp: true}}\n")).is_empty());
+        assert!(!errors(&format!("{OK}mfa: {{mode: optional, sms: true}}\n")).is_empty());
+        let d = run(&format!("{OK}mfa: {{mode: required, totp: true}}\n"));
+        assert!(d.iter().all(|d| !d.is_error()));
+        assert!(d.iter().any(|d| d.message.contains("one-way door")));
+    }
+
+    #[test]
+    fn schema_rules() {
+        let e = errors(&format!(
+            "{OK}schema:\n  custom:x: {{required: true}}\n  tenant: {{type: string}}\n  custom:n: {{type: number, min_length: 1}}\n"
+        ));
+        let msgs: Vec<String> = e.iter().map(|(f, m)| format!("{f}: {m}")).collect();
+        assert!(
+            msgs.iter().any(|m| m.starts_with("schema.custom:x.type")),
+            "{msgs:?}"
+        );
+        assert!(
+            msgs.iter()
+                .any(|m| m.starts_with("schema.custom:x.required")),
+            "{msgs:?}"
+        );
+        assert!(
+            msgs.iter()
+                .any(|m| m.contains("`tenant` is not a standard attribute")),
+            "{msgs:?}"
+        );
+        assert!(
+            msgs.iter().any(|m| m.contains("string attributes only")),
+            "{msgs:?}"
+        );
+    }
+
+    #[test]
+    fn pool_id_must_match_region() {
+        let e = errors("name: a\nregion: us-east-1\npool_id: eu-west-1_abc123\n");
+        assert!(e[0].1.contains("lives in eu-west-1"), "{e:?}");
+        let e = errors("name: a\nregion: us-east-1\npool_id: nonsense\n");
+        assert!(e[0].1.contains("not a user pool id"), "{e:?}");
+    }
+}

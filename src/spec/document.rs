@@ -1,0 +1,244 @@
+//! One pool's document for one environment, after merging and interpolation:
+//! its top-level keys sorted into environment settings, pool settings and
+//! resource sections, each read into its typed form with located errors.
+
+use super::diag::{nearest, Diagnostic};
+use crate::model::PoolSettings;
+use marked_yaml::types::MarkedMappingNode;
+use marked_yaml::Node;
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+
+/// Keys that say where and how a pool lives rather than what it is.
+pub const ENV_KEYS: &[&str] = &["region", "profile", "pool_id", "protected"];
+
+/// Keys of the pool's own settings (`PoolSettings`).
+pub const SETTINGS_KEYS: &[&str] = &[
+    "name",
+    "username_attributes",
+    "alias_attributes",
+    "case_sensitive",
+    "auto_verified_attributes",
+    "password_policy",
+    "sign_in_policy",
+    "mfa",
+    "account_recovery",
+    "admin_create_user_config",
+    "schema",
+    "deletion_protection",
+    "tier",
+    "tags",
+    "verification_message_template",
+    "email_configuration",
+    "sms_configuration",
+    "user_attribute_update_settings",
+    "user_pool_add_ons",
+    "device_configuration",
+];
+
+/// The only key that exists at the top of a file but not inside an environment.
+pub const ENVIRONMENTS_KEY: &str = "environments";
+
+/// Where a pool lives in one environment.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct EnvSettings {
+    pub region: Option<String>,
+    pub profile: Option<String>,
+    pub pool_id: Option<String>,
+    pub protected: Option<bool>,
+}
+
+/// A pool's document in one environment, typed.
+#[derive(Clone, Debug, Default)]
+pub struct Document {
+    pub env: EnvSettings,
+    pub settings: PoolSettings,
+}
+
+pub fn all_top_level_keys() -> impl Iterator<Item = &'static str> {
+    ENV_KEYS.iter().chain(SETTINGS_KEYS).copied()
+}
+
+/// Reads a merged, interpolated document. Every section is read even when an
+/// earlier one failed, so one run reports every mistake it can.
+pub fn read(root: &MarkedMappingNode) -> Result<Document, Vec<Diagnostic>> {
+    let mut errors = Vec::new();
+    let mut env_part = MarkedMappingNode::new_empty(*root.span());
+    let mut settings_part = MarkedMappingNode::new_empty(*root.span());
+
+    for (key, value) in root.iter() {
+        let name = key.as_str();
+        if ENV_KEYS.contains(&name) {
+            env_part.insert(key.clone(), value.clone());
+        } else if SETTINGS_KEYS.contains(&name) {
+            settings_part.insert(key.clone(), value.clone());
+        } else {
+            let mut diag = Diagnostic::error(format!("unknown key `{name}`")).field(name);
+            if name == ENVIRONMENTS_KEY {
+                diag = Diagnostic::error("`environments` cannot be nested inside an environment")
+                    .field(name);
+            } else if let Some(hint) = nearest(name, all_top_level_keys()) {
+                diag = diag.help(format!("did you mean `{hint}`?"));
+            }
+            if let Some(m) = key.span().start() {
+                diag = diag.at(m.line(), m.column());
+            }
+            errors.push(diag);
+        }
+    }
+
+    let env = typed::<EnvSettings>(&Node::Mapping(env_part), "", &mut errors);
+    let settings = typed::<PoolSettings>(&Node::Mapping(settings_part), "", &mut errors);
+    match (env, settings) {
+        (Some(env), Some(settings)) if errors.is_empty() => Ok(Document { env, settings }),
+        _ => Err(errors),
+    }
+}
+
+/// Deserializes `node` (found at `prefix`), turning a failure into a located
+/// diagnostic whose field is the full key path.
+pub fn typed<T: DeserializeOwned>(
+    node: &Node,
+    prefix: &str,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<T> {
+    match marked_yaml::from_node::<T>(node) {
+        Ok(value) => Some(value),
+        Err(err) => {
+            errors.push(describe(&err, prefix));
+            None
+        }
+    }
+}
+
+fn describe(err: &marked_yaml::FromNodeError, prefix: &str) -> Diagnostic {
+    use marked_yaml::Error;
+    let mut field = join(prefix, &err.path().map(bracketless).unwrap_or_default());
+    let inner: &Error = err;
+    let mut diag = match inner {
+        Error::UnknownFieldError(name, expected, _) => {
+            if !field.ends_with(name.as_str()) {
+                field = join(&field, name);
+            }
+            let diag = Diagnostic::error(format!("unknown key `{name}`"));
+            match nearest(name, expected.iter().copied()) {
+                Some(hint) => diag.help(format!("did you mean `{hint}`?")),
+                None => diag.help(format!("expected one of: {}", expected.join(", "))),
+            }
+        }
+        Error::NotBoolean(_) => Diagnostic::error("expected true or false"),
+        Error::IntegerParseFailure(e, _) => {
+            Diagnostic::error(format!("expected a whole number ({e})"))
+        }
+        Error::FloatParseFailure(e, _) => Diagnostic::error(format!("expected a number ({e})")),
+        Error::Other(message, _) => Diagnostic::error(friendlier(message)),
+    };
+    diag = diag.field(field);
+    if let Some(m) = err.start_mark() {
+        diag = diag.at(m.line(), m.column());
+    }
+    diag
+}
+
+/// serde's wording names Rust types; say what the user should write instead.
+fn friendlier(message: &str) -> String {
+    let message = message.replace("unknown variant", "unknown value");
+    if let Some(idx) = message.find(", expected struct ") {
+        return format!("{}, expected a mapping of keys to values", &message[..idx]);
+    }
+    if message.ends_with("expected a map") {
+        return message.replace("expected a map", "expected a mapping of keys to values");
+    }
+    message
+        .replace("expected a sequence", "expected a list")
+        .replace("expected u32", "expected a whole number")
+        .replace("expected i64", "expected a whole number")
+        .replace("expected a string", "expected text")
+}
+
+/// `a.b[0].c` -> `a.b.0.c`, the form `Locator` uses.
+fn bracketless(path: &str) -> String {
+    path.replace('[', ".").replace(']', "")
+}
+
+fn join(prefix: &str, rest: &str) -> String {
+    match (prefix.is_empty(), rest.is_empty()) {
+        (true, _) => rest.to_string(),
+        (_, true) => prefix.to_string(),
+        _ => format!("{prefix}.{rest}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec::yaml;
+
+    fn read_text(text: &str) -> Result<Document, Vec<Diagnostic>> {
+        let root = yaml::parse(text).unwrap();
+        read(root.as_mapping().unwrap())
+    }
+
+    #[test]
+    fn reads_settings_and_env() {
+        let doc =
+            read_text("region: eu-west-1\nname: shop\npassword_policy: {minimum_length: 12}\n")
+                .unwrap();
+        assert_eq!(doc.env.region.as_deref(), Some("eu-west-1"));
+        assert_eq!(
+            doc.settings.password_policy.unwrap().minimum_length,
+            Some(12)
+        );
+    }
+
+    #[test]
+    fn misspelt_keys_get_a_suggestion_and_a_position() {
+        let errs = read_text("name: shop\npassword_policy:\n  minimun_length: 12\n").unwrap_err();
+        assert_eq!(errs.len(), 1);
+        let e = &errs[0];
+        assert_eq!(e.field.as_deref(), Some("password_policy.minimun_length"));
+        assert_eq!(e.help.as_deref(), Some("did you mean `minimum_length`?"));
+        assert_eq!((e.line, e.column), (Some(3), Some(3)));
+
+        let errs = read_text("name: shop\npasword_policy: {}\n").unwrap_err();
+        assert_eq!(
+            errs[0].help.as_deref(),
+            Some("did you mean `password_policy`?")
+        );
+        assert_eq!(errs[0].line, Some(2));
+    }
+
+    #[test]
+    fn wrong_types_and_values_are_located() {
+        let errs =
+            read_text("name: shop\nmfa:\n  mode: sometimes\ncase_sensitive: maybe\n").unwrap_err();
+        assert_eq!(
+            errs.len(),
+            1,
+            "serde stops at the first error of a section: {errs:?}"
+        );
+        assert!(
+            errs[0].message.contains("unknown value `sometimes`"),
+            "{}",
+            errs[0].message
+        );
+        assert_eq!(errs[0].field.as_deref(), Some("mfa.mode"));
+        assert_eq!(errs[0].line, Some(3));
+
+        let errs = read_text("password_policy:\n  minimum_length: twelve\n").unwrap_err();
+        assert_eq!(
+            errs[0].field.as_deref(),
+            Some("password_policy.minimum_length")
+        );
+        assert_eq!(errs[0].line, Some(2));
+        assert!(
+            errs[0].message.contains("whole number"),
+            "{}",
+            errs[0].message
+        );
+
+        let errs = read_text("password_policy: 12\n").unwrap_err();
+        assert!(errs[0].message.contains("mapping"), "{}", errs[0].message);
+    }
+}
