@@ -67,8 +67,12 @@ pub struct ValidateArgs {
 #[derive(Debug, Args)]
 pub struct Selection {
     /// The environment(s) to work on; repeat for several.
-    #[arg(long = "env", value_name = "ENV", required = true)]
+    #[arg(long = "env", value_name = "ENV", required_unless_present = "all_envs")]
     pub envs: Vec<String>,
+
+    /// Every environment any selected spec declares.
+    #[arg(long, conflicts_with = "envs")]
+    pub all_envs: bool,
 
     /// Only these pools (a spec file's stem, or the pool's name); repeat for several.
     #[arg(long = "pool", id = "pool", value_name = "NAME")]
@@ -87,6 +91,10 @@ pub struct PlanArgs {
     /// Exit 2 when there are changes (0 none, 1 error).
     #[arg(long)]
     pub detailed_exitcode: bool,
+
+    /// Plan deletion of live resources the spec does not declare.
+    #[arg(long)]
+    pub prune: bool,
 }
 
 #[derive(Debug, Args)]
@@ -97,4 +105,14 @@ pub struct ApplyArgs {
     /// Apply without asking; required when not on a terminal.
     #[arg(long)]
     pub auto_approve: bool,
+
+    /// Delete live clients, identity providers, groups and resource servers
+    /// the spec does not declare (only kinds the spec declares at all).
+    #[arg(long)]
+    pub prune: bool,
+
+    /// Allow replacements: delete and create again what cannot change in place
+    /// (a client's secret, an identity provider's type, a domain's name).
+    #[arg(long)]
+    pub allow_replace: bool,
 }

@@ -3,7 +3,7 @@
 
 use crate::model::PoolSettings;
 use crate::spec::diag::Diagnostic;
-use crate::spec::document::Document;
+use crate::spec::document::{Document, Resources};
 use crate::spec::SpecFile;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -21,6 +21,7 @@ pub struct DesiredPool {
     /// Applying here needs the environment's name typed back.
     pub protected: bool,
     pub settings: PoolSettings,
+    pub resources: Resources,
     /// Warnings from the offline checks.
     pub warnings: Vec<Diagnostic>,
     /// Key paths whose values came from `${env:...}`.
@@ -46,6 +47,7 @@ impl DesiredPool {
             pool_id: doc.env.pool_id,
             protected: doc.env.protected.unwrap_or(false),
             settings,
+            resources: doc.resources,
             warnings,
             from_env_vars,
         }

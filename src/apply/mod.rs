@@ -1,7 +1,10 @@
 //! Applying a plan: the AWS calls that carry out each planned change, in
-//! dependency order, reporting what was done and, if a call fails, what was
-//! not.
+//! dependency order (the pool first; identity providers, resource servers and
+//! the rest before the clients that name them; deletions last, in reverse),
+//! independent calls concurrently, reporting what was done and, if a call
+//! fails, what was not.
 
+pub mod group;
 pub mod pool;
 
 use crate::aws::Clients;
@@ -19,18 +22,21 @@ pub struct ApplyError {
     pub pool: String,
     pub environment: String,
     pub done: Vec<String>,
-    pub failed: String,
+    /// The steps that failed, each with why.
+    pub failed: Vec<(String, anyhow::Error)>,
     pub not_done: Vec<String>,
-    pub cause: anyhow::Error,
 }
 
 impl fmt::Display for ApplyError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "apply of pool `{}` ({}) stopped: {}: {:#}",
-            self.pool, self.environment, self.failed, self.cause
+            "apply of pool `{}` ({}) stopped",
+            self.pool, self.environment
         )?;
+        for (step, cause) in &self.failed {
+            write!(f, "\n  failed: {step}: {cause:#}")?;
+        }
         let list = |items: &[String]| {
             if items.is_empty() {
                 "nothing".to_string()
@@ -56,6 +62,13 @@ pub enum Step {
     UpdatePool,
     AddCustomAttributes(Vec<String>),
     SetMfa,
+    /// A resource inside the pool: its kind (the address prefix), name and
+    /// what happens to it.
+    Resource {
+        kind: String,
+        name: String,
+        action: Action,
+    },
 }
 
 impl Step {
@@ -63,59 +76,119 @@ impl Step {
         match self {
             Step::CreatePool => format!("create user pool {} (CreateUserPool)", plan.pool_name),
             Step::UpdatePool => format!("update user pool {} (UpdateUserPool)", plan.pool_name),
-            Step::AddCustomAttributes(names) => format!(
-                "add custom attributes {} (AddCustomAttributes)",
-                names.join(", ")
-            ),
+            Step::AddCustomAttributes(names) => {
+                format!(
+                    "add custom attributes {} (AddCustomAttributes)",
+                    names.join(", ")
+                )
+            }
             Step::SetMfa => "set MFA (SetUserPoolMfaConfig)".to_string(),
+            Step::Resource { kind, name, action } => {
+                let verb = match action {
+                    Action::Create => "create",
+                    Action::Update => "update",
+                    Action::Replace => "replace",
+                    Action::Delete => "delete",
+                    Action::Blocked | Action::Unmanaged => "skip",
+                };
+                format!("{verb} {kind}.{name}")
+            }
         }
     }
+
+    /// Steps of a lower phase finish before a higher phase starts; steps of
+    /// one phase run concurrently.
+    fn phase(&self) -> u8 {
+        match self {
+            Step::CreatePool | Step::UpdatePool => 0,
+            Step::AddCustomAttributes(_) | Step::SetMfa => 1,
+            Step::Resource { kind, action, .. } => match (kind.as_str(), action) {
+                ("client", Action::Delete) => 4,
+                (_, Action::Delete) => 5,
+                ("client", _) => 3,
+                _ => 2,
+            },
+        }
+    }
+}
+
+/// What the resource appliers work with.
+pub struct ApplyCtx<'a> {
+    pub clients: &'a Clients,
+    pub desired: &'a DesiredPool,
+    pub live: &'a LiveState,
+    /// The pool's id and ARN: live, or just created.
+    pub pool_id: String,
+    pub pool_arn: String,
 }
 
 /// The steps a pool's plan needs, in the order they must run.
 pub fn steps(plan: &PoolPlan) -> Vec<Step> {
     let mut steps = Vec::new();
-    if let Some(change) = plan.change(diff::pool::ADDRESS) {
-        let touches = |prefix: &str| change.fields.iter().any(|f| f.path.starts_with(prefix));
-        match change.action {
-            Action::Create => {
-                steps.push(Step::CreatePool);
-                if touches("mfa.") {
-                    steps.push(Step::SetMfa);
-                }
-            }
-            Action::Update => {
-                if change
-                    .fields
-                    .iter()
-                    .any(|f| !f.path.starts_with("mfa.") && !f.path.starts_with("schema."))
-                {
-                    steps.push(Step::UpdatePool);
-                }
-                let mut added: Vec<String> = change
-                    .fields
-                    .iter()
-                    .filter_map(|f| f.path.strip_prefix("schema."))
-                    .filter_map(|rest| rest.split('.').next())
-                    .map(str::to_string)
-                    .collect();
-                added.dedup();
-                if !added.is_empty() {
-                    steps.push(Step::AddCustomAttributes(added));
-                }
-                // After UpdateUserPool, which sends the live MFA mode back.
-                if touches("mfa.") {
-                    steps.push(Step::SetMfa);
-                }
-            }
-            _ => {}
+    for change in &plan.changes {
+        if change.address == diff::pool::ADDRESS {
+            steps.extend(pool_steps(change));
+            continue;
         }
+        if matches!(change.action, Action::Blocked | Action::Unmanaged) {
+            continue;
+        }
+        let (kind, name) = change
+            .address
+            .split_once('.')
+            .unwrap_or((&change.address, ""));
+        steps.push(Step::Resource {
+            kind: kind.to_string(),
+            name: name.to_string(),
+            action: change.action,
+        });
+    }
+    steps.sort_by_key(Step::phase);
+    steps
+}
+
+fn pool_steps(change: &crate::plan::ResourceChange) -> Vec<Step> {
+    let mut steps = Vec::new();
+    let touches = |prefix: &str| change.fields.iter().any(|f| f.path.starts_with(prefix));
+    match change.action {
+        Action::Create => {
+            steps.push(Step::CreatePool);
+            if touches("mfa.") {
+                steps.push(Step::SetMfa);
+            }
+        }
+        Action::Update => {
+            if change
+                .fields
+                .iter()
+                .any(|f| !f.path.starts_with("mfa.") && !f.path.starts_with("schema."))
+            {
+                steps.push(Step::UpdatePool);
+            }
+            let mut added: Vec<String> = change
+                .fields
+                .iter()
+                .filter_map(|f| f.path.strip_prefix("schema."))
+                .filter_map(|rest| rest.split('.').next())
+                .map(str::to_string)
+                .collect();
+            added.dedup();
+            if !added.is_empty() {
+                steps.push(Step::AddCustomAttributes(added));
+            }
+            // After UpdateUserPool, which sends the live MFA mode back.
+            if touches("mfa.") {
+                steps.push(Step::SetMfa);
+            }
+        }
+        _ => {}
     }
     steps
 }
 
-/// Applies one pool's plan. The plan must hold no blocked change: the caller
-/// refuses those before anything runs.
+/// Applies one pool's plan. The plan must hold no blocked change, and a
+/// replacement only when the user allowed it: the caller refuses those
+/// before anything runs.
 pub async fn apply_pool(
     clients: &Clients,
     desired: &DesiredPool,
@@ -124,49 +197,115 @@ pub async fn apply_pool(
     on_done: &(dyn Fn(&str) + Sync),
 ) -> Result<(), ApplyError> {
     let steps = steps(plan);
-    let mut remaining: Vec<String> = steps.iter().map(|s| s.describe(plan)).collect();
     let mut done = Vec::new();
-    let cognito = &clients.cognito;
-    let settings = &desired.settings;
-    let mut pool_id = live.pool.as_ref().map(|p| p.id.clone());
-    for step in &steps {
-        let label = step.describe(plan);
-        tracing::info!(pool = %desired.key, environment = %desired.environment, "{label}");
-        let id = pool_id.clone().unwrap_or_default();
-        let result = match step {
-            Step::CreatePool => pool::create(cognito, settings).await.map(|created| {
-                tracing::info!(id = %created.id, "created user pool");
-                pool_id = Some(created.id);
-            }),
-            Step::UpdatePool => match &live.pool {
-                Some(live_pool) => pool::update(cognito, live_pool, settings).await,
-                None => Err(anyhow::anyhow!("the pool is not live")),
-            },
-            Step::AddCustomAttributes(names) => {
-                let schema = settings.schema.clone().unwrap_or_default();
-                let new: Vec<_> = schema.iter().filter(|(n, _)| names.contains(n)).collect();
-                pool::add_custom_attributes(cognito, &id, &new).await
+    let mut pool = live.pool.as_ref().map(|p| pool::PoolRef {
+        id: p.id.clone(),
+        arn: p.arn.clone(),
+    });
+    let mut index = 0;
+    while index < steps.len() {
+        let phase = steps[index].phase();
+        let batch: Vec<&Step> = steps[index..]
+            .iter()
+            .take_while(|s| s.phase() == phase)
+            .collect();
+        index += batch.len();
+
+        let mut failed = Vec::new();
+        if phase == 0 || phase == 1 {
+            // The pool's own steps run one after another: each depends on the last.
+            for step in batch {
+                let label = step.describe(plan);
+                match pool_step(clients, desired, live, step, &mut pool).await {
+                    Ok(()) => {
+                        on_done(&label);
+                        done.push(label);
+                    }
+                    Err(cause) => {
+                        failed.push((label, cause));
+                        break;
+                    }
+                }
             }
-            Step::SetMfa => pool::set_mfa(cognito, &id, settings, live.pool.as_ref()).await,
-        };
-        match result {
-            Ok(()) => {
-                remaining.remove(0);
-                on_done(&label);
-                done.push(label);
+        } else {
+            let ctx = ApplyCtx {
+                clients,
+                desired,
+                live,
+                pool_id: pool.as_ref().map(|p| p.id.clone()).unwrap_or_default(),
+                pool_arn: pool.as_ref().map(|p| p.arn.clone()).unwrap_or_default(),
+            };
+            let results = futures::future::join_all(batch.iter().map(|step| {
+                let ctx = &ctx;
+                async move {
+                    let label = step.describe(plan);
+                    tracing::info!(pool = %desired.key, environment = %desired.environment, "{label}");
+                    (label, resource_step(ctx, step).await)
+                }
+            }))
+            .await;
+            for (label, result) in results {
+                match result {
+                    Ok(()) => {
+                        on_done(&label);
+                        done.push(label);
+                    }
+                    Err(cause) => failed.push((label, cause)),
+                }
             }
-            Err(cause) => {
-                remaining.remove(0);
-                return Err(ApplyError {
-                    pool: desired.key.clone(),
-                    environment: desired.environment.clone(),
-                    done,
-                    failed: label,
-                    not_done: remaining,
-                    cause,
-                });
-            }
+        }
+        if !failed.is_empty() {
+            let not_done = steps[index..].iter().map(|s| s.describe(plan)).collect();
+            return Err(ApplyError {
+                pool: desired.key.clone(),
+                environment: desired.environment.clone(),
+                done,
+                failed,
+                not_done,
+            });
         }
     }
     Ok(())
+}
+
+async fn pool_step(
+    clients: &Clients,
+    desired: &DesiredPool,
+    live: &LiveState,
+    step: &Step,
+    pool_ref: &mut Option<pool::PoolRef>,
+) -> anyhow::Result<()> {
+    let cognito = &clients.cognito;
+    let settings = &desired.settings;
+    tracing::info!(pool = %desired.key, environment = %desired.environment, "{step:?}");
+    let id = pool_ref.as_ref().map(|p| p.id.clone()).unwrap_or_default();
+    match step {
+        Step::CreatePool => {
+            let created = pool::create(cognito, settings).await?;
+            tracing::info!(id = %created.id, "created user pool");
+            *pool_ref = Some(created);
+            Ok(())
+        }
+        Step::UpdatePool => match &live.pool {
+            Some(live_pool) => pool::update(cognito, live_pool, settings).await,
+            None => anyhow::bail!("the pool is not live"),
+        },
+        Step::AddCustomAttributes(names) => {
+            let schema = settings.schema.clone().unwrap_or_default();
+            let new: Vec<_> = schema.iter().filter(|(n, _)| names.contains(n)).collect();
+            pool::add_custom_attributes(cognito, &id, &new).await
+        }
+        Step::SetMfa => pool::set_mfa(cognito, &id, settings, live.pool.as_ref()).await,
+        Step::Resource { .. } => unreachable!("resource steps run in later phases"),
+    }
+}
+
+async fn resource_step(ctx: &ApplyCtx<'_>, step: &Step) -> anyhow::Result<()> {
+    let Step::Resource { kind, name, action } = step else {
+        unreachable!("pool steps run in the first phases")
+    };
+    match kind.as_str() {
+        diff::group::KIND => group::run(ctx, name, *action).await,
+        other => anyhow::bail!("no applier for resource kind `{other}`"),
+    }
 }

@@ -10,7 +10,8 @@ use std::process::ExitCode;
 
 pub async fn run(ctx: &Context, args: &ApplyArgs) -> anyhow::Result<ExitCode> {
     let desired = ctx.desired(&args.selection)?;
-    let (plan, lives) = ctx.plan(&desired).await?;
+    let options = crate::diff::PlanOptions { prune: args.prune };
+    let (plan, lives) = ctx.plan(&desired, options).await?;
     anstream::print!("{}", human::plan(&plan));
 
     let blocked: Vec<String> = plan
@@ -27,6 +28,25 @@ pub async fn run(ctx: &Context, args: &ApplyArgs) -> anyhow::Result<ExitCode> {
             "refusing to apply: the plan holds changes Cognito cannot make in place ({}); nothing was changed. \
              Revert them in the spec, or create a new pool under a new name and migrate users",
             blocked.join(", ")
+        );
+    }
+    let replaced: Vec<String> = plan
+        .pools
+        .iter()
+        .flat_map(|p| p.changes.iter().map(move |c| (p, c)))
+        .filter(|(_, c)| c.action == crate::plan::Action::Replace)
+        .map(|(pool, change)| {
+            format!(
+                "{} in pool `{}` ({})",
+                change.address, pool.pool, pool.environment
+            )
+        })
+        .collect();
+    if !replaced.is_empty() && !args.allow_replace {
+        anyhow::bail!(
+            "refusing to apply: the plan replaces {} (deleted and created again, with a new identity); nothing was changed. \
+             Pass --allow-replace to go ahead",
+            replaced.join(", ")
         );
     }
     if !plan.has_changes() {

@@ -8,6 +8,7 @@ pub mod validate;
 use crate::aws::Session;
 use crate::cli::{Cli, Selection};
 use crate::desired::DesiredPool;
+use crate::diff::PlanOptions;
 use crate::live::{LiveReader, LiveState};
 use crate::plan::{Plan, PoolPlan};
 use crate::spec::diag::{Diagnostic, SpecErrors};
@@ -60,18 +61,27 @@ impl Context {
     /// The desired pools a plan or apply works on.
     pub fn desired(&self, selection: &Selection) -> anyhow::Result<Vec<DesiredPool>> {
         let files = self.load()?;
-        let pairs = select(&files, &selection.envs, &selection.pool_names)?;
+        let envs = if selection.all_envs {
+            all_environments(&files)
+        } else {
+            selection.envs.clone()
+        };
+        let pairs = select(&files, &envs, &selection.pool_names)?;
         Ok(self.resolve(&pairs)?)
     }
 
     /// Reads live state for every desired pool at once and plans each.
-    pub async fn plan(&self, desired: &[DesiredPool]) -> anyhow::Result<(Plan, Vec<LiveState>)> {
+    pub async fn plan(
+        &self,
+        desired: &[DesiredPool],
+        options: PlanOptions,
+    ) -> anyhow::Result<(Plan, Vec<LiveState>)> {
         let reader = LiveReader::new(&self.session);
         let lives = try_join_all(desired.iter().map(|d| reader.read(d))).await?;
         let pools: Vec<PoolPlan> = desired
             .iter()
             .zip(&lives)
-            .map(|(d, live)| crate::diff::plan_pool(d, live))
+            .map(|(d, live)| crate::diff::plan_pool(d, live, options))
             .collect();
         Ok((Plan::new(pools), lives))
     }
@@ -116,6 +126,17 @@ pub fn select<'a>(
         }
     }
     Ok(pairs)
+}
+
+/// Every environment name the files declare, in first-seen order.
+pub fn all_environments(files: &[SpecFile]) -> Vec<String> {
+    let mut envs: Vec<String> = Vec::new();
+    for env in files.iter().flat_map(|f| &f.environments) {
+        if !envs.contains(env) {
+            envs.push(env.clone());
+        }
+    }
+    envs
 }
 
 /// A pool's `name:` value as written, for matching `--pool` by name; only

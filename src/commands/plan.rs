@@ -7,7 +7,8 @@ use std::process::ExitCode;
 
 pub async fn run(ctx: &Context, args: &PlanArgs) -> anyhow::Result<ExitCode> {
     let desired = ctx.desired(&args.selection)?;
-    let (plan, _) = ctx.plan(&desired).await?;
+    let options = crate::diff::PlanOptions { prune: args.prune };
+    let (plan, _) = ctx.plan(&desired, options).await?;
     if args.json {
         println!("{}", json::plan(&plan));
     } else {

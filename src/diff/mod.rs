@@ -3,13 +3,23 @@
 //! compared. Each resource kind's module adds what Cognito can and cannot
 //! change in place.
 
+pub mod group;
 pub mod pool;
 
 use crate::desired::DesiredPool;
 use crate::live::LiveState;
 use crate::model::secret::is_sensitive;
-use crate::plan::{FieldChange, PoolPlan};
+use crate::plan::{Action, FieldChange, PoolPlan, ResourceChange};
+use serde::Serialize;
 use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// Choices the plan itself depends on.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PlanOptions {
+    /// Plan deletion of live resources the spec does not declare.
+    pub prune: bool,
+}
 
 /// Compares what `desired` declares with `live`. Objects are compared key by
 /// key and only for keys desired has (what the spec does not mention is not
@@ -46,8 +56,119 @@ pub fn compare(desired: &Value, live: Option<&Value>, path: &str, out: &mut Vec<
     });
 }
 
+/// Why a field of a named resource cannot change in place.
+pub enum Forces {
+    /// Delete and create again (`--allow-replace`); the reason and its price.
+    Replace(String),
+    /// Not possible at all.
+    Blocked(String),
+}
+
+/// A collection of named resources of one kind, desired against live.
+pub struct Named<'a, T> {
+    /// The address prefix: `group`, `client`, ...
+    pub kind: &'a str,
+    /// `None` when the spec does not declare the kind: nothing is compared,
+    /// nothing is unmanaged.
+    pub desired: Option<&'a BTreeMap<String, T>>,
+    pub live: &'a BTreeMap<String, T>,
+    pub prune: bool,
+    /// What a change at a field path forces, if it cannot happen in place.
+    pub forces: &'a dyn Fn(&str) -> Option<Forces>,
+    /// Said when a resource of this kind is deleted.
+    pub delete_warning: Option<&'a str>,
+}
+
+/// Creates, updates, replacements, and (live but undeclared) unmanaged or
+/// pruned resources of one kind.
+pub fn diff_named<T: Serialize>(named: Named<'_, T>) -> Vec<ResourceChange> {
+    let Some(desired) = named.desired else {
+        return Vec::new();
+    };
+    let mut changes = Vec::new();
+    for (name, want) in desired {
+        let address = format!("{}.{name}", named.kind);
+        let want = serde_json::to_value(want).expect("models serialize");
+        let mut fields = Vec::new();
+        match named.live.get(name) {
+            None => {
+                compare(&want, None, "", &mut fields);
+                changes.push(ResourceChange {
+                    address,
+                    action: Action::Create,
+                    fields,
+                    reasons: Vec::new(),
+                });
+            }
+            Some(have) => {
+                let have = serde_json::to_value(have).expect("models serialize");
+                compare(&want, Some(&have), "", &mut fields);
+                if fields.is_empty() {
+                    continue;
+                }
+                let mut action = Action::Update;
+                let mut reasons = Vec::new();
+                for field in &mut fields {
+                    match (named.forces)(&field.path) {
+                        Some(Forces::Blocked(reason)) => {
+                            field.blocked = Some(reason.clone());
+                            action = Action::Blocked;
+                            push_unique(&mut reasons, reason);
+                        }
+                        Some(Forces::Replace(reason)) => {
+                            if action != Action::Blocked {
+                                action = Action::Replace;
+                            }
+                            push_unique(&mut reasons, reason);
+                        }
+                        None => {}
+                    }
+                }
+                if action == Action::Replace {
+                    reasons.push("apply replaces it only with --allow-replace".into());
+                }
+                changes.push(ResourceChange {
+                    address,
+                    action,
+                    fields,
+                    reasons,
+                });
+            }
+        }
+    }
+    for name in named.live.keys().filter(|n| !desired.contains_key(*n)) {
+        let (action, reasons) = if named.prune {
+            (
+                Action::Delete,
+                named
+                    .delete_warning
+                    .map(|w| vec![w.to_string()])
+                    .unwrap_or_default(),
+            )
+        } else {
+            (
+                Action::Unmanaged,
+                vec!["not in the spec; `apply --prune` would delete it".to_string()],
+            )
+        };
+        changes.push(ResourceChange {
+            address: format!("{}.{name}", named.kind),
+            action,
+            fields: Vec::new(),
+            reasons,
+        });
+    }
+    changes
+}
+
+fn push_unique(list: &mut Vec<String>, item: String) {
+    if !list.contains(&item) {
+        list.push(item);
+    }
+}
+
 /// The plan for one pool in one environment.
-pub fn plan_pool(desired: &DesiredPool, live: &LiveState) -> PoolPlan {
+pub fn plan_pool(desired: &DesiredPool, live: &LiveState, options: PlanOptions) -> PoolPlan {
     let mut changes = Vec::new();
     let mut warnings: Vec<String> = desired
         .warnings
@@ -61,6 +182,17 @@ pub fn plan_pool(desired: &DesiredPool, live: &LiveState) -> PoolPlan {
         &mut warnings,
     ) {
         changes.push(change);
+    }
+    let resources = &desired.resources;
+    changes.extend(group::diff(
+        resources.groups.as_ref(),
+        &live.groups,
+        options.prune,
+    ));
+    for change in changes.iter().filter(|c| c.action == Action::Delete) {
+        if let Some(warning) = change.reasons.first() {
+            warnings.push(format!("{}: {warning}", change.address));
+        }
     }
     PoolPlan {
         pool: desired.key.clone(),

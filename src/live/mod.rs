@@ -1,20 +1,23 @@
 //! Live state: finding each desired pool in AWS and reading everything poolctl
 //! manages about it, concurrently and without reading anything twice.
 
+pub mod group;
 pub mod pool;
 
 use crate::aws::{explain, Session, Target};
 use crate::desired::DesiredPool;
 pub use pool::LivePool;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use tokio::sync::{Mutex, OnceCell};
 
 /// Everything live about one desired pool. `pool` is `None` when it does not
-/// exist yet.
+/// exist yet (and then every resource map is empty). A resource kind the spec
+/// does not declare is not read.
 #[derive(Debug, Clone, Default)]
 pub struct LiveState {
     pub pool: Option<LivePool>,
+    pub groups: BTreeMap<String, crate::model::group::Group>,
 }
 
 /// Why a pool could not be identified; the caller cannot plan it.
@@ -71,19 +74,33 @@ impl<'a> LiveReader<'a> {
             None => self.find_by_name(&target, desired).await?,
         };
         let Some(id) = id else {
-            return Ok(LiveState { pool: None });
+            return Ok(LiveState::default());
         };
-        let live = pool::describe(&clients.cognito, &id).await?;
-        if live.is_none() && desired.pool_id.is_some() {
-            return Err(LookupError::PinnedMissing {
-                id,
-                region: target.region,
-                environment: desired.environment.clone(),
-                file: desired.file.clone(),
+        // The pool and every declared kind at once: none depends on another.
+        let resources = &desired.resources;
+        let cognito = &clients.cognito;
+        let (live, groups) = tokio::try_join!(pool::describe(cognito, &id), async {
+            match &resources.groups {
+                Some(_) => group::read(cognito, &id).await,
+                None => Ok(BTreeMap::new()),
             }
-            .into());
-        }
-        Ok(LiveState { pool: live })
+        })?;
+        let Some(live) = live else {
+            if desired.pool_id.is_some() {
+                return Err(LookupError::PinnedMissing {
+                    id,
+                    region: target.region,
+                    environment: desired.environment.clone(),
+                    file: desired.file.clone(),
+                }
+                .into());
+            }
+            return Ok(LiveState::default());
+        };
+        Ok(LiveState {
+            pool: Some(live),
+            groups,
+        })
     }
 
     async fn find_by_name(

@@ -58,7 +58,7 @@ impl fmt::Display for Duration {
         }
         let (unit, factor) = UNITS
             .iter()
-            .find(|(_, factor)| self.0 % factor == 0)
+            .find(|(_, factor)| self.0.is_multiple_of(*factor))
             .expect("seconds divide everything");
         write!(f, "{}{}", self.0 / factor, unit)
     }

@@ -3,6 +3,7 @@
 
 pub mod duration;
 pub mod enums;
+pub mod group;
 pub mod pool;
 pub mod secret;
 

@@ -3,11 +3,13 @@
 //! resource sections, each read into its typed form with located errors.
 
 use super::diag::{nearest, Diagnostic};
+use crate::model::group::Group;
 use crate::model::PoolSettings;
 use marked_yaml::types::MarkedMappingNode;
 use marked_yaml::Node;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
+use std::collections::BTreeMap;
 
 /// Keys that say where and how a pool lives rather than what it is.
 pub const ENV_KEYS: &[&str] = &["region", "profile", "pool_id", "protected"];
@@ -36,6 +38,12 @@ pub const SETTINGS_KEYS: &[&str] = &[
     "device_configuration",
 ];
 
+/// Keys of the resources that live inside a pool. Each names a kind poolctl
+/// manages as a whole once the key is present: live ones missing from it are
+/// reported as unmanaged (and deleted by `--prune`). Absent, the kind is left
+/// entirely alone.
+pub const RESOURCE_KEYS: &[&str] = &["groups"];
+
 /// The only key that exists at the top of a file but not inside an environment.
 pub const ENVIRONMENTS_KEY: &str = "environments";
 
@@ -49,15 +57,26 @@ pub struct EnvSettings {
     pub protected: Option<bool>,
 }
 
+/// The pool's resources as declared; `None` means the kind is not managed.
+#[derive(Clone, Debug, Default)]
+pub struct Resources {
+    pub groups: Option<BTreeMap<String, Group>>,
+}
+
 /// A pool's document in one environment, typed.
 #[derive(Clone, Debug, Default)]
 pub struct Document {
     pub env: EnvSettings,
     pub settings: PoolSettings,
+    pub resources: Resources,
 }
 
 pub fn all_top_level_keys() -> impl Iterator<Item = &'static str> {
-    ENV_KEYS.iter().chain(SETTINGS_KEYS).copied()
+    ENV_KEYS
+        .iter()
+        .chain(SETTINGS_KEYS)
+        .chain(RESOURCE_KEYS)
+        .copied()
 }
 
 /// Reads a merged, interpolated document. Every section is read even when an
@@ -66,10 +85,16 @@ pub fn read(root: &MarkedMappingNode) -> Result<Document, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     let mut env_part = MarkedMappingNode::new_empty(*root.span());
     let mut settings_part = MarkedMappingNode::new_empty(*root.span());
+    let mut resources = Resources::default();
 
     for (key, value) in root.iter() {
         let name = key.as_str();
-        if ENV_KEYS.contains(&name) {
+        if RESOURCE_KEYS.contains(&name) {
+            match name {
+                "groups" => resources.groups = typed(value, name, &mut errors),
+                _ => unreachable!("every resource key is read"),
+            }
+        } else if ENV_KEYS.contains(&name) {
             env_part.insert(key.clone(), value.clone());
         } else if SETTINGS_KEYS.contains(&name) {
             settings_part.insert(key.clone(), value.clone());
@@ -91,7 +116,11 @@ pub fn read(root: &MarkedMappingNode) -> Result<Document, Vec<Diagnostic>> {
     let env = typed::<EnvSettings>(&Node::Mapping(env_part), "", &mut errors);
     let settings = typed::<PoolSettings>(&Node::Mapping(settings_part), "", &mut errors);
     match (env, settings) {
-        (Some(env), Some(settings)) if errors.is_empty() => Ok(Document { env, settings }),
+        (Some(env), Some(settings)) if errors.is_empty() => Ok(Document {
+            env,
+            settings,
+            resources,
+        }),
         _ => Err(errors),
     }
 }

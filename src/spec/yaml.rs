@@ -6,7 +6,7 @@
 //! the merge still point at the line the user wrote.
 
 use super::diag::Diagnostic;
-use marked_yaml::types::{MarkedMappingNode, MarkedScalarNode};
+use marked_yaml::types::MarkedScalarNode;
 use marked_yaml::{LoaderOptions, Marker, Node};
 use std::collections::{BTreeSet, HashMap};
 
@@ -277,11 +277,6 @@ impl Locator {
             path = &path[..path.rfind('.')?];
         }
     }
-}
-
-/// A mapping's keys, in the order written.
-pub fn keys(map: &MarkedMappingNode) -> impl Iterator<Item = &MarkedScalarNode> {
-    map.keys()
 }
 
 #[cfg(test)]

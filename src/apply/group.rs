@@ -1,0 +1,58 @@
+//! Writing groups. `UpdateGroup` is sent every field (the live ones with the
+//! spec's overlaid), never only the changed ones.
+
+use super::ApplyCtx;
+use crate::aws::explain;
+use crate::model::group::Group;
+use crate::model::overlay;
+use crate::plan::Action;
+
+pub async fn run(ctx: &ApplyCtx<'_>, name: &str, action: Action) -> anyhow::Result<()> {
+    let client = &ctx.clients.cognito;
+    let pool_id = ctx.pool_id.as_str();
+    let desired = ctx
+        .desired
+        .resources
+        .groups
+        .as_ref()
+        .and_then(|g| g.get(name));
+    match (action, desired) {
+        (Action::Create, Some(group)) => {
+            client
+                .create_group()
+                .user_pool_id(pool_id)
+                .group_name(name)
+                .set_description(group.description.clone())
+                .set_precedence(group.precedence.map(|p| p as i32))
+                .set_role_arn(group.role_arn.clone())
+                .send()
+                .await
+                .map_err(|e| explain(&format!("CreateGroup {name}"), e))?;
+        }
+        (Action::Update, Some(group)) => {
+            let live = ctx.live.groups.get(name).cloned().unwrap_or_default();
+            let merged: Group = overlay(&live, group);
+            client
+                .update_group()
+                .user_pool_id(pool_id)
+                .group_name(name)
+                .set_description(merged.description)
+                .set_precedence(merged.precedence.map(|p| p as i32))
+                .set_role_arn(merged.role_arn)
+                .send()
+                .await
+                .map_err(|e| explain(&format!("UpdateGroup {name}"), e))?;
+        }
+        (Action::Delete, _) => {
+            client
+                .delete_group()
+                .user_pool_id(pool_id)
+                .group_name(name)
+                .send()
+                .await
+                .map_err(|e| explain(&format!("DeleteGroup {name}"), e))?;
+        }
+        (action, _) => anyhow::bail!("group {name}: nothing to do for {action:?}"),
+    }
+    Ok(())
+}

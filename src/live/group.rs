@@ -1,0 +1,36 @@
+//! Reading a pool's groups (`ListGroups` carries every field, so one paged
+//! list is the whole read).
+
+use crate::aws::explain;
+use crate::model::group::Group;
+use aws_sdk_cognitoidentityprovider as cognito;
+use std::collections::BTreeMap;
+
+pub async fn read(
+    client: &cognito::Client,
+    pool_id: &str,
+) -> anyhow::Result<BTreeMap<String, Group>> {
+    let mut groups = BTreeMap::new();
+    let mut pages = client
+        .list_groups()
+        .user_pool_id(pool_id)
+        .limit(60)
+        .into_paginator()
+        .items()
+        .send();
+    while let Some(group) = pages.next().await {
+        let group = group.map_err(|e| explain(&format!("ListGroups {pool_id}"), e))?;
+        let Some(name) = group.group_name.clone() else {
+            continue;
+        };
+        groups.insert(
+            name,
+            Group {
+                description: group.description.clone(),
+                precedence: group.precedence.map(|p| p as u32),
+                role_arn: group.role_arn.clone(),
+            },
+        );
+    }
+    Ok(groups)
+}

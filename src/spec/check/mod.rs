@@ -1,0 +1,242 @@
+//! Offline checks of a typed document: AWS's ranges and formats, rules that
+//! tie settings together, and warnings about Cognito's one-way doors.
+//!
+//! Everything here is caught before a single AWS call, because AWS (and more
+//! so the emulator) would either reject it halfway through an apply or, worse,
+//! accept it.
+
+mod groups;
+mod pool;
+
+use super::diag::Diagnostic;
+use super::document::Document;
+
+#[derive(Default)]
+pub struct Checks {
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Checks {
+    pub fn error(
+        &mut self,
+        field: impl Into<String>,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        self.diagnostics
+            .push(Diagnostic::error(message).field(field));
+        self.diagnostics.last_mut().expect("just pushed")
+    }
+
+    pub fn warn(
+        &mut self,
+        field: impl Into<String>,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        self.diagnostics
+            .push(Diagnostic::warning(message).field(field));
+        self.diagnostics.last_mut().expect("just pushed")
+    }
+
+    pub fn range<T: PartialOrd + std::fmt::Display + Copy>(
+        &mut self,
+        field: &str,
+        value: Option<T>,
+        min: T,
+        max: T,
+    ) {
+        if let Some(v) = value {
+            if v < min || v > max {
+                self.error(
+                    field,
+                    format!("{v} is out of range: Cognito accepts {min} to {max}"),
+                );
+            }
+        }
+    }
+
+    pub fn max_len(&mut self, field: &str, value: Option<&String>, max: usize) {
+        if let Some(v) = value {
+            if v.chars().count() > max {
+                self.error(
+                    field,
+                    format!(
+                        "is {} characters long; Cognito accepts at most {max}",
+                        v.chars().count()
+                    ),
+                );
+            }
+        }
+    }
+
+    pub fn must_contain(&mut self, field: &str, value: Option<&String>, needle: &str) {
+        if let Some(v) = value {
+            if !v.contains(needle) {
+                self.error(field, format!("must contain the placeholder `{needle}`"));
+            }
+        }
+    }
+}
+
+pub fn check(doc: &Document, checks: &mut Checks) {
+    check_env(doc, checks);
+    pool::check(&doc.settings, checks);
+    groups::check(doc.resources.groups.as_ref(), checks);
+}
+
+fn check_env(doc: &Document, c: &mut Checks) {
+    let region = doc.env.region.as_deref();
+    match region {
+        None => {
+            c.error(
+                "region",
+                "no region: set `region` in this environment's block (or at the top of the file)",
+            );
+        }
+        Some(r) if !is_region(r) => {
+            c.error(
+                "region",
+                format!("`{r}` is not an AWS region name (like us-east-1)"),
+            );
+        }
+        _ => {}
+    }
+    if let Some(id) = &doc.env.pool_id {
+        match id.split_once('_') {
+            Some((prefix, rest))
+                if is_region(prefix)
+                    && !rest.is_empty()
+                    && rest.chars().all(|ch| ch.is_ascii_alphanumeric()) =>
+            {
+                if let Some(r) = region.filter(|r| *r != prefix) {
+                    c.error(
+                        "pool_id",
+                        format!(
+                            "pool `{id}` lives in {prefix}, but this environment's region is {r}"
+                        ),
+                    );
+                }
+            }
+            _ => {
+                c.error(
+                    "pool_id",
+                    format!("`{id}` is not a user pool id (like us-east-1_AbC123xyZ)"),
+                );
+            }
+        }
+    }
+}
+
+fn is_region(text: &str) -> bool {
+    let parts: Vec<&str> = text.split('-').collect();
+    parts.len() >= 3
+        && parts[0].len() == 2
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.chars()
+                    .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit())
+        })
+        && parts
+            .last()
+            .is_some_and(|p| p.chars().all(|ch| ch.is_ascii_digit()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec::{document, yaml};
+
+    fn run(text: &str) -> Vec<Diagnostic> {
+        let root = yaml::parse(text).unwrap();
+        let doc = document::read(root.as_mapping().unwrap()).unwrap();
+        let mut checks = Checks::default();
+        check(&doc, &mut checks);
+        checks.diagnostics
+    }
+
+    fn errors(text: &str) -> Vec<(String, String)> {
+        run(text)
+            .into_iter()
+            .filter(|d| d.is_error())
+            .map(|d| (d.field.unwrap_or_default(), d.message))
+            .collect()
+    }
+
+    const OK: &str = "name: shop\nregion: us-east-1\n";
+
+    #[test]
+    fn a_minimal_pool_is_fine() {
+        assert!(errors(OK).is_empty());
+    }
+
+    #[test]
+    fn ranges() {
+        let e = errors(&format!("{OK}password_policy: {{minimum_length: 5, password_history_size: 25, temporary_password_validity_days: 366}}\n"));
+        let fields: Vec<&str> = e.iter().map(|(f, _)| f.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "password_policy.minimum_length",
+                "password_policy.password_history_size",
+                "password_policy.temporary_password_validity_days"
+            ]
+        );
+        assert!(e[0].1.contains("6 to 99"), "{}", e[0].1);
+    }
+
+    #[test]
+    fn threat_protection_needs_plus() {
+        let e = errors(&format!(
+            "{OK}tier: essentials\nuser_pool_add_ons: {{advanced_security_mode: enforced}}\n"
+        ));
+        assert_eq!(e.len(), 1);
+        assert!(e[0].1.contains("plus tier"));
+        assert!(errors(&format!(
+            "{OK}tier: plus\nuser_pool_add_ons: {{advanced_security_mode: enforced}}\n"
+        ))
+        .is_empty());
+    }
+
+    #[test]
+    fn mfa_rules() {
+        assert!(!errors(&format!("{OK}mfa: {{mode: optional}}\n")).is_empty());
+        assert!(!errors(&format!("{OK}mfa: {{mode: off, totp: true}}\n")).is_empty());
+        assert!(!errors(&format!("{OK}mfa: {{mode: optional, sms: true}}\n")).is_empty());
+        let d = run(&format!("{OK}mfa: {{mode: required, totp: true}}\n"));
+        assert!(d.iter().all(|d| !d.is_error()));
+        assert!(d.iter().any(|d| d.message.contains("one-way door")));
+    }
+
+    #[test]
+    fn schema_rules() {
+        let e = errors(&format!(
+            "{OK}schema:\n  custom:x: {{required: true}}\n  tenant: {{type: string}}\n  custom:n: {{type: number, min_length: 1}}\n"
+        ));
+        let msgs: Vec<String> = e.iter().map(|(f, m)| format!("{f}: {m}")).collect();
+        assert!(
+            msgs.iter().any(|m| m.starts_with("schema.custom:x.type")),
+            "{msgs:?}"
+        );
+        assert!(
+            msgs.iter()
+                .any(|m| m.starts_with("schema.custom:x.required")),
+            "{msgs:?}"
+        );
+        assert!(
+            msgs.iter()
+                .any(|m| m.contains("`tenant` is not a standard attribute")),
+            "{msgs:?}"
+        );
+        assert!(
+            msgs.iter().any(|m| m.contains("string attributes only")),
+            "{msgs:?}"
+        );
+    }
+
+    #[test]
+    fn pool_id_must_match_region() {
+        let e = errors("name: a\nregion: us-east-1\npool_id: eu-west-1_abc123\n");
+        assert!(e[0].1.contains("lives in eu-west-1"), "{e:?}");
+        let e = errors("name: a\nregion: us-east-1\npool_id: nonsense\n");
+        assert!(e[0].1.contains("not a user pool id"), "{e:?}");
+    }
+}
