@@ -251,6 +251,7 @@ pub fn to_model(
                 device_only_remembered_on_user_prompt: Some(false),
             },
         }),
+        triggers: None,
     }
 }
 

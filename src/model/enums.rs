@@ -177,6 +177,63 @@ api_enum! {
     }
 }
 
+api_enum! {
+    /// Authentication flows an app client allows.
+    pub enum ExplicitAuthFlow {
+        UserSrp = "user_srp" / "ALLOW_USER_SRP_AUTH",
+        RefreshToken = "refresh_token" / "ALLOW_REFRESH_TOKEN_AUTH",
+        UserPassword = "user_password" / "ALLOW_USER_PASSWORD_AUTH",
+        AdminUserPassword = "admin_user_password" / "ALLOW_ADMIN_USER_PASSWORD_AUTH",
+        CustomAuth = "custom_auth" / "ALLOW_CUSTOM_AUTH",
+        UserAuth = "user_auth" / "ALLOW_USER_AUTH",
+    }
+}
+
+api_enum! {
+    /// OAuth 2.0 grants an app client allows.
+    pub enum OAuthFlow {
+        Code = "code" / "code",
+        Implicit = "implicit" / "implicit",
+        ClientCredentials = "client_credentials" / "client_credentials",
+    }
+}
+
+api_enum! {
+    /// The kind of a federated identity provider.
+    pub enum ProviderType {
+        Google = "google" / "Google",
+        Facebook = "facebook" / "Facebook",
+        Apple = "apple" / "SignInWithApple",
+        Amazon = "amazon" / "LoginWithAmazon",
+        Saml = "saml" / "SAML",
+        Oidc = "oidc" / "OIDC",
+    }
+}
+
+api_enum! {
+    /// How Cognito asks an OIDC provider for user attributes.
+    pub enum AttributesRequestMethod {
+        Get = "get" / "GET" | "GET",
+        Post = "post" / "POST" | "POST",
+    }
+}
+
+api_enum! {
+    /// The event version a pre token generation trigger receives.
+    pub enum PreTokenLambdaVersion {
+        V1 = "v1" / "V1_0",
+        V2 = "v2" / "V2_0",
+        V3 = "v3" / "V3_0",
+    }
+}
+
+api_enum! {
+    /// The event version a custom SMS or email sender receives.
+    pub enum SenderLambdaVersion {
+        V1 = "v1" / "V1_0",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

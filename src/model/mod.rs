@@ -1,11 +1,16 @@
 //! The normalized model: the types desired state (from specs) and live state
 //! (from AWS) are both expressed in, so the diff compares like with like.
 
+pub mod client;
+pub mod domain;
 pub mod duration;
 pub mod enums;
 pub mod group;
+pub mod identity_provider;
 pub mod pool;
+pub mod resource_server;
 pub mod secret;
+pub mod triggers;
 
 pub use duration::Duration;
 pub use pool::PoolSettings;

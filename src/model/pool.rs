@@ -52,6 +52,9 @@ pub struct PoolSettings {
     pub user_pool_add_ons: Option<UserPoolAddOns>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub device_configuration: Option<DeviceConfiguration>,
+    /// Lambda triggers (`LambdaConfig`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub triggers: Option<super::triggers::Triggers>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

@@ -3,7 +3,11 @@
 //! resource sections, each read into its typed form with located errors.
 
 use super::diag::{nearest, Diagnostic};
+use crate::model::client::AppClient;
+use crate::model::domain::Domain;
 use crate::model::group::Group;
+use crate::model::identity_provider::IdentityProvider;
+use crate::model::resource_server::ResourceServer;
 use crate::model::PoolSettings;
 use marked_yaml::types::MarkedMappingNode;
 use marked_yaml::Node;
@@ -36,13 +40,20 @@ pub const SETTINGS_KEYS: &[&str] = &[
     "user_attribute_update_settings",
     "user_pool_add_ons",
     "device_configuration",
+    "triggers",
 ];
 
 /// Keys of the resources that live inside a pool. Each names a kind poolctl
 /// manages as a whole once the key is present: live ones missing from it are
 /// reported as unmanaged (and deleted by `--prune`). Absent, the kind is left
 /// entirely alone.
-pub const RESOURCE_KEYS: &[&str] = &["groups"];
+pub const RESOURCE_KEYS: &[&str] = &[
+    "clients",
+    "identity_providers",
+    "resource_servers",
+    "groups",
+    "domain",
+];
 
 /// The only key that exists at the top of a file but not inside an environment.
 pub const ENVIRONMENTS_KEY: &str = "environments";
@@ -60,7 +71,11 @@ pub struct EnvSettings {
 /// The pool's resources as declared; `None` means the kind is not managed.
 #[derive(Clone, Debug, Default)]
 pub struct Resources {
+    pub clients: Option<BTreeMap<String, AppClient>>,
+    pub identity_providers: Option<BTreeMap<String, IdentityProvider>>,
+    pub resource_servers: Option<BTreeMap<String, ResourceServer>>,
     pub groups: Option<BTreeMap<String, Group>>,
+    pub domain: Option<Domain>,
 }
 
 /// A pool's document in one environment, typed.
@@ -91,7 +106,13 @@ pub fn read(root: &MarkedMappingNode) -> Result<Document, Vec<Diagnostic>> {
         let name = key.as_str();
         if RESOURCE_KEYS.contains(&name) {
             match name {
+                "clients" => resources.clients = typed(value, name, &mut errors),
+                "identity_providers" => {
+                    resources.identity_providers = typed(value, name, &mut errors)
+                }
+                "resource_servers" => resources.resource_servers = typed(value, name, &mut errors),
                 "groups" => resources.groups = typed(value, name, &mut errors),
+                "domain" => resources.domain = typed(value, name, &mut errors),
                 _ => unreachable!("every resource key is read"),
             }
         } else if ENV_KEYS.contains(&name) {
@@ -236,6 +257,122 @@ mod tests {
             Some("did you mean `password_policy`?")
         );
         assert_eq!(errs[0].line, Some(2));
+    }
+
+    /// The pool-resources issue's example, exactly as written there.
+    const RESOURCES_EXAMPLE: &str = r#"triggers:
+  pre_sign_up: arn:aws:lambda:${region}:123456789012:function:shop-${env}-pre-signup
+  post_confirmation: arn:aws:lambda:${region}:123456789012:function:shop-${env}-post-confirm
+  pre_token_generation:
+    lambda_arn: arn:aws:lambda:${region}:123456789012:function:shop-${env}-claims
+    lambda_version: v2
+
+clients:
+  web:
+    explicit_auth_flows: [user_srp, refresh_token]
+    allowed_oauth_flows: [code]
+    allowed_oauth_scopes: [openid, email, profile, shop-api/orders.read]
+    callback_urls: [https://shop.example.com/callback]
+    logout_urls: [https://shop.example.com/logout]
+    supported_identity_providers: [COGNITO, Google]
+    access_token_validity: 1h
+    id_token_validity: 1h
+    refresh_token_validity: 30d
+    prevent_user_existence_errors: true
+    enable_token_revocation: true
+  mobile:
+    explicit_auth_flows: [user_srp, refresh_token]
+    refresh_token_validity: 90d
+
+identity_providers:
+  Google:
+    type: google
+    client_id: 1234567890-abc.apps.googleusercontent.com
+    client_secret: ${env:GOOGLE_CLIENT_SECRET}
+    authorize_scopes: [openid, email, profile]
+    attribute_mapping: { email: email, name: name, picture: picture }
+  Corp:
+    type: saml
+    metadata_url: https://login.example.com/federationmetadata.xml
+    attribute_mapping:
+      email: http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress
+    idp_identifiers: [example.com]
+
+resource_servers:
+  shop-api:
+    name: Shop API
+    scopes: { orders.read: Read orders, orders.write: Place orders }
+
+groups:
+  admins: { description: Store administrators, precedence: 1 }
+  support: { precedence: 10, role_arn: arn:aws:iam::123456789012:role/shop-support }
+
+domain: shop-${env}   # a prefix domain; or { custom: auth.example.com, certificate_arn: ... }
+"#;
+
+    #[test]
+    fn the_resources_example_reads_as_written() {
+        let doc = read_text(&format!("name: shop\n{RESOURCES_EXAMPLE}")).unwrap();
+        let r = &doc.resources;
+        let clients = r.clients.as_ref().unwrap();
+        let web = &clients["web"];
+        assert_eq!(web.refresh_token_validity.unwrap().seconds(), 30 * 86_400);
+        assert_eq!(
+            web.allowed_oauth_flows.as_deref(),
+            Some(&[crate::model::enums::OAuthFlow::Code][..])
+        );
+        assert_eq!(
+            clients["mobile"]
+                .refresh_token_validity
+                .unwrap()
+                .to_string(),
+            "90d"
+        );
+        let idps = r.identity_providers.as_ref().unwrap();
+        assert_eq!(
+            idps["Google"].provider_type,
+            Some(crate::model::enums::ProviderType::Google)
+        );
+        assert_eq!(
+            format!("{:?}", idps["Google"].client_secret),
+            "Some((sensitive))"
+        );
+        assert_eq!(
+            idps["Corp"].idp_identifiers.as_deref(),
+            Some(&["example.com".to_string()][..])
+        );
+        assert_eq!(
+            r.resource_servers.as_ref().unwrap()["shop-api"]
+                .scopes
+                .as_ref()
+                .unwrap()
+                .len(),
+            2
+        );
+        assert_eq!(r.groups.as_ref().unwrap()["support"].precedence, Some(10));
+        assert_eq!(
+            r.domain.as_ref().unwrap().prefix.as_deref(),
+            Some("shop-${env}")
+        );
+        let triggers = doc.settings.triggers.as_ref().unwrap();
+        let pre_token = triggers.pre_token_generation.as_ref().unwrap();
+        assert_eq!(
+            pre_token.lambda_version,
+            crate::model::enums::PreTokenLambdaVersion::V2
+        );
+        assert!(triggers
+            .pre_sign_up
+            .as_ref()
+            .unwrap()
+            .ends_with("pre-signup"));
+
+        let custom = read_text("domain: { custom: auth.example.com, certificate_arn: arn:aws:acm:us-east-1:1:certificate/x }\n").unwrap();
+        assert_eq!(
+            custom.resources.domain.unwrap().custom.as_deref(),
+            Some("auth.example.com")
+        );
+        let errs = read_text("domain: { custom: a.example.com, certificat_arn: x }\n").unwrap_err();
+        assert!(errs[0].message.contains("unknown"), "{errs:?}");
     }
 
     #[test]
