@@ -139,12 +139,19 @@ impl fmt::Display for SpecErrors {
 impl std::error::Error for SpecErrors {}
 
 /// The known word closest to a misspelt one, if any is close enough to be a
-/// plausible typo.
+/// plausible typo, or is what the misspelt word starts with (`totp_enabled`
+/// for `totp`).
 pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     candidates
         .into_iter()
         .map(|c| (strsim::damerau_levenshtein(word, c), c))
-        .filter(|(distance, c)| *distance <= (c.len().max(word.len()) / 3).max(2))
+        .filter(|(distance, c)| {
+            let typo = *distance <= (c.len().max(word.len()) / 3).max(2);
+            let stem = c.len() >= 3
+                && (word.starts_with(c) || c.starts_with(word))
+                && word.len().min(c.len()) >= 3;
+            typo || stem
+        })
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, c)| c)
 }
@@ -159,6 +166,10 @@ mod tests {
         assert_eq!(nearest("minimun_length", keys), Some("minimum_length"));
         assert_eq!(nearest("min_len", keys), None);
         assert_eq!(nearest("require_symbol", keys), Some("require_symbols"));
+        assert_eq!(
+            nearest("totp_enabled", ["mode", "totp", "sms"]),
+            Some("totp")
+        );
     }
 
     #[test]

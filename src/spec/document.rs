@@ -120,7 +120,7 @@ pub fn read(root: &MarkedMappingNode) -> Result<Document, Vec<Diagnostic>> {
         } else if SETTINGS_KEYS.contains(&name) {
             settings_part.insert(key.clone(), value.clone());
         } else {
-            let mut diag = Diagnostic::error(format!("unknown key `{name}`")).field(name);
+            let mut diag = Diagnostic::error("unknown key").field(name);
             if name == ENVIRONMENTS_KEY {
                 diag = Diagnostic::error("`environments` cannot be nested inside an environment")
                     .field(name);
@@ -171,7 +171,7 @@ fn describe(err: &marked_yaml::FromNodeError, prefix: &str) -> Diagnostic {
             if !field.ends_with(name.as_str()) {
                 field = join(&field, name);
             }
-            let diag = Diagnostic::error(format!("unknown key `{name}`"));
+            let diag = Diagnostic::error("unknown key");
             match nearest(name, expected.iter().copied()) {
                 Some(hint) => diag.help(format!("did you mean `{hint}`?")),
                 None => diag.help(format!("expected one of: {}", expected.join(", "))),

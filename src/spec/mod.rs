@@ -6,6 +6,9 @@ pub mod diag;
 pub mod document;
 pub mod yaml;
 
+#[cfg(test)]
+mod fuzz;
+
 use crate::desired::DesiredPool;
 use diag::{Diagnostic, SpecErrors};
 use marked_yaml::Node;
@@ -97,6 +100,18 @@ pub fn load_file(path: &Path) -> Result<SpecFile, Vec<Diagnostic>> {
     }
     let bytes =
         std::fs::read(path).map_err(|e| fail(Diagnostic::error(format!("cannot read: {e}"))))?;
+    parse_file(path, bytes)
+}
+
+/// A spec file's bytes, as read from `path`, parsed.
+pub fn parse_file(path: &Path, bytes: Vec<u8>) -> Result<SpecFile, Vec<Diagnostic>> {
+    let fail = |d: Diagnostic| vec![d.in_file(path)];
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(fail(Diagnostic::error(format!(
+            "file is {} bytes; a pool spec may be at most {MAX_FILE_BYTES}",
+            bytes.len()
+        ))));
+    }
     let text = String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
         fail(Diagnostic::error(format!(
@@ -151,7 +166,7 @@ fn nesting_depth(text: &str) -> usize {
 fn environment_names(root: &Node) -> Result<Vec<String>, Diagnostic> {
     let map = root.as_mapping().expect("the loader only accepts mappings");
     let Some(envs) = map.get_node(document::ENVIRONMENTS_KEY) else {
-        return Err(Diagnostic::error("no `environments`: declare at least one, e.g. `environments: { dev: { region: us-east-1 } }`")
+        return Err(Diagnostic::error("missing: declare at least one environment, e.g. `environments: { dev: { region: us-east-1 } }`")
             .field(document::ENVIRONMENTS_KEY));
     };
     let located = |d: Diagnostic, node: &Node| match node.span().start() {

@@ -29,7 +29,12 @@ pub fn parse(text: &str) -> Result<Node, Diagnostic> {
             ),
             MappingKeyMustBeScalar(m) => (Some(*m), "keys must be plain strings".to_string()),
             UnexpectedTag(m) => (Some(*m), "YAML tags (`!something`) are not supported".to_string()),
-            ScanError(m, e) => (Some(*m), format!("malformed YAML: {e}")),
+            ScanError(m, e) => {
+                // The scanner's text repeats the position we report anyway.
+                let text = e.to_string();
+                let text = text.split(" at byte ").next().unwrap_or(&text).to_string();
+                (Some(*m), format!("malformed YAML: {text}"))
+            }
             DuplicateKey(inner) => (
                 inner.key.span().start().copied(),
                 format!("duplicate key `{}`", inner.key.as_str()),
