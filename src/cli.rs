@@ -55,6 +55,8 @@ pub enum Command {
     Plan(PlanArgs),
     /// Make live state match the specs.
     Apply(ApplyArgs),
+    /// Check whether live state still matches the specs: exit 0 in sync, 2 drifted, 1 error.
+    Drift(DriftArgs),
 }
 
 #[derive(Debug, Args)]
@@ -64,7 +66,7 @@ pub struct ValidateArgs {
     pub envs: Vec<String>,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct Selection {
     /// The environment(s) to work on; repeat for several.
     #[arg(long = "env", value_name = "ENV", required_unless_present = "all_envs")]
@@ -77,6 +79,25 @@ pub struct Selection {
     /// Only these pools (a spec file's stem, or the pool's name); repeat for several.
     #[arg(long = "pool", id = "pool", value_name = "NAME")]
     pub pool_names: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DriftArgs {
+    /// Only these environments (default: every environment of every spec).
+    #[arg(long = "env", value_name = "ENV")]
+    pub envs: Vec<String>,
+
+    /// Every environment (the default).
+    #[arg(long, conflicts_with = "envs")]
+    pub all_envs: bool,
+
+    /// Only these pools (a spec file's stem, or the pool's name).
+    #[arg(long = "pool", id = "pool", value_name = "NAME")]
+    pub pool_names: Vec<String>,
+
+    /// Print the report as a versioned JSON document.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

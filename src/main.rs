@@ -40,6 +40,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Validate(args) => commands::validate::run(&ctx, args),
         Command::Plan(args) => commands::plan::run(&ctx, args).await,
         Command::Apply(args) => commands::apply::run(&ctx, args).await,
+        Command::Drift(args) => commands::drift::run(&ctx, args).await,
     }
 }
 

@@ -11,8 +11,10 @@ use std::process::ExitCode;
 pub async fn run(ctx: &Context, args: &ApplyArgs) -> anyhow::Result<ExitCode> {
     let desired = ctx.desired(&args.selection)?;
     let options = crate::diff::PlanOptions { prune: args.prune };
-    let (plan, lives) = ctx.plan(&desired, options).await?;
+    let planned = ctx.plan(desired, options).await;
+    let plan = planned.plan();
     anstream::print!("{}", human::plan(&plan));
+    let read_failed = planned.report_failures();
 
     let blocked: Vec<String> = plan
         .blocked()
@@ -50,33 +52,43 @@ pub async fn run(ctx: &Context, args: &ApplyArgs) -> anyhow::Result<ExitCode> {
         );
     }
     if !plan.has_changes() {
-        return Ok(ExitCode::SUCCESS);
+        return Ok(if read_failed {
+            ExitCode::FAILURE
+        } else {
+            ExitCode::SUCCESS
+        });
     }
     if !args.auto_approve {
+        let desired: Vec<&crate::desired::DesiredPool> =
+            planned.pools.iter().map(|p| &p.desired).collect();
         confirm(&desired)?;
     }
 
-    let results = futures::future::join_all(desired.iter().zip(&lives).zip(&plan.pools).map(
-        |((d, live), pool_plan)| async move {
-            let clients = ctx.session.clients(&target_of(d)).await;
-            let heading = format!("{} ({})", d.key, d.environment);
-            let on_done =
-                move |step: &str| anstream::println!("{}", human::step_done(&heading, step));
-            apply_pool(&clients, d, live, pool_plan, &on_done).await
-        },
-    ))
+    // Pools and environments are independent: each applies on its own, and
+    // one failing does not stop the others.
+    let results = futures::future::join_all(planned.pools.iter().map(|p| async move {
+        let clients = ctx.session.clients(&target_of(&p.desired)).await;
+        let heading = format!("{} ({})", p.desired.key, p.desired.environment);
+        let on_done = move |step: &str| anstream::println!("{}", human::step_done(&heading, step));
+        apply_pool(&clients, &p.desired, &p.live, &p.plan, &on_done).await
+    }))
     .await;
     let failures: Vec<ApplyError> = results.into_iter().filter_map(Result::err).collect();
-    if let Some(first) = failures.into_iter().next() {
-        return Err(first.into());
+    for failure in &failures {
+        anstream::eprintln!("{} {failure}", human::error_label());
     }
-    anstream::println!("{}", human::applied(&plan.summary()));
+    if failures.is_empty() {
+        anstream::println!("{}", human::applied(&plan.summary()));
+    }
+    if read_failed || !failures.is_empty() {
+        return Ok(ExitCode::FAILURE);
+    }
     Ok(ExitCode::SUCCESS)
 }
 
 /// Asks for `yes` on a terminal (and for the environment's name where the
 /// spec marks it protected); refuses outright without a terminal.
-fn confirm(desired: &[crate::desired::DesiredPool]) -> anyhow::Result<()> {
+fn confirm(desired: &[&crate::desired::DesiredPool]) -> anyhow::Result<()> {
     if !std::io::stdin().is_terminal() {
         anyhow::bail!("refusing to apply without confirmation: stdin is not a terminal; pass --auto-approve to apply non-interactively");
     }

@@ -2,6 +2,7 @@
 //! the results to a renderer.
 
 pub mod apply;
+pub mod drift;
 pub mod plan;
 pub mod validate;
 
@@ -13,7 +14,7 @@ use crate::live::{LiveReader, LiveState};
 use crate::plan::{Plan, PoolPlan};
 use crate::spec::diag::{Diagnostic, SpecErrors};
 use crate::spec::{self, Overrides, SpecFile};
-use futures::future::try_join_all;
+use futures::future::join_all;
 use std::process::ExitCode;
 
 /// What every command shares: the global flags, resolved.
@@ -70,20 +71,68 @@ impl Context {
         Ok(self.resolve(&pairs)?)
     }
 
-    /// Reads live state for every desired pool at once and plans each.
-    pub async fn plan(
-        &self,
-        desired: &[DesiredPool],
-        options: PlanOptions,
-    ) -> anyhow::Result<(Plan, Vec<LiveState>)> {
+    /// Reads live state for every desired pool at once and plans each. A
+    /// pool whose read fails does not stop the others: it is reported among
+    /// the failures, and the command's exit code says so.
+    pub async fn plan(&self, desired: Vec<DesiredPool>, options: PlanOptions) -> Planned {
         let reader = LiveReader::new(&self.session);
-        let lives = try_join_all(desired.iter().map(|d| reader.read(d))).await?;
-        let pools: Vec<PoolPlan> = desired
-            .iter()
-            .zip(&lives)
-            .map(|(d, live)| crate::diff::plan_pool(d, live, options))
-            .collect();
-        Ok((Plan::new(pools), lives))
+        let reads = join_all(desired.iter().map(|d| reader.read(d))).await;
+        let mut planned = Planned::default();
+        for (desired, read) in desired.into_iter().zip(reads) {
+            match read {
+                Ok(live) => {
+                    let plan = crate::diff::plan_pool(&desired, &live, options);
+                    planned.pools.push(PlannedPool {
+                        desired,
+                        live,
+                        plan,
+                    });
+                }
+                Err(error) => planned.failures.push(PoolFailure {
+                    pool: desired.key,
+                    environment: desired.environment,
+                    error,
+                }),
+            }
+        }
+        planned
+    }
+}
+
+/// The outcome of planning several pools and environments.
+#[derive(Default)]
+pub struct Planned {
+    pub pools: Vec<PlannedPool>,
+    pub failures: Vec<PoolFailure>,
+}
+
+pub struct PlannedPool {
+    pub desired: DesiredPool,
+    pub live: LiveState,
+    pub plan: PoolPlan,
+}
+
+/// A pool that could not be planned, and why.
+pub struct PoolFailure {
+    pub pool: String,
+    pub environment: String,
+    pub error: anyhow::Error,
+}
+
+impl Planned {
+    pub fn plan(&self) -> Plan {
+        Plan::new(self.pools.iter().map(|p| p.plan.clone()).collect())
+    }
+
+    /// Prints each failure (on stderr) and says whether there were any.
+    pub fn report_failures(&self) -> bool {
+        for f in &self.failures {
+            anstream::eprintln!(
+                "{}",
+                crate::render::human::pool_failure(&f.pool, &f.environment, &f.error)
+            );
+        }
+        !self.failures.is_empty()
     }
 }
 

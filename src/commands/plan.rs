@@ -8,11 +8,15 @@ use std::process::ExitCode;
 pub async fn run(ctx: &Context, args: &PlanArgs) -> anyhow::Result<ExitCode> {
     let desired = ctx.desired(&args.selection)?;
     let options = crate::diff::PlanOptions { prune: args.prune };
-    let (plan, _) = ctx.plan(&desired, options).await?;
+    let planned = ctx.plan(desired, options).await;
+    let plan = planned.plan();
     if args.json {
-        println!("{}", json::plan(&plan));
+        println!("{}", json::plan(&plan, &planned.failures));
     } else {
         anstream::print!("{}", human::plan(&plan));
+    }
+    if planned.report_failures() {
+        return Ok(ExitCode::FAILURE);
     }
     if args.detailed_exitcode && plan.has_changes() {
         return Ok(super::exit(2));

@@ -144,6 +144,18 @@ impl PoolPlan {
     }
 }
 
+/// One pool's drift in a word: `in_sync`, `drifted`, or `missing` when the
+/// pool itself does not exist.
+pub fn drift_status(pool: &PoolPlan) -> &'static str {
+    if pool.pool_id.is_none() {
+        "missing"
+    } else if pool.changes.is_empty() {
+        "in_sync"
+    } else {
+        "drifted"
+    }
+}
+
 impl Plan {
     pub fn new(pools: Vec<PoolPlan>) -> Self {
         Plan {

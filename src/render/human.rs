@@ -175,6 +175,60 @@ pub fn summary_line(s: &Summary) -> String {
     line
 }
 
+/// The drift report: one line per pool and environment, then what drifted.
+pub fn drift(plan: &Plan) -> String {
+    let mut out = String::new();
+    let mut drifted = 0;
+    for pool in &plan.pools {
+        let status = crate::plan::drift_status(pool);
+        let label = match status {
+            "in_sync" => paint(GREEN, "in sync"),
+            "missing" => paint(RED.bold(), "missing: the pool does not exist"),
+            _ => paint(YELLOW.bold(), "drifted"),
+        };
+        if status != "in_sync" {
+            drifted += 1;
+        }
+        let _ = writeln!(
+            out,
+            "{} {}: {label}",
+            paint(
+                BOLD,
+                &format!("{} · {} · {}", pool.pool, pool.environment, pool.region)
+            ),
+            pool.pool_id.as_deref().unwrap_or(&pool.pool_name)
+        );
+        if status == "missing" {
+            continue;
+        }
+        for change in &pool.changes {
+            let what = if change.fields.is_empty() {
+                change.action.verb().to_string()
+            } else {
+                change
+                    .fields
+                    .iter()
+                    .map(|f| f.path.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let _ = writeln!(
+                out,
+                "  {} {}: {what}",
+                paint(action_style(change.action), change.action.symbol()),
+                change.address
+            );
+        }
+    }
+    let _ = writeln!(
+        out,
+        "Drift: {drifted} of {} pool environment{} drifted.",
+        plan.pools.len(),
+        if plan.pools.len() == 1 { "" } else { "s" }
+    );
+    out
+}
+
 /// One finished apply step.
 pub fn step_done(pool: &str, step: &str) -> String {
     format!("{} {pool}: {step}", paint(GREEN, "done"))
@@ -231,6 +285,11 @@ pub fn grouped_diagnostics(diags: &[Diagnostic]) -> Vec<String> {
             diagnostic(&d)
         })
         .collect()
+}
+
+/// A pool that could not be planned, in a multi-pool run.
+pub fn pool_failure(pool: &str, environment: &str, error: &anyhow::Error) -> String {
+    format!("{} pool `{pool}` ({environment}): {error:#}", error_label())
 }
 
 pub fn error_label() -> String {

@@ -1,0 +1,221 @@
+//! CI workflow: drift checks and several environments in one run, with the
+//! exit code the worst of them.
+
+mod support;
+use serde_json::Value;
+use support::*;
+
+const SPEC: &str = r#"name: flow-${env}
+environments:
+  dev: { region: us-east-1 }
+  staging: { region: us-east-1 }
+password_policy: { minimum_length: 12 }
+groups:
+  admins: { precedence: 1 }
+"#;
+
+fn pool_id(stack: &Stack, name: &str) -> String {
+    let pools = block_on(stack.cognito().list_user_pools().max_results(60).send()).unwrap();
+    pools
+        .user_pools()
+        .iter()
+        .find(|p| p.name() == Some(name))
+        .and_then(|p| p.id())
+        .unwrap()
+        .to_string()
+}
+
+fn drift_json(stack: &Stack, args: &[&str]) -> (i32, Value) {
+    let mut all = vec!["drift", "--json"];
+    all.extend(args);
+    let out = stack.poolctl().args(all).run();
+    let json = serde_json::from_str(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", out.dump()));
+    (out.status, json)
+}
+
+#[test]
+fn drift_reports_in_sync_missing_changed_and_unmanaged() {
+    let stack = Stack::new();
+    stack.spec("flow.yaml", SPEC);
+
+    // Nothing applied yet: both pools are missing.
+    let out = stack.poolctl().arg("drift").run();
+    out.assert_exit(2);
+    assert!(
+        out.stdout
+            .contains("flow · dev · us-east-1 flow-dev: missing"),
+        "{}",
+        out.dump()
+    );
+    assert!(
+        out.stdout
+            .contains("Drift: 2 of 2 pool environments drifted."),
+        "{}",
+        out.dump()
+    );
+
+    stack
+        .poolctl()
+        .args(["apply", "--all-envs", "--auto-approve"])
+        .run()
+        .assert_success();
+    let out = stack.poolctl().arg("drift").run();
+    out.assert_exit(0);
+    assert!(
+        out.stdout
+            .contains("Drift: 0 of 2 pool environments drifted."),
+        "{}",
+        out.dump()
+    );
+    let (status, json) = drift_json(&stack, &[]);
+    assert_eq!(status, 0);
+    assert_eq!(json["drifted"], false);
+    assert_eq!(json["pools"].as_array().unwrap().len(), 2);
+    assert!(json["pools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|p| p["status"] == "in_sync"));
+    assert!(
+        stack
+            .writes()
+            .iter()
+            .all(|w| !w.operation.contains("Update")),
+        "drift never writes"
+    );
+
+    // Someone edits dev by hand, and adds a group to staging.
+    let dev = pool_id(&stack, "flow-dev");
+    block_on(
+        stack
+            .cognito()
+            .update_group()
+            .user_pool_id(&dev)
+            .group_name("admins")
+            .precedence(5)
+            .send(),
+    )
+    .unwrap();
+    let staging = pool_id(&stack, "flow-staging");
+    block_on(
+        stack
+            .cognito()
+            .create_group()
+            .user_pool_id(&staging)
+            .group_name("by-hand")
+            .send(),
+    )
+    .unwrap();
+
+    stack.proxy.clear();
+    let out = stack.poolctl().args(["drift", "--all-envs"]).run();
+    out.assert_exit(2);
+    assert!(
+        out.stdout.contains("~ group.admins: precedence"),
+        "{}",
+        out.dump()
+    );
+    assert!(out.stdout.contains("? group.by-hand"), "{}", out.dump());
+    assert!(
+        stack.writes().is_empty(),
+        "drift never writes: {:?}",
+        stack.writes()
+    );
+
+    let (status, json) = drift_json(&stack, &["--env", "dev"]);
+    assert_eq!(status, 2);
+    assert_eq!(json["format_version"], 1);
+    assert_eq!(json["drifted"], true);
+    let pool = &json["pools"][0];
+    assert_eq!(
+        (pool["environment"].as_str(), pool["status"].as_str()),
+        (Some("dev"), Some("drifted"))
+    );
+    assert_eq!(pool["pool_id"].as_str(), Some(dev.as_str()));
+    let change = &pool["changes"][0];
+    assert_eq!(change["address"], "group.admins");
+    assert_eq!(change["fields"][0]["before"], 5);
+    assert_eq!(change["fields"][0]["after"], 1);
+
+    let (_, json) = drift_json(&stack, &["--env", "staging"]);
+    assert_eq!(json["pools"][0]["changes"][0]["action"], "unmanaged");
+}
+
+#[test]
+fn several_environments_run_together_and_the_worst_exit_wins() {
+    let stack = Stack::new();
+    stack.spec("flow.yaml", SPEC);
+    stack
+        .poolctl()
+        .args(["apply", "--env", "dev", "--auto-approve"])
+        .run()
+        .assert_success();
+
+    // dev is in sync, staging would be created: changes present.
+    let out = stack
+        .poolctl()
+        .args([
+            "plan",
+            "--env",
+            "dev",
+            "--env",
+            "staging",
+            "--detailed-exitcode",
+        ])
+        .run();
+    out.assert_exit(2);
+    let dev_at = out.stdout.find("flow · dev").unwrap();
+    let staging_at = out.stdout.find("flow · staging").unwrap();
+    assert!(
+        dev_at < staging_at,
+        "output is grouped per environment, in order:\n{}",
+        out.dump()
+    );
+
+    // One environment failing to read makes the run fail, but the others are
+    // still planned and shown.
+    let broken = SPEC.replace(
+        "staging: { region: us-east-1 }",
+        "staging: { region: us-east-1, pool_id: us-east-1_Gone12345 }",
+    );
+    stack.spec("flow.yaml", &broken);
+    let out = stack
+        .poolctl()
+        .args(["plan", "--all-envs", "--detailed-exitcode"])
+        .run();
+    out.assert_exit(1);
+    assert!(out.stdout.contains("flow · dev"), "{}", out.dump());
+    assert!(
+        out.stderr.contains("pool `flow` (staging)"),
+        "{}",
+        out.dump()
+    );
+    assert!(out.stderr.contains("us-east-1_Gone12345"), "{}", out.dump());
+    let out = stack.poolctl().args(["drift", "--json"]).run();
+    out.assert_exit(1);
+    let json: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(json["errors"][0]["environment"], "staging");
+    assert_eq!(json["pools"][0]["status"], "in_sync");
+
+    // Apply goes ahead where it can and still exits 1.
+    stack.spec(
+        "flow.yaml",
+        &broken.replace("minimum_length: 12", "minimum_length: 13"),
+    );
+    let out = stack
+        .poolctl()
+        .args(["apply", "--all-envs", "--auto-approve"])
+        .run();
+    out.assert_exit(1);
+    assert!(
+        out.stdout.contains("update user pool flow-dev"),
+        "{}",
+        out.dump()
+    );
+    let out = stack
+        .poolctl()
+        .args(["plan", "--env", "dev", "--detailed-exitcode"])
+        .run();
+    out.assert_exit(0);
+}
