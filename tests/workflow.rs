@@ -219,3 +219,72 @@ fn several_environments_run_together_and_the_worst_exit_wins() {
         .run();
     out.assert_exit(0);
 }
+
+#[test]
+fn ctrl_c_during_apply_finishes_the_request_in_flight_then_stops() {
+    let stack = Stack::new();
+    stack.spec("flow.yaml", SPEC);
+    stack
+        .poolctl()
+        .args(["apply", "--env", "dev", "--auto-approve"])
+        .run()
+        .assert_success();
+
+    // A pool change (phase one) and a new group (a later phase); the pool's
+    // update is slow, and Ctrl-C comes while it is in flight.
+    let changed = SPEC
+        .replace("minimum_length: 12", "minimum_length: 14")
+        .replace(
+            "  admins: { precedence: 1 }",
+            "  admins: { precedence: 1 }\n  support: { precedence: 2 }",
+        );
+    stack.spec("flow.yaml", &changed);
+    stack.proxy.clear();
+    stack.proxy.set_fault_rule(fault_on(
+        "UpdateUserPool",
+        Fault::Delay(std::time::Duration::from_millis(1500)),
+    ));
+    let seen = stack.proxy.recorder();
+    let out = stack
+        .poolctl()
+        .args(["apply", "--env", "dev", "--auto-approve"])
+        .interrupt_when(move || !seen.requests_for("UpdateUserPool").is_empty())
+        .run();
+    out.assert_exit(1);
+    assert!(out.stderr.contains("Interrupt received"), "{}", out.dump());
+    assert!(
+        out.stderr
+            .contains("interrupted; the requests in flight were allowed to finish"),
+        "{}",
+        out.dump()
+    );
+    assert!(
+        out.stderr.contains("done: update user pool flow-dev"),
+        "{}",
+        out.dump()
+    );
+    assert!(
+        out.stderr.contains("not done: create group.support"),
+        "{}",
+        out.dump()
+    );
+    let update = &stack.proxy.requests_for("UpdateUserPool")[0];
+    assert_eq!(update.status, Some(200), "the request in flight finished");
+    assert!(
+        stack.proxy.requests_for("CreateGroup").is_empty(),
+        "nothing started after the interrupt"
+    );
+
+    // The next run converges.
+    stack.proxy.clear_fault_rule();
+    stack
+        .poolctl()
+        .args(["apply", "--env", "dev", "--auto-approve"])
+        .run()
+        .assert_success();
+    stack
+        .poolctl()
+        .args(["plan", "--env", "dev", "--detailed-exitcode"])
+        .run()
+        .assert_exit(0);
+}

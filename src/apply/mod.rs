@@ -13,6 +13,7 @@ use crate::diff;
 use crate::live::LiveState;
 use crate::plan::{Action, PoolPlan};
 use std::fmt;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// An apply that stopped part-way. Everything in `done` happened; nothing in
 /// `not_done` did. Running apply again converges, because it plans afresh
@@ -25,6 +26,8 @@ pub struct ApplyError {
     /// The steps that failed, each with why.
     pub failed: Vec<(String, anyhow::Error)>,
     pub not_done: Vec<String>,
+    /// Stopped by the user (Ctrl-C) rather than by a failure.
+    pub interrupted: bool,
 }
 
 impl fmt::Display for ApplyError {
@@ -34,6 +37,12 @@ impl fmt::Display for ApplyError {
             "apply of pool `{}` ({}) stopped",
             self.pool, self.environment
         )?;
+        if self.interrupted {
+            write!(
+                f,
+                ": interrupted; the requests in flight were allowed to finish"
+            )?;
+        }
         for (step, cause) in &self.failed {
             write!(f, "\n  failed: {step}: {cause:#}")?;
         }
@@ -195,8 +204,19 @@ pub async fn apply_pool(
     live: &LiveState,
     plan: &PoolPlan,
     on_done: &(dyn Fn(&str) + Sync),
+    interrupt: &AtomicBool,
 ) -> Result<(), ApplyError> {
     let steps = steps(plan);
+    let stop = |done: Vec<String>, failed: Vec<(String, anyhow::Error)>, not_done: Vec<String>| {
+        ApplyError {
+            pool: desired.key.clone(),
+            environment: desired.environment.clone(),
+            done,
+            interrupted: failed.is_empty(),
+            failed,
+            not_done,
+        }
+    };
     let mut done = Vec::new();
     let mut pool = live.pool.as_ref().map(|p| pool::PoolRef {
         id: p.id.clone(),
@@ -209,13 +229,26 @@ pub async fn apply_pool(
             .iter()
             .take_while(|s| s.phase() == phase)
             .collect();
+        if interrupt.load(Ordering::SeqCst) {
+            let not_done = steps[index..].iter().map(|s| s.describe(plan)).collect();
+            return Err(stop(done, Vec::new(), not_done));
+        }
         index += batch.len();
 
         let mut failed = Vec::new();
         if phase == 0 || phase == 1 {
             // The pool's own steps run one after another: each depends on the last.
-            for step in batch {
+            for (i, step) in batch.iter().enumerate() {
                 let label = step.describe(plan);
+                if i > 0 && interrupt.load(Ordering::SeqCst) {
+                    let not_done = batch[i..]
+                        .iter()
+                        .copied()
+                        .chain(&steps[index..])
+                        .map(|s| s.describe(plan))
+                        .collect();
+                    return Err(stop(done, Vec::new(), not_done));
+                }
                 match pool_step(clients, desired, live, step, &mut pool).await {
                     Ok(()) => {
                         on_done(&label);
@@ -256,13 +289,7 @@ pub async fn apply_pool(
         }
         if !failed.is_empty() {
             let not_done = steps[index..].iter().map(|s| s.describe(plan)).collect();
-            return Err(ApplyError {
-                pool: desired.key.clone(),
-                environment: desired.environment.clone(),
-                done,
-                failed,
-                not_done,
-            });
+            return Err(stop(done, failed, not_done));
         }
     }
     Ok(())

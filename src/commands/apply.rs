@@ -7,6 +7,8 @@ use crate::live::target_of;
 use crate::render::human;
 use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 pub async fn run(ctx: &Context, args: &ApplyArgs) -> anyhow::Result<ExitCode> {
     let desired = ctx.desired(&args.selection)?;
@@ -64,13 +66,15 @@ pub async fn run(ctx: &Context, args: &ApplyArgs) -> anyhow::Result<ExitCode> {
         confirm(&desired)?;
     }
 
+    let interrupt = interrupt_on_ctrl_c();
+    let interrupt = &*interrupt;
     // Pools and environments are independent: each applies on its own, and
     // one failing does not stop the others.
     let results = futures::future::join_all(planned.pools.iter().map(|p| async move {
         let clients = ctx.session.clients(&target_of(&p.desired)).await;
         let heading = format!("{} ({})", p.desired.key, p.desired.environment);
         let on_done = move |step: &str| anstream::println!("{}", human::step_done(&heading, step));
-        apply_pool(&clients, &p.desired, &p.live, &p.plan, &on_done).await
+        apply_pool(&clients, &p.desired, &p.live, &p.plan, &on_done, interrupt).await
     }))
     .await;
     let failures: Vec<ApplyError> = results.into_iter().filter_map(Result::err).collect();
@@ -84,6 +88,23 @@ pub async fn run(ctx: &Context, args: &ApplyArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::FAILURE);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The first Ctrl-C asks apply to stop once the requests in flight have
+/// finished (nothing is cut off half-way); a second one exits at once.
+fn interrupt_on_ctrl_c() -> Arc<AtomicBool> {
+    let flag = Arc::new(AtomicBool::new(false));
+    let set = flag.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            set.store(true, Ordering::SeqCst);
+            anstream::eprintln!("{}", human::interrupting());
+            if tokio::signal::ctrl_c().await.is_ok() {
+                std::process::exit(130);
+            }
+        }
+    });
+    flag
 }
 
 /// Asks for `yes` on a terminal (and for the environment's name where the

@@ -229,6 +229,13 @@ pub fn drift(plan: &Plan) -> String {
     out
 }
 
+pub fn interrupting() -> String {
+    paint(
+        YELLOW.bold(),
+        "Interrupt received: letting the requests in flight finish, then stopping (Ctrl-C again to quit at once).",
+    )
+}
+
 /// One finished apply step.
 pub fn step_done(pool: &str, step: &str) -> String {
     format!("{} {pool}: {step}", paint(GREEN, "done"))

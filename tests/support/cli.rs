@@ -19,6 +19,17 @@ pub struct Poolctl {
     env: Vec<(OsString, Option<OsString>)>,
     stdin: Option<String>,
     timeout: Duration,
+    interrupt: Option<Interrupt>,
+}
+
+/// When to press Ctrl-C: checked repeatedly while the command runs.
+#[derive(Clone)]
+struct Interrupt(std::sync::Arc<dyn Fn() -> bool + Send + Sync>);
+
+impl std::fmt::Debug for Interrupt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Interrupt(..)")
+    }
 }
 
 /// What a finished command did.
@@ -48,6 +59,7 @@ impl Poolctl {
             env: Vec::new(),
             stdin: None,
             timeout: DEFAULT_TIMEOUT,
+            interrupt: None,
         }
     }
 
@@ -92,6 +104,16 @@ impl Poolctl {
     /// Text fed to standard input; without it stdin is empty (/dev/null), as in CI.
     pub fn stdin(mut self, input: &str) -> Poolctl {
         self.stdin = Some(input.to_string());
+        self
+    }
+
+    /// Sends SIGINT (a user's Ctrl-C) to the command once `condition` holds,
+    /// e.g. when the proxy has seen a given request.
+    pub fn interrupt_when(
+        mut self,
+        condition: impl Fn() -> bool + Send + Sync + 'static,
+    ) -> Poolctl {
+        self.interrupt = Some(Interrupt(std::sync::Arc::new(condition)));
         self
     }
 
@@ -142,7 +164,21 @@ impl Poolctl {
 
         let deadline = Instant::now() + self.timeout;
         let mut timed_out = false;
+        let mut interrupted = false;
         let status = loop {
+            if let Some(Interrupt(condition)) = &self.interrupt {
+                if !interrupted && condition() {
+                    interrupted = true;
+                    let sent = Command::new("kill")
+                        .args(["-INT", &child.id().to_string()])
+                        .status()
+                        .map(|s| s.success());
+                    assert!(
+                        matches!(sent, Ok(true)),
+                        "cannot send SIGINT to `{command_line}`"
+                    );
+                }
+            }
             match child.try_wait() {
                 Ok(Some(status)) => break status,
                 Ok(None) if Instant::now() >= deadline => {

@@ -107,6 +107,23 @@ pub fn fault_first(count: usize, operation: &str, fault: Fault) -> FaultRule {
     })
 }
 
+/// Read access to a proxy's recorded requests from anywhere.
+#[derive(Clone)]
+pub struct Recorder {
+    state: Arc<State>,
+}
+
+impl Recorder {
+    pub fn requests_for(&self, operation: &str) -> Vec<RecordedRequest> {
+        lock(&self.state)
+            .requests
+            .iter()
+            .filter(|r| r.operation == operation)
+            .cloned()
+            .collect()
+    }
+}
+
 /// A recording proxy on 127.0.0.1; it stops when dropped.
 pub struct Proxy {
     endpoint: String,
@@ -228,6 +245,14 @@ impl Proxy {
 
     pub fn clear_fault_rule(&self) {
         self.lock().rule = None;
+    }
+
+    /// A view of the recorded requests that can move into another thread
+    /// (e.g. a condition checked while poolctl runs).
+    pub fn recorder(&self) -> Recorder {
+        Recorder {
+            state: self.state.clone(),
+        }
     }
 
     fn lock(&self) -> MutexGuard<'_, Inner> {
