@@ -32,6 +32,11 @@ pub struct Cli {
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
 
+    /// Most AWS requests in flight at once per account and region; requests
+    /// are also paced within Cognito's per-second quotas.
+    #[arg(long, global = true, value_name = "N", default_value_t = crate::aws::limiter::DEFAULT_MAX_CONCURRENCY)]
+    pub max_concurrency: usize,
+
     /// When to colour output (NO_COLOR is honoured by `auto`).
     #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
     pub color: Color,

@@ -1,6 +1,8 @@
 //! AWS access: SDK configuration per (profile, region) from the standard
 //! credential chain, shared clients, and readable SDK errors.
 
+pub mod limiter;
+
 use aws_config::{BehaviorVersion, Region};
 use aws_sdk_cognitoidentityprovider as cognito;
 use aws_smithy_runtime_api::client::result::SdkError;
@@ -35,18 +37,19 @@ pub struct Clients {
 
 /// Hands out clients, loading each target's configuration (credentials,
 /// retries, endpoint) once per run.
-#[derive(Default)]
 pub struct Session {
     endpoint_url: Option<String>,
+    max_concurrency: usize,
     clients: Mutex<HashMap<Target, Arc<OnceCell<Clients>>>>,
 }
 
 impl Session {
     /// `endpoint_url` overrides every service's endpoint; without it the SDK's
     /// own resolution applies (including `AWS_ENDPOINT_URL`).
-    pub fn new(endpoint_url: Option<String>) -> Self {
+    pub fn new(endpoint_url: Option<String>, max_concurrency: usize) -> Self {
         Session {
             endpoint_url,
+            max_concurrency,
             clients: Mutex::default(),
         }
     }
@@ -68,8 +71,16 @@ impl Session {
         if let Some(url) = &self.endpoint_url {
             loader = loader.endpoint_url(url);
         }
-        let config = loader.load().await;
+        let mut config = loader.load().await;
         tracing::debug!(target = %target, "loaded AWS configuration");
+        // One pace for every service client of this account and region.
+        if let Some(http) = config.http_client() {
+            let limiter = Arc::new(limiter::Limiter::new(self.max_concurrency));
+            config = config
+                .into_builder()
+                .http_client(limiter::PacedHttpClient::new(http, limiter))
+                .build();
+        }
         Clients {
             cognito: cognito::Client::new(&config),
             apigateway: aws_sdk_apigateway::Client::new(&config),

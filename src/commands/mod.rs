@@ -32,7 +32,7 @@ impl Context {
                 region: cli.region.clone(),
                 profile: cli.profile.clone(),
             },
-            session: Session::new(cli.endpoint_url.clone()),
+            session: Session::new(cli.endpoint_url.clone(), cli.max_concurrency),
         }
     }
 
