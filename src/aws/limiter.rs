@@ -16,8 +16,8 @@ use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use governor::{DefaultDirectRateLimiter, DefaultKeyedRateLimiter, Quota};
 use std::collections::HashMap;
-use std::num::NonZeroU32;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::sync::Semaphore;
 
 /// Cognito's request-rate quota categories (per account and region).
@@ -110,8 +110,14 @@ pub struct Limiter {
     in_flight: Semaphore,
 }
 
+/// Share of a quota poolctl uses: requests are spaced evenly (no bursts), a
+/// little under the quota, so that any one-second window stays within it even
+/// when the network bunches requests up a little.
+const HEADROOM: f64 = 0.9;
+
 fn per_second(n: u32) -> Quota {
-    Quota::per_second(NonZeroU32::new(n).expect("quotas are positive"))
+    let period = Duration::from_secs_f64(1.0 / (f64::from(n) * HEADROOM));
+    Quota::with_period(period).expect("quotas are positive")
 }
 
 impl Limiter {
@@ -151,6 +157,24 @@ impl Limiter {
         }
         permit
     }
+}
+
+/// The HTTP client the SDK would build for itself (hyper 1 with rustls on
+/// aws-lc, honouring HTTP(S)_PROXY), built here because pacing wraps it and
+/// the SDK offers no handle to its own default.
+pub fn default_https_client() -> SharedHttpClient {
+    use aws_smithy_http_client::{proxy::ProxyConfig, tls, Builder, ConnectorBuilder};
+    Builder::new().build_with_connector_fn(|settings, runtime_components| {
+        let mut connector = ConnectorBuilder::default().tls_provider(tls::Provider::Rustls(
+            tls::rustls_provider::CryptoMode::AwsLc,
+        ));
+        connector.set_connector_settings(settings.cloned());
+        if let Some(components) = runtime_components {
+            connector.set_sleep_impl(components.sleep_impl());
+        }
+        connector.set_proxy_config(Some(ProxyConfig::from_env()));
+        connector.build()
+    })
 }
 
 /// The SDK's HTTP client with every request paced by a `Limiter`.

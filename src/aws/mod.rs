@@ -74,13 +74,14 @@ impl Session {
         let mut config = loader.load().await;
         tracing::debug!(target = %target, "loaded AWS configuration");
         // One pace for every service client of this account and region.
-        if let Some(http) = config.http_client() {
-            let limiter = Arc::new(limiter::Limiter::new(self.max_concurrency));
-            config = config
-                .into_builder()
-                .http_client(limiter::PacedHttpClient::new(http, limiter))
-                .build();
-        }
+        let http = config
+            .http_client()
+            .unwrap_or_else(limiter::default_https_client);
+        let limiter = Arc::new(limiter::Limiter::new(self.max_concurrency));
+        config = config
+            .into_builder()
+            .http_client(limiter::PacedHttpClient::new(http, limiter))
+            .build();
         Clients {
             cognito: cognito::Client::new(&config),
             apigateway: aws_sdk_apigateway::Client::new(&config),

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod faithful;
 pub mod moto;
 pub mod proxy;
+pub mod quota;
 pub mod sdk;
 pub mod stack;
 
