@@ -4,8 +4,10 @@
 //! independent calls concurrently, reporting what was done and, if a call
 //! fails, what was not.
 
+pub mod domain;
 pub mod group;
 pub mod pool;
+pub mod resource_server;
 
 use crate::aws::Clients;
 use crate::desired::DesiredPool;
@@ -100,7 +102,12 @@ impl Step {
                     Action::Delete => "delete",
                     Action::Blocked | Action::Unmanaged => "skip",
                 };
-                format!("{verb} {kind}.{name}")
+                if name.is_empty() {
+                    // A resource there is one of, like the domain.
+                    format!("{verb} {kind}")
+                } else {
+                    format!("{verb} {kind}.{name}")
+                }
             }
         }
     }
@@ -333,6 +340,8 @@ async fn resource_step(ctx: &ApplyCtx<'_>, step: &Step) -> anyhow::Result<()> {
     };
     match kind.as_str() {
         diff::group::KIND => group::run(ctx, name, *action).await,
+        diff::resource_server::KIND => resource_server::run(ctx, name, *action).await,
+        diff::domain::ADDRESS => domain::run(ctx, *action).await,
         other => anyhow::bail!("no applier for resource kind `{other}`"),
     }
 }

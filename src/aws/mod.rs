@@ -98,10 +98,27 @@ where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     R: std::fmt::Debug + Send + Sync + 'static,
 {
+    let status = http_status(err.raw_response());
     if let Some(service) = err.as_service_error() {
-        let code = service.code().unwrap_or("UnknownError");
         let message = service.message().unwrap_or("(no message)");
-        return anyhow::anyhow!("{operation} failed: {code}: {message}");
+        return match (service.code(), status) {
+            (Some(code), _) => anyhow::anyhow!("{operation} failed: {code}: {message}"),
+            (None, Some(status)) => {
+                anyhow::anyhow!("{operation} failed: HTTP {status}: {message}")
+            }
+            (None, None) => anyhow::anyhow!("{operation} failed: UnknownError: {message}"),
+        };
+    }
+    // An answer that is not an AWS error at all (an HTML error page, say):
+    // what the SDK says about its body only confuses. The SDK has already
+    // retried it as far as its retry policy goes.
+    if let (SdkError::ResponseError(_), Some(status)) = (&err, status) {
+        if status >= 400 {
+            tracing::debug!(operation, error = ?err, "unreadable error response");
+            return anyhow::anyhow!(
+                "{operation} failed: the endpoint answered HTTP {status} with a body that is not an AWS error response\n  hint: the endpoint may not implement this operation (an emulator), or a proxy in between failed"
+            );
+        }
     }
     let mut causes: Vec<String> = Vec::new();
     let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&err);
@@ -125,6 +142,14 @@ where
         ""
     };
     anyhow::anyhow!("{operation} failed: {chain}{hint}")
+}
+
+/// The HTTP status of a raw SDK response (the SDK's responses are
+/// `HttpResponse`; other response types have none to give).
+fn http_status<R: 'static>(raw: Option<&R>) -> Option<u16> {
+    let raw: &dyn std::any::Any = raw?;
+    raw.downcast_ref::<aws_smithy_runtime_api::http::Response>()
+        .map(|r| r.status().as_u16())
 }
 
 /// Whether an SDK error is the service saying "no such resource".

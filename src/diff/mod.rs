@@ -3,8 +3,10 @@
 //! compared. Each resource kind's module adds what Cognito can and cannot
 //! change in place.
 
+pub mod domain;
 pub mod group;
 pub mod pool;
+pub mod resource_server;
 
 use crate::desired::DesiredPool;
 use crate::live::LiveState;
@@ -188,6 +190,16 @@ pub fn plan_pool(desired: &DesiredPool, live: &LiveState, options: PlanOptions) 
         resources.groups.as_ref(),
         &live.groups,
         options.prune,
+    ));
+    changes.extend(resource_server::diff(
+        resources.resource_servers.as_ref(),
+        &live.resource_servers,
+        options.prune,
+    ));
+    changes.extend(domain::diff(
+        resources.domain.as_ref(),
+        live.domain.as_ref(),
+        &mut warnings,
     ));
     for change in changes.iter().filter(|c| c.action == Action::Delete) {
         if let Some(warning) = change.reasons.first() {

@@ -1,8 +1,10 @@
 //! Live state: finding each desired pool in AWS and reading everything poolctl
 //! manages about it, concurrently and without reading anything twice.
 
+pub mod domain;
 pub mod group;
 pub mod pool;
+pub mod resource_server;
 
 use crate::aws::{explain, Session, Target};
 use crate::desired::DesiredPool;
@@ -18,6 +20,9 @@ use tokio::sync::{Mutex, OnceCell};
 pub struct LiveState {
     pub pool: Option<LivePool>,
     pub groups: BTreeMap<String, crate::model::group::Group>,
+    pub resource_servers: BTreeMap<String, crate::model::resource_server::ResourceServer>,
+    /// The pool's domain, read only when the spec declares one.
+    pub domain: Option<domain::LiveDomain>,
 }
 
 /// Why a pool could not be identified; the caller cannot plan it.
@@ -79,13 +84,30 @@ impl<'a> LiveReader<'a> {
         // The pool and every declared kind at once: none depends on another.
         let resources = &desired.resources;
         let cognito = &clients.cognito;
-        let (live, groups) = tokio::try_join!(pool::describe(cognito, &id), async {
-            match &resources.groups {
-                Some(_) => group::read(cognito, &id).await,
-                None => Ok(BTreeMap::new()),
-            }
-        })?;
-        let Some(live) = live else {
+        let (live, groups, resource_servers) = tokio::try_join!(
+            // The domain's name is in the pool's description: read it right after.
+            async {
+                let live = pool::describe(cognito, &id).await?;
+                let domain = match (&live, &resources.domain) {
+                    (Some(live), Some(declared)) => domain::read(cognito, live, declared).await?,
+                    _ => None,
+                };
+                anyhow::Ok(live.map(|live| (live, domain)))
+            },
+            async {
+                match &resources.groups {
+                    Some(_) => group::read(cognito, &id).await,
+                    None => Ok(BTreeMap::new()),
+                }
+            },
+            async {
+                match &resources.resource_servers {
+                    Some(_) => resource_server::read(cognito, &id).await,
+                    None => Ok(BTreeMap::new()),
+                }
+            },
+        )?;
+        let Some((live, domain)) = live else {
             if desired.pool_id.is_some() {
                 return Err(LookupError::PinnedMissing {
                     id,
@@ -100,6 +122,8 @@ impl<'a> LiveReader<'a> {
         Ok(LiveState {
             pool: Some(live),
             groups,
+            resource_servers,
+            domain,
         })
     }
 

@@ -19,6 +19,19 @@ pub struct Domain {
     pub managed_login_version: Option<u8>,
 }
 
+impl Domain {
+    /// The domain's name: the prefix, or the custom domain.
+    pub fn name(&self) -> Option<&str> {
+        self.prefix.as_deref().or(self.custom.as_deref())
+    }
+}
+
+/// Whether a live domain name is a custom domain: a prefix can hold no dot,
+/// a fully qualified name always does.
+pub fn is_custom_name(name: &str) -> bool {
+    name.contains('.')
+}
+
 /// The long form, as a mapping.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]

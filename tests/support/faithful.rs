@@ -11,9 +11,24 @@
 //! moto also ignores UpdateUserPool's PoolName (AWS renames the pool), so
 //! names sent there are remembered and reported by DescribeUserPool and
 //! ListUserPools.
+//!
+//! Resource servers: moto does not implement UpdateResourceServer or
+//! DeleteResourceServer (HTTP 500, which the SDK retries). This layer answers
+//! them itself as AWS would (an update replaces the name and the whole scope
+//! list; unknown servers are ResourceNotFoundException) and makes later
+//! DescribeResourceServer, ListResourceServers and CreateResourceServer
+//! answers agree with what it did.
+//!
+//! Domains: moto's DescribeUserPoolDomain reports neither CustomDomainConfig
+//! nor ManagedLoginVersion, and it lets two pools share one domain name.
+//! This layer remembers what CreateUserPoolDomain and UpdateUserPoolDomain
+//! were sent and reports it (version 1 when none was given), refuses a name
+//! another pool holds with AWS's error, and moves a custom domain that moto
+//! puts in DescribeUserPool's `Domain` to `CustomDomain`, where AWS reports
+//! it.
 
 use serde_json::{Map, Value};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 
 const IMMUTABLE: [&str; 3] = [
@@ -26,9 +41,165 @@ const IMMUTABLE: [&str; 3] = [
 pub struct CognitoSemantics {
     pools: Mutex<HashMap<String, Map<String, Value>>>,
     names: Mutex<HashMap<String, String>>,
+    servers: Mutex<ResourceServers>,
+    domains: Mutex<HashMap<String, DomainRecord>>,
+}
+
+/// (user pool id, resource server identifier)
+type ServerKey = (String, String);
+
+#[derive(Default)]
+struct ResourceServers {
+    /// Servers seen to exist in moto's answers.
+    known: HashSet<ServerKey>,
+    /// What this layer did in moto's place: the server as AWS would now
+    /// describe it, or `None` once deleted.
+    overrides: HashMap<ServerKey, Option<Value>>,
+}
+
+/// What AWS knows about a domain and moto does not keep.
+struct DomainRecord {
+    pool: String,
+    certificate_arn: Option<String>,
+    managed_login_version: Value,
+}
+
+/// An answer this layer gives in moto's place.
+pub struct Answer {
+    pub status: u16,
+    /// The AWS error code, for an error.
+    pub error_type: Option<String>,
+    pub body: String,
+}
+
+impl Answer {
+    fn ok(body: Value) -> Answer {
+        Answer {
+            status: 200,
+            error_type: None,
+            body: body.to_string(),
+        }
+    }
+
+    fn error(code: &str, message: &str) -> Answer {
+        Answer {
+            status: 400,
+            error_type: Some(code.to_string()),
+            body: serde_json::json!({ "__type": code, "message": message }).to_string(),
+        }
+    }
+}
+
+fn server_key(request: &Value) -> Option<ServerKey> {
+    Some((
+        request["UserPoolId"].as_str()?.to_string(),
+        request["Identifier"].as_str()?.to_string(),
+    ))
+}
+
+/// A resource server as AWS describes it, from a Create/Update request.
+fn server_from(request: &Value) -> Value {
+    let mut server = serde_json::json!({
+        "UserPoolId": request["UserPoolId"],
+        "Identifier": request["Identifier"],
+        "Name": request["Name"],
+    });
+    if let Some(scopes) = request["Scopes"].as_array().filter(|s| !s.is_empty()) {
+        server["Scopes"] = Value::Array(scopes.clone());
+    }
+    server
 }
 
 impl CognitoSemantics {
+    /// An answer in moto's place, for requests moto cannot answer as AWS
+    /// would; `None` forwards the request to moto.
+    pub fn answer(&self, operation: &str, request_body: &str) -> Option<Answer> {
+        let request: Value = serde_json::from_str(request_body).ok()?;
+        match operation {
+            "CreateResourceServer"
+            | "UpdateResourceServer"
+            | "DeleteResourceServer"
+            | "DescribeResourceServer" => self.answer_server(operation, &request),
+            "CreateUserPoolDomain" => {
+                let name = request["Domain"].as_str()?;
+                let pool = request["UserPoolId"].as_str()?;
+                let domains = self.domains.lock().unwrap();
+                if domains.get(name).is_some_and(|d| d.pool != pool) {
+                    return Some(Answer::error(
+                        "InvalidParameterException",
+                        "Domain already associated with another user pool.",
+                    ));
+                }
+                let custom = name.contains('.');
+                let has_one = domains
+                    .iter()
+                    .any(|(n, d)| d.pool == pool && n.contains('.') == custom);
+                has_one.then(|| {
+                    Answer::error(
+                        "InvalidParameterException",
+                        "User pool already has a domain configured.",
+                    )
+                })
+            }
+            _ => None,
+        }
+    }
+
+    fn answer_server(&self, operation: &str, request: &Value) -> Option<Answer> {
+        let key = server_key(request)?;
+        let mut servers = self.servers.lock().unwrap();
+        let state = servers.overrides.get(&key).cloned();
+        let exists = match &state {
+            Some(state) => state.is_some(),
+            None => servers.known.contains(&key),
+        };
+        let missing = || {
+            Answer::error(
+                "ResourceNotFoundException",
+                &format!("Resource server {} does not exist.", key.1),
+            )
+        };
+        match operation {
+            // moto creates what it has never seen; a server this layer
+            // deleted still exists in moto, so its re-creation is answered here.
+            "CreateResourceServer" => match state {
+                None => None,
+                Some(Some(_)) => Some(Answer::error(
+                    "InvalidParameterException",
+                    &format!("{} already exists in user pool {}.", key.1, key.0),
+                )),
+                Some(None) => {
+                    let server = server_from(request);
+                    servers.overrides.insert(key, Some(server.clone()));
+                    Some(Answer::ok(serde_json::json!({ "ResourceServer": server })))
+                }
+            },
+            "UpdateResourceServer" => {
+                if !exists {
+                    return Some(missing());
+                }
+                let server = server_from(request);
+                servers.overrides.insert(key, Some(server.clone()));
+                Some(Answer::ok(serde_json::json!({ "ResourceServer": server })))
+            }
+            "DeleteResourceServer" => {
+                if !exists {
+                    return Some(missing());
+                }
+                servers.overrides.insert(key, None);
+                Some(Answer::ok(serde_json::json!({})))
+            }
+            "DescribeResourceServer" => match state {
+                None => None,
+                Some(None) => Some(missing()),
+                Some(Some(server)) => {
+                    Some(Answer::ok(serde_json::json!({ "ResourceServer": server })))
+                }
+            },
+            _ => None,
+        }
+    }
+
     /// A new response body, when this layer changes the answer.
     pub fn rewrite(
         &self,
@@ -37,6 +208,18 @@ impl CognitoSemantics {
         response_body: &[u8],
     ) -> Option<Vec<u8>> {
         let request: Value = serde_json::from_str(request_body).unwrap_or(Value::Null);
+        match operation {
+            "CreateResourceServer" | "DescribeResourceServer" | "ListResourceServers" => {
+                return self.rewrite_servers(operation, &request, response_body);
+            }
+            "CreateUserPoolDomain"
+            | "UpdateUserPoolDomain"
+            | "DeleteUserPoolDomain"
+            | "DescribeUserPoolDomain" => {
+                return self.rewrite_domains(operation, &request, response_body);
+            }
+            _ => {}
+        }
         if operation == "UpdateUserPool" {
             if let (Some(id), Some(name)) =
                 (request["UserPoolId"].as_str(), request["PoolName"].as_str())
@@ -73,6 +256,13 @@ impl CognitoSemantics {
                 None
             }
             "DescribeUserPool" => {
+                if let Some(name) = pool.get("Domain").and_then(Value::as_str) {
+                    if name.contains('.') {
+                        let name = Value::String(name.to_string());
+                        pool.remove("Domain");
+                        pool.insert("CustomDomain".to_string(), name);
+                    }
+                }
                 let id = request.get("UserPoolId")?.as_str()?.to_string();
                 let remembered = pools.entry(id).or_insert_with(|| immutable_fields(pool));
                 for key in IMMUTABLE {
@@ -93,4 +283,98 @@ fn immutable_fields(pool: &Map<String, Value>) -> Map<String, Value> {
         .iter()
         .filter_map(|k| pool.get(*k).map(|v| (k.to_string(), v.clone())))
         .collect()
+}
+
+impl CognitoSemantics {
+    fn rewrite_servers(
+        &self,
+        operation: &str,
+        request: &Value,
+        response_body: &[u8],
+    ) -> Option<Vec<u8>> {
+        let mut response: Value = serde_json::from_slice(response_body).ok()?;
+        let mut servers = self.servers.lock().unwrap();
+        if operation != "ListResourceServers" {
+            servers.known.insert(server_key(request)?);
+            return None;
+        }
+        let pool = request["UserPoolId"].as_str()?.to_string();
+        let list = response.get_mut("ResourceServers")?.as_array_mut()?;
+        let mut kept = Vec::new();
+        for server in list.drain(..) {
+            let Some(id) = server["Identifier"].as_str() else {
+                continue;
+            };
+            let key = (pool.clone(), id.to_string());
+            servers.known.insert(key.clone());
+            match servers.overrides.get(&key) {
+                None => kept.push(server),
+                Some(Some(replaced)) => kept.push(replaced.clone()),
+                Some(None) => {}
+            }
+        }
+        *list = kept;
+        serde_json::to_vec(&response).ok()
+    }
+
+    fn rewrite_domains(
+        &self,
+        operation: &str,
+        request: &Value,
+        response_body: &[u8],
+    ) -> Option<Vec<u8>> {
+        let name = request["Domain"].as_str()?.to_string();
+        let mut domains = self.domains.lock().unwrap();
+        match operation {
+            "CreateUserPoolDomain" => {
+                domains.insert(
+                    name,
+                    DomainRecord {
+                        pool: request["UserPoolId"].as_str()?.to_string(),
+                        certificate_arn: request["CustomDomainConfig"]["CertificateArn"]
+                            .as_str()
+                            .map(str::to_string),
+                        managed_login_version: match &request["ManagedLoginVersion"] {
+                            Value::Null => Value::from(1),
+                            v => v.clone(),
+                        },
+                    },
+                );
+                None
+            }
+            "UpdateUserPoolDomain" => {
+                let record = domains.get_mut(&name)?;
+                if let Some(arn) = request["CustomDomainConfig"]["CertificateArn"].as_str() {
+                    record.certificate_arn = Some(arn.to_string());
+                }
+                if !request["ManagedLoginVersion"].is_null() {
+                    record.managed_login_version = request["ManagedLoginVersion"].clone();
+                }
+                None
+            }
+            "DeleteUserPoolDomain" => {
+                domains.remove(&name);
+                None
+            }
+            _ => {
+                let mut response: Value = serde_json::from_slice(response_body).ok()?;
+                let record = domains.get(&name)?;
+                let description = response.get_mut("DomainDescription")?.as_object_mut()?;
+                if !description.contains_key("Domain") {
+                    return None;
+                }
+                if let Some(arn) = &record.certificate_arn {
+                    description.insert(
+                        "CustomDomainConfig".to_string(),
+                        serde_json::json!({ "CertificateArn": arn }),
+                    );
+                }
+                description.insert(
+                    "ManagedLoginVersion".to_string(),
+                    record.managed_login_version.clone(),
+                );
+                serde_json::to_vec(&response).ok()
+            }
+        }
+    }
 }

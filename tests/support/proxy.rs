@@ -385,8 +385,22 @@ async fn handle(
 
     let operation = lock(&state).requests[index].operation.clone();
     let request_body = String::from_utf8_lossy(&body).into_owned();
+    let standin = match (&fault, &state.cognito) {
+        (None, Some(semantics)) => semantics.answer(&operation, &request_body),
+        _ => None,
+    };
     let response = match fault {
-        None => forward(&state, &client, parts, body).await,
+        None => match standin {
+            // The AWS-faithful layer answers what moto cannot (see `faithful`).
+            Some(answer) => {
+                let mut headers = vec![("content-type", "application/x-amz-json-1.1")];
+                if let Some(code) = &answer.error_type {
+                    headers.push(("x-amzn-errortype", code.as_str()));
+                }
+                synthetic(answer.status, &headers, &answer.body)
+            }
+            None => forward(&state, &client, parts, body).await,
+        },
         Some(Fault::Delay(delay)) => {
             tokio::time::sleep(delay).await;
             forward(&state, &client, parts, body).await

@@ -5,8 +5,10 @@
 //! so the emulator) would either reject it halfway through an apply or, worse,
 //! accept it.
 
+mod domain;
 mod groups;
 mod pool;
+mod resource_servers;
 
 use super::diag::Diagnostic;
 use super::document::Document;
@@ -81,6 +83,8 @@ pub fn check(doc: &Document, checks: &mut Checks) {
     check_env(doc, checks);
     pool::check(&doc.settings, checks);
     groups::check(doc.resources.groups.as_ref(), checks);
+    resource_servers::check(doc.resources.resource_servers.as_ref(), checks);
+    domain::check(doc.resources.domain.as_ref(), doc.settings.tier, checks);
 }
 
 fn check_env(doc: &Document, c: &mut Checks) {

@@ -1,0 +1,89 @@
+//! Reading the pool's domain: `DescribeUserPool` names it (`Domain` holds a
+//! prefix, `CustomDomain` a custom domain), `DescribeUserPoolDomain` gives its
+//! certificate and managed login version. Read only when the spec declares a
+//! `domain`.
+
+use super::pool::LivePool;
+use crate::aws::explain;
+use crate::model::domain::{is_custom_name, Domain};
+use aws_sdk_cognitoidentityprovider as cognito;
+use cognito::types::{CustomDomainConfigType, RoutingType};
+
+/// The live domain the spec's `domain` is compared with.
+#[derive(Debug, Clone)]
+pub struct LiveDomain {
+    /// Normalized: `prefix` or `custom`, a custom domain's `certificate_arn`,
+    /// and `managed_login_version` (1, the classic hosted UI, when AWS
+    /// reports none).
+    pub settings: Domain,
+    /// Failover routing, which poolctl does not manage but sends back on
+    /// update so that it survives.
+    pub routing: Option<RoutingType>,
+    /// The custom domain's configuration as AWS reports it: an update sends
+    /// it back with only the certificate changed, so its TLS security policy
+    /// survives.
+    pub custom_config: Option<CustomDomainConfigType>,
+    /// A second live domain of the other kind (a pool can hold a prefix and
+    /// a custom domain at once); left alone.
+    pub other: Option<String>,
+}
+
+/// The live domain to compare with `declared`: the one of the same kind
+/// (prefix or custom) if there is one, else the other kind's.
+pub async fn read(
+    client: &cognito::Client,
+    pool: &LivePool,
+    declared: &Domain,
+) -> anyhow::Result<Option<LiveDomain>> {
+    // AWS reports a prefix in `Domain` and a custom domain in `CustomDomain`;
+    // sorting by the name itself also copes with a custom name in `Domain`.
+    let names = [
+        pool.raw.domain.as_deref(),
+        pool.raw.custom_domain.as_deref(),
+    ];
+    let prefix = names
+        .iter()
+        .flatten()
+        .find(|n| !n.is_empty() && !is_custom_name(n));
+    let custom = names.iter().flatten().find(|n| is_custom_name(n));
+    let (primary, other) = if declared.custom.is_some() {
+        (custom.or(prefix), custom.and(prefix))
+    } else {
+        (prefix.or(custom), prefix.and(custom))
+    };
+    let Some(name) = primary else {
+        return Ok(None);
+    };
+    let out = client
+        .describe_user_pool_domain()
+        .domain(*name)
+        .send()
+        .await
+        .map_err(|e| explain(&format!("DescribeUserPoolDomain {name}"), e))?;
+    // An empty description means no such domain: it went away since the pool
+    // was described.
+    let Some(description) = out.domain_description.filter(|d| d.domain.is_some()) else {
+        return Ok(None);
+    };
+    let custom_domain = is_custom_name(name);
+    Ok(Some(LiveDomain {
+        settings: Domain {
+            prefix: (!custom_domain).then(|| name.to_string()),
+            custom: custom_domain.then(|| name.to_string()),
+            certificate_arn: description
+                .custom_domain_config
+                .as_ref()
+                .map(|c| c.certificate_arn.clone())
+                .filter(|_| custom_domain),
+            managed_login_version: Some(
+                description
+                    .managed_login_version
+                    .and_then(|v| u8::try_from(v).ok())
+                    .unwrap_or(1),
+            ),
+        },
+        routing: description.routing,
+        custom_config: description.custom_domain_config,
+        other: other.map(|o| o.to_string()),
+    }))
+}

@@ -1,0 +1,43 @@
+//! Reading a pool's resource servers (`ListResourceServers` carries every
+//! field, scopes included, so one paged list is the whole read).
+
+use crate::aws::explain;
+use crate::model::resource_server::ResourceServer;
+use aws_sdk_cognitoidentityprovider as cognito;
+use std::collections::BTreeMap;
+
+pub async fn read(
+    client: &cognito::Client,
+    pool_id: &str,
+) -> anyhow::Result<BTreeMap<String, ResourceServer>> {
+    let mut servers = BTreeMap::new();
+    let mut pages = client
+        .list_resource_servers()
+        .user_pool_id(pool_id)
+        .max_results(50)
+        .into_paginator()
+        .items()
+        .send();
+    while let Some(server) = pages.next().await {
+        let server = server.map_err(|e| explain(&format!("ListResourceServers {pool_id}"), e))?;
+        let Some(identifier) = server.identifier.clone() else {
+            continue;
+        };
+        servers.insert(
+            identifier,
+            ResourceServer {
+                name: server.name.clone(),
+                // A server without scopes is reported with none at all: the
+                // same as an empty set.
+                scopes: Some(
+                    server
+                        .scopes()
+                        .iter()
+                        .map(|s| (s.scope_name.clone(), s.scope_description.clone()))
+                        .collect(),
+                ),
+            },
+        );
+    }
+    Ok(servers)
+}
