@@ -8,7 +8,9 @@ use crate::spec::SpecFile;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-#[derive(Debug, Clone)]
+/// Serialized (secrets as digests only), it is what a saved plan records to
+/// recognise later that the specs and secrets are still the same.
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct DesiredPool {
     /// The spec file's stem; `--pool` selects by it.
     pub key: String,
@@ -23,8 +25,10 @@ pub struct DesiredPool {
     pub settings: PoolSettings,
     pub resources: Resources,
     /// Warnings from the offline checks.
+    #[serde(skip)]
     pub warnings: Vec<Diagnostic>,
     /// Key paths whose values came from `${env:...}`.
+    #[serde(skip)]
     pub from_env_vars: BTreeSet<String>,
 }
 

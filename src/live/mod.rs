@@ -25,6 +25,32 @@ pub struct LiveState {
     pub domain: Option<domain::LiveDomain>,
 }
 
+impl LiveState {
+    /// A digest of every live resource read, by address: what a saved plan
+    /// records to tell later whether live state moved since it was made.
+    pub fn fingerprints(&self) -> BTreeMap<String, String> {
+        fn digest<T: serde::Serialize>(value: &T) -> String {
+            use sha2::{Digest, Sha256};
+            let json = serde_json::to_vec(value).expect("models serialize");
+            format!("sha256:{}", hex::encode(Sha256::digest(json)))
+        }
+        let mut out = BTreeMap::new();
+        if let Some(pool) = &self.pool {
+            out.insert(crate::diff::pool::ADDRESS.to_string(), digest(&pool.settings));
+        }
+        for (name, group) in &self.groups {
+            out.insert(format!("group.{name}"), digest(group));
+        }
+        for (name, server) in &self.resource_servers {
+            out.insert(format!("resource_server.{name}"), digest(server));
+        }
+        if let Some(domain) = &self.domain {
+            out.insert("domain".to_string(), digest(&domain.settings));
+        }
+        out
+    }
+}
+
 /// Why a pool could not be identified; the caller cannot plan it.
 #[derive(Debug, thiserror::Error)]
 pub enum LookupError {

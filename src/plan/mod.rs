@@ -1,21 +1,23 @@
 //! The plan: a value describing what apply would change, resource by resource
 //! and field by field. Computing, drawing and applying it are separate steps.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::path::PathBuf;
+
+pub mod saved;
 
 /// Bumped whenever a field of the JSON plan changes meaning or goes away.
 pub const FORMAT_VERSION: u32 = 1;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Plan {
     pub format_version: u32,
     pub pools: Vec<PoolPlan>,
 }
 
 /// One pool in one environment.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PoolPlan {
     /// The spec's key (its file stem).
     pub pool: String,
@@ -29,7 +31,7 @@ pub struct PoolPlan {
     pub warnings: Vec<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
     Create,
@@ -68,7 +70,7 @@ impl Action {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ResourceChange {
     /// `user_pool`, `client.web`, `group.admins`, ...
     pub address: String,
@@ -76,13 +78,13 @@ pub struct ResourceChange {
     pub fields: Vec<FieldChange>,
     /// Why the action is what it is, and what it costs, for blocked and
     /// replaced resources.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub reasons: Vec<String>,
 }
 
 /// One leaf that differs. `before`/`after` are `None` when absent, and always
 /// `None` when `sensitive`: a secret's value never enters a plan.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FieldChange {
     pub path: String,
     pub before: Option<Value>,
@@ -93,7 +95,7 @@ pub struct FieldChange {
     pub blocked: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Summary {
     pub create: usize,
     pub update: usize,

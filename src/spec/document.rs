@@ -69,7 +69,7 @@ pub struct EnvSettings {
 }
 
 /// The pool's resources as declared; `None` means the kind is not managed.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize)]
 pub struct Resources {
     pub clients: Option<BTreeMap<String, AppClient>>,
     pub identity_providers: Option<BTreeMap<String, IdentityProvider>>,
