@@ -6,14 +6,19 @@
 //! accept it.
 
 mod groups;
+mod identity_providers;
 mod pool;
 
 use super::diag::Diagnostic;
 use super::document::Document;
+use std::collections::BTreeSet;
 
 #[derive(Default)]
 pub struct Checks {
     pub diagnostics: Vec<Diagnostic>,
+    /// Key paths whose values came from `${env:...}`; a secret found at any
+    /// other path was written into the file itself.
+    pub from_env_vars: BTreeSet<String>,
 }
 
 impl Checks {
@@ -81,6 +86,11 @@ pub fn check(doc: &Document, checks: &mut Checks) {
     check_env(doc, checks);
     pool::check(&doc.settings, checks);
     groups::check(doc.resources.groups.as_ref(), checks);
+    identity_providers::check(
+        doc.resources.identity_providers.as_ref(),
+        doc.settings.schema.as_ref(),
+        checks,
+    );
 }
 
 fn check_env(doc: &Document, c: &mut Checks) {
