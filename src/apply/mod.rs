@@ -5,6 +5,7 @@
 //! fails, what was not.
 
 pub mod group;
+pub mod identity_provider;
 pub mod pool;
 
 use crate::aws::Clients;
@@ -306,6 +307,7 @@ async fn resource_step(ctx: &ApplyCtx<'_>, step: &Step) -> anyhow::Result<()> {
     };
     match kind.as_str() {
         diff::group::KIND => group::run(ctx, name, *action).await,
+        diff::identity_provider::KIND => identity_provider::run(ctx, name, *action).await,
         other => anyhow::bail!("no applier for resource kind `{other}`"),
     }
 }

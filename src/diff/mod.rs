@@ -4,6 +4,7 @@
 //! change in place.
 
 pub mod group;
+pub mod identity_provider;
 pub mod pool;
 
 use crate::desired::DesiredPool;
@@ -187,6 +188,11 @@ pub fn plan_pool(desired: &DesiredPool, live: &LiveState, options: PlanOptions) 
     changes.extend(group::diff(
         resources.groups.as_ref(),
         &live.groups,
+        options.prune,
+    ));
+    changes.extend(identity_provider::diff(
+        resources.identity_providers.as_ref(),
+        &live.identity_providers,
         options.prune,
     ));
     for change in changes.iter().filter(|c| c.action == Action::Delete) {

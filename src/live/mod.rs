@@ -2,6 +2,7 @@
 //! manages about it, concurrently and without reading anything twice.
 
 pub mod group;
+pub mod identity_provider;
 pub mod pool;
 
 use crate::aws::{explain, Session, Target};
@@ -18,6 +19,7 @@ use tokio::sync::{Mutex, OnceCell};
 pub struct LiveState {
     pub pool: Option<LivePool>,
     pub groups: BTreeMap<String, crate::model::group::Group>,
+    pub identity_providers: BTreeMap<String, identity_provider::LiveIdentityProvider>,
 }
 
 /// Why a pool could not be identified; the caller cannot plan it.
@@ -79,12 +81,21 @@ impl<'a> LiveReader<'a> {
         // The pool and every declared kind at once: none depends on another.
         let resources = &desired.resources;
         let cognito = &clients.cognito;
-        let (live, groups) = tokio::try_join!(pool::describe(cognito, &id), async {
-            match &resources.groups {
-                Some(_) => group::read(cognito, &id).await,
-                None => Ok(BTreeMap::new()),
+        let (live, groups, identity_providers) = tokio::try_join!(
+            pool::describe(cognito, &id),
+            async {
+                match &resources.groups {
+                    Some(_) => group::read(cognito, &id).await,
+                    None => Ok(BTreeMap::new()),
+                }
+            },
+            async {
+                match &resources.identity_providers {
+                    Some(declared) => identity_provider::read(cognito, &id, declared).await,
+                    None => Ok(BTreeMap::new()),
+                }
             }
-        })?;
+        )?;
         let Some(live) = live else {
             if desired.pool_id.is_some() {
                 return Err(LookupError::PinnedMissing {
@@ -100,6 +111,7 @@ impl<'a> LiveReader<'a> {
         Ok(LiveState {
             pool: Some(live),
             groups,
+            identity_providers,
         })
     }
 
