@@ -22,11 +22,11 @@ pub async fn run(ctx: &ApplyCtx<'_>, name: &str, action: Action) -> anyhow::Resu
         .as_ref()
         .and_then(|p| p.get(name));
     match (action, desired) {
-        (Action::Create, Some(provider)) => create(ctx, name, provider).await,
-        (Action::Update, Some(provider)) => update(ctx, name, provider).await,
+        (Action::Create, Some(provider)) => create(ctx, name, &normalized(provider)).await,
+        (Action::Update, Some(provider)) => update(ctx, name, &normalized(provider)).await,
         (Action::Replace, Some(provider)) => {
             delete(ctx, name).await?;
-            create(ctx, name, provider).await.map_err(|e| {
+            create(ctx, name, &normalized(provider)).await.map_err(|e| {
                 e.context(format!(
                     "identity provider {name} was deleted but not created again; the next apply creates it"
                 ))
@@ -35,6 +35,13 @@ pub async fn run(ctx: &ApplyCtx<'_>, name: &str, action: Action) -> anyhow::Resu
         (Action::Delete, _) => delete(ctx, name).await,
         (action, _) => anyhow::bail!("identity provider {name}: nothing to do for {action:?}"),
     }
+}
+
+/// Sorted scopes and identifiers, as the plan showed them.
+fn normalized(provider: &IdentityProvider) -> IdentityProvider {
+    let mut provider = provider.clone();
+    provider.normalize();
+    provider
 }
 
 /// The one place provider details leave their `Secret` wrapping: into the
