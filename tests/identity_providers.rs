@@ -676,17 +676,31 @@ fn planted_secrets_never_appear_in_any_output() {
     go(2, &["plan", "--env", "dev", "--json", "-vvv"]).assert_success();
     go(2, &["apply", "--env", "dev", "--auto-approve", "-vvv"]).assert_success();
     // Failures: AWS refusing the update, and a broken spec.
-    stack.proxy.set_fault_rule(fault_on(
-        "UpdateIdentityProvider",
-        Fault::Status(
-            400,
-            r#"{"__type":"InvalidParameterException","message":"Invalid provider details"}"#.into(),
-        ),
-    ));
+    // A service that echoes the secret it was sent in its error.
+    stack
+        .proxy
+        .set_fault_rule(std::sync::Arc::new(|req: &RecordedRequest, _| {
+            if req.operation != "UpdateIdentityProvider" {
+                return None;
+            }
+            let details = &req.json()["ProviderDetails"];
+            let echoed = details["client_secret"]
+                .as_str()
+                .or(details["private_key"].as_str())
+                .unwrap_or("none")
+                .replace('\n', " ");
+            Some(Fault::Status(
+                400,
+                json!({"__type": "InvalidParameterException", "message": format!("Invalid secret {echoed}")})
+                    .to_string(),
+            ))
+        }));
     let failed = go(3, &["apply", "--env", "dev", "--auto-approve", "-vvv"]);
     failed.assert_exit(1);
     assert!(
-        failed.stderr.contains("InvalidParameterException"),
+        failed
+            .stderr
+            .contains("InvalidParameterException: Invalid secret (sensitive)"),
         "{}",
         failed.dump()
     );

@@ -37,6 +37,32 @@ pub async fn run(ctx: &ApplyCtx<'_>, name: &str, action: Action) -> anyhow::Resu
     }
 }
 
+/// An AWS error with any secret of the pool's providers that it echoes
+/// blotted out: the message is the service's own text, and it ends up on the
+/// terminal.
+fn scrub(err: anyhow::Error, ctx: &ApplyCtx<'_>) -> anyhow::Error {
+    let mut text = format!("{err:#}");
+    let mut scrubbed = false;
+    let providers = ctx.desired.resources.identity_providers.iter().flatten();
+    for (_, provider) in providers {
+        for secret in [&provider.client_secret, &provider.private_key]
+            .into_iter()
+            .flatten()
+        {
+            let value = secret.expose();
+            if !value.is_empty() && text.contains(value) {
+                text = text.replace(value, "(sensitive)");
+                scrubbed = true;
+            }
+        }
+    }
+    if scrubbed {
+        anyhow::anyhow!(text)
+    } else {
+        err
+    }
+}
+
 /// Sorted scopes and identifiers, as the plan showed them.
 fn normalized(provider: &IdentityProvider) -> IdentityProvider {
     let mut provider = provider.clone();
@@ -73,7 +99,7 @@ async fn create(ctx: &ApplyCtx<'_>, name: &str, provider: &IdentityProvider) -> 
         .set_idp_identifiers(provider.idp_identifiers.clone())
         .send()
         .await
-        .map_err(|e| explain(&format!("CreateIdentityProvider {name}"), e))?;
+        .map_err(|e| scrub(explain(&format!("CreateIdentityProvider {name}"), e), ctx))?;
     Ok(())
 }
 
@@ -115,7 +141,7 @@ async fn update(ctx: &ApplyCtx<'_>, name: &str, provider: &IdentityProvider) -> 
         .set_acr_mapping(live.acr_mapping.clone())
         .send()
         .await
-        .map_err(|e| explain(&format!("UpdateIdentityProvider {name}"), e))?;
+        .map_err(|e| scrub(explain(&format!("UpdateIdentityProvider {name}"), e), ctx))?;
     Ok(())
 }
 
