@@ -72,6 +72,9 @@ fn setup_output(cli: &Cli) {
         0 => "poolctl=warn",
         1 => "poolctl=info",
         2 => "poolctl=debug,aws_config=info",
+        // Not `aws_smithy_runtime=trace`: at trace the SDK logs response
+        // bodies, and DescribeIdentityProvider's holds client secrets in the
+        // clear (tests/identity_providers.rs plants some and looks).
         _ => "poolctl=trace,aws_config=debug,aws_smithy_runtime=debug,aws_sdk_cognitoidentityprovider=debug",
     };
     tracing_subscriber::fmt()

@@ -6,6 +6,7 @@
 
 pub mod domain;
 pub mod group;
+pub mod identity_provider;
 pub mod pool;
 pub mod resource_server;
 
@@ -342,6 +343,7 @@ async fn resource_step(ctx: &ApplyCtx<'_>, step: &Step) -> anyhow::Result<()> {
         diff::group::KIND => group::run(ctx, name, *action).await,
         diff::resource_server::KIND => resource_server::run(ctx, name, *action).await,
         diff::domain::ADDRESS => domain::run(ctx, *action).await,
+        diff::identity_provider::KIND => identity_provider::run(ctx, name, *action).await,
         other => anyhow::bail!("no applier for resource kind `{other}`"),
     }
 }

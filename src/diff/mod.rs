@@ -5,6 +5,7 @@
 
 pub mod domain;
 pub mod group;
+pub mod identity_provider;
 pub mod pool;
 pub mod resource_server;
 
@@ -200,6 +201,11 @@ pub fn plan_pool(desired: &DesiredPool, live: &LiveState, options: PlanOptions) 
         resources.domain.as_ref(),
         live.domain.as_ref(),
         &mut warnings,
+    ));
+    changes.extend(identity_provider::diff(
+        resources.identity_providers.as_ref(),
+        &live.identity_providers,
+        options.prune,
     ));
     for change in changes.iter().filter(|c| c.action == Action::Delete) {
         if let Some(warning) = change.reasons.first() {

@@ -3,6 +3,7 @@
 
 pub mod domain;
 pub mod group;
+pub mod identity_provider;
 pub mod pool;
 pub mod resource_server;
 
@@ -23,6 +24,7 @@ pub struct LiveState {
     pub resource_servers: BTreeMap<String, crate::model::resource_server::ResourceServer>,
     /// The pool's domain, read only when the spec declares one.
     pub domain: Option<domain::LiveDomain>,
+    pub identity_providers: BTreeMap<String, identity_provider::LiveIdentityProvider>,
 }
 
 impl LiveState {
@@ -36,7 +38,10 @@ impl LiveState {
         }
         let mut out = BTreeMap::new();
         if let Some(pool) = &self.pool {
-            out.insert(crate::diff::pool::ADDRESS.to_string(), digest(&pool.settings));
+            out.insert(
+                crate::diff::pool::ADDRESS.to_string(),
+                digest(&pool.settings),
+            );
         }
         for (name, group) in &self.groups {
             out.insert(format!("group.{name}"), digest(group));
@@ -46,6 +51,9 @@ impl LiveState {
         }
         if let Some(domain) = &self.domain {
             out.insert("domain".to_string(), digest(&domain.settings));
+        }
+        for (name, provider) in &self.identity_providers {
+            out.insert(format!("identity_provider.{name}"), digest(&provider.model));
         }
         out
     }
@@ -110,7 +118,7 @@ impl<'a> LiveReader<'a> {
         // The pool and every declared kind at once: none depends on another.
         let resources = &desired.resources;
         let cognito = &clients.cognito;
-        let (live, groups, resource_servers) = tokio::try_join!(
+        let (live, groups, resource_servers, identity_providers) = tokio::try_join!(
             // The domain's name is in the pool's description: read it right after.
             async {
                 let live = pool::describe(cognito, &id).await?;
@@ -120,18 +128,13 @@ impl<'a> LiveReader<'a> {
                 };
                 anyhow::Ok(live.map(|live| (live, domain)))
             },
-            async {
-                match &resources.groups {
-                    Some(_) => group::read(cognito, &id).await,
-                    None => Ok(BTreeMap::new()),
-                }
-            },
-            async {
-                match &resources.resource_servers {
-                    Some(_) => resource_server::read(cognito, &id).await,
-                    None => Ok(BTreeMap::new()),
-                }
-            },
+            when_declared(&resources.groups, |_| group::read(cognito, &id)),
+            when_declared(&resources.resource_servers, |_| resource_server::read(
+                cognito, &id
+            )),
+            when_declared(&resources.identity_providers, |declared| {
+                identity_provider::read(cognito, &id, declared)
+            }),
         )?;
         let Some((live, domain)) = live else {
             if desired.pool_id.is_some() {
@@ -150,6 +153,7 @@ impl<'a> LiveReader<'a> {
             groups,
             resource_servers,
             domain,
+            identity_providers,
         })
     }
 
@@ -209,6 +213,21 @@ impl<'a> LiveReader<'a> {
             })
             .await?;
         Ok(listing.clone())
+    }
+}
+
+/// A kind's live resources, read only when the spec declares the kind.
+async fn when_declared<'d, D, T, F, Fut>(
+    declared: &'d Option<D>,
+    read: F,
+) -> anyhow::Result<BTreeMap<String, T>>
+where
+    F: FnOnce(&'d D) -> Fut,
+    Fut: std::future::Future<Output = anyhow::Result<BTreeMap<String, T>>>,
+{
+    match declared {
+        Some(declared) => read(declared).await,
+        None => Ok(BTreeMap::new()),
     }
 }
 

@@ -76,7 +76,8 @@ impl SavedPlan {
 
     pub fn write(&self, path: &Path) -> anyhow::Result<()> {
         let text = serde_json::to_string_pretty(self).expect("saved plans serialize");
-        std::fs::write(path, text + "\n").map_err(|e| anyhow::anyhow!("cannot write the plan to {}: {e}", path.display()))
+        std::fs::write(path, text + "\n")
+            .map_err(|e| anyhow::anyhow!("cannot write the plan to {}: {e}", path.display()))
     }
 
     pub fn read(path: &Path) -> Result<SavedPlan, SavedPlanError> {
@@ -90,7 +91,10 @@ impl SavedPlan {
         if value.get("kind").and_then(Value::as_str) != Some(KIND) {
             return Err(unreadable("no `kind: poolctl-saved-plan`".into()));
         }
-        let found = value.get("format_version").and_then(Value::as_u64).unwrap_or(0) as u32;
+        let found = value
+            .get("format_version")
+            .and_then(Value::as_u64)
+            .unwrap_or(0) as u32;
         if found != SAVED_FORMAT_VERSION {
             return Err(SavedPlanError::Version { path: shown, found });
         }
@@ -125,7 +129,9 @@ impl SavedPlan {
             for (address, digest) in &saved.live {
                 match current.get(address) {
                     None => moved.push(format!("  {label}: {address} no longer exists")),
-                    Some(now) if now != digest => moved.push(format!("  {label}: {address} changed")),
+                    Some(now) if now != digest => {
+                        moved.push(format!("  {label}: {address} changed"))
+                    }
                     _ => {}
                 }
             }

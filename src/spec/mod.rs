@@ -4,6 +4,7 @@
 pub mod check;
 pub mod diag;
 pub mod document;
+pub mod files;
 pub mod yaml;
 
 #[cfg(test)]
@@ -322,7 +323,15 @@ pub fn resolve(
         doc.env.profile = Some(p.clone());
     }
 
-    let mut checks = check::Checks::default();
+    let mut checks = check::Checks {
+        from_env_vars: interpolated.from_env_vars.clone(),
+        ..check::Checks::default()
+    };
+    let spec_dir = file.path.parent().unwrap_or(Path::new(""));
+    checks.diagnostics.extend(files::read_metadata_files(
+        doc.resources.identity_providers.as_mut(),
+        spec_dir,
+    ));
     check::check(&doc, &mut checks);
     let diagnostics: Vec<Diagnostic> = checks
         .diagnostics

@@ -7,15 +7,20 @@
 
 mod domain;
 mod groups;
+mod identity_providers;
 mod pool;
 mod resource_servers;
 
 use super::diag::Diagnostic;
 use super::document::Document;
+use std::collections::BTreeSet;
 
 #[derive(Default)]
 pub struct Checks {
     pub diagnostics: Vec<Diagnostic>,
+    /// Key paths whose values came from `${env:...}`; a secret found at any
+    /// other path was written into the file itself.
+    pub from_env_vars: BTreeSet<String>,
 }
 
 impl Checks {
@@ -85,6 +90,11 @@ pub fn check(doc: &Document, checks: &mut Checks) {
     groups::check(doc.resources.groups.as_ref(), checks);
     resource_servers::check(doc.resources.resource_servers.as_ref(), checks);
     domain::check(doc.resources.domain.as_ref(), doc.settings.tier, checks);
+    identity_providers::check(
+        doc.resources.identity_providers.as_ref(),
+        doc.settings.schema.as_ref(),
+        checks,
+    );
 }
 
 fn check_env(doc: &Document, c: &mut Checks) {

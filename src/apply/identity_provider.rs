@@ -1,0 +1,158 @@
+//! Writing identity providers. `UpdateIdentityProvider` is sent the whole
+//! provider: the live details that are its configuration (never AWS's
+//! read-only additions) with the spec's laid over them, and the attribute
+//! mapping, identifiers and ACR mapping. A new type means delete, then
+//! create.
+//!
+//! Provider details hold client secrets and private keys: the requests and
+//! AWS's answers are never logged or put into an error.
+
+use super::ApplyCtx;
+use crate::aws::explain;
+use crate::model::identity_provider::{Details, IdentityProvider};
+use crate::plan::Action;
+use aws_sdk_cognitoidentityprovider::types::IdentityProviderTypeType;
+use std::collections::HashMap;
+
+pub async fn run(ctx: &ApplyCtx<'_>, name: &str, action: Action) -> anyhow::Result<()> {
+    let desired = ctx
+        .desired
+        .resources
+        .identity_providers
+        .as_ref()
+        .and_then(|p| p.get(name));
+    match (action, desired) {
+        (Action::Create, Some(provider)) => create(ctx, name, &normalized(provider)).await,
+        (Action::Update, Some(provider)) => update(ctx, name, &normalized(provider)).await,
+        (Action::Replace, Some(provider)) => {
+            delete(ctx, name).await?;
+            create(ctx, name, &normalized(provider)).await.map_err(|e| {
+                e.context(format!(
+                    "identity provider {name} was deleted but not created again; the next apply creates it"
+                ))
+            })
+        }
+        (Action::Delete, _) => delete(ctx, name).await,
+        (action, _) => anyhow::bail!("identity provider {name}: nothing to do for {action:?}"),
+    }
+}
+
+/// An AWS error with any secret of the pool's providers that it echoes
+/// blotted out: the message is the service's own text, and it ends up on the
+/// terminal.
+fn scrub(err: anyhow::Error, ctx: &ApplyCtx<'_>) -> anyhow::Error {
+    let mut text = format!("{err:#}");
+    let mut scrubbed = false;
+    let providers = ctx.desired.resources.identity_providers.iter().flatten();
+    for (_, provider) in providers {
+        for secret in [&provider.client_secret, &provider.private_key]
+            .into_iter()
+            .flatten()
+        {
+            let value = secret.expose();
+            if !value.is_empty() && text.contains(value) {
+                text = text.replace(value, "(sensitive)");
+                scrubbed = true;
+            }
+        }
+    }
+    if scrubbed {
+        anyhow::anyhow!(text)
+    } else {
+        err
+    }
+}
+
+/// Sorted scopes and identifiers, as the plan showed them.
+fn normalized(provider: &IdentityProvider) -> IdentityProvider {
+    let mut provider = provider.clone();
+    provider.normalize();
+    provider
+}
+
+/// The one place provider details leave their `Secret` wrapping: into the
+/// request that carries them to AWS.
+fn reveal(details: Details) -> HashMap<String, String> {
+    details
+        .into_iter()
+        .map(|(key, value)| (key, value.expose().to_string()))
+        .collect()
+}
+
+async fn create(ctx: &ApplyCtx<'_>, name: &str, provider: &IdentityProvider) -> anyhow::Result<()> {
+    let Some(t) = provider.provider_type else {
+        anyhow::bail!("identity provider {name} has no type");
+    };
+    ctx.clients
+        .cognito
+        .create_identity_provider()
+        .user_pool_id(&ctx.pool_id)
+        .provider_name(name)
+        .provider_type(IdentityProviderTypeType::from(t.api_name()))
+        .set_provider_details(Some(reveal(provider.details())))
+        .set_attribute_mapping(
+            provider
+                .attribute_mapping
+                .as_ref()
+                .map(|m| m.clone().into_iter().collect()),
+        )
+        .set_idp_identifiers(provider.idp_identifiers.clone())
+        .send()
+        .await
+        .map_err(|e| scrub(explain(&format!("CreateIdentityProvider {name}"), e), ctx))?;
+    Ok(())
+}
+
+async fn update(ctx: &ApplyCtx<'_>, name: &str, provider: &IdentityProvider) -> anyhow::Result<()> {
+    let Some(live) = ctx.live.identity_providers.get(name) else {
+        anyhow::bail!("identity provider {name} is not live");
+    };
+    let Some(t) = live.model.provider_type.or(provider.provider_type) else {
+        anyhow::bail!("identity provider {name} has no type");
+    };
+    let details = provider.update_details(t, &live.details);
+    let live_mapping = live.model.attribute_mapping.clone().unwrap_or_default();
+    let mapping = match &provider.attribute_mapping {
+        // The whole declared mapping; AWS's own `username` mapping stays
+        // unless the spec says otherwise.
+        Some(declared) => {
+            let mut mapping = declared.clone();
+            if let Some(username) = live_mapping.get("username") {
+                mapping
+                    .entry("username".to_string())
+                    .or_insert_with(|| username.clone());
+            }
+            mapping
+        }
+        None => live_mapping,
+    };
+    let identifiers = provider
+        .idp_identifiers
+        .clone()
+        .or_else(|| live.model.idp_identifiers.clone());
+    ctx.clients
+        .cognito
+        .update_identity_provider()
+        .user_pool_id(&ctx.pool_id)
+        .provider_name(name)
+        .set_provider_details(Some(reveal(details)))
+        .set_attribute_mapping(Some(mapping.into_iter().collect()))
+        .set_idp_identifiers(identifiers)
+        .set_acr_mapping(live.acr_mapping.clone())
+        .send()
+        .await
+        .map_err(|e| scrub(explain(&format!("UpdateIdentityProvider {name}"), e), ctx))?;
+    Ok(())
+}
+
+async fn delete(ctx: &ApplyCtx<'_>, name: &str) -> anyhow::Result<()> {
+    ctx.clients
+        .cognito
+        .delete_identity_provider()
+        .user_pool_id(&ctx.pool_id)
+        .provider_name(name)
+        .send()
+        .await
+        .map_err(|e| explain(&format!("DeleteIdentityProvider {name}"), e))?;
+    Ok(())
+}
