@@ -7,6 +7,7 @@
 
 mod groups;
 mod pool;
+mod triggers;
 
 use super::diag::Diagnostic;
 use super::document::Document;
@@ -81,6 +82,12 @@ pub fn check(doc: &Document, checks: &mut Checks) {
     check_env(doc, checks);
     pool::check(&doc.settings, checks);
     groups::check(doc.resources.groups.as_ref(), checks);
+    triggers::check(
+        doc.settings.triggers.as_ref(),
+        doc.settings.tier,
+        doc.env.region.as_deref(),
+        checks,
+    );
 }
 
 fn check_env(doc: &Document, c: &mut Checks) {
