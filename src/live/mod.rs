@@ -2,6 +2,7 @@
 //! manages about it, concurrently and without reading anything twice.
 
 pub mod group;
+pub mod lambda_permission;
 pub mod pool;
 
 use crate::aws::{explain, Session, Target};
@@ -18,6 +19,10 @@ use tokio::sync::{Mutex, OnceCell};
 pub struct LiveState {
     pub pool: Option<LivePool>,
     pub groups: BTreeMap<String, crate::model::group::Group>,
+    /// The resource policy of every function a declared trigger names (in the
+    /// spec or live), by function ARN. Read for a pool not created yet too,
+    /// to tell whether the functions exist.
+    pub function_policies: BTreeMap<String, crate::model::lambda_permission::FunctionPolicy>,
 }
 
 /// Why a pool could not be identified; the caller cannot plan it.
@@ -73,18 +78,31 @@ impl<'a> LiveReader<'a> {
             Some(id) => Some(id.clone()),
             None => self.find_by_name(&target, desired).await?,
         };
+        // The functions the spec's triggers name; those the live pool's
+        // triggers name are known only once it is described (below).
+        let triggers = desired.settings.triggers.as_ref();
+        let wanted = triggers
+            .map(|t| lambda_permission::functions_named(t, None))
+            .unwrap_or_default();
         let Some(id) = id else {
-            return Ok(LiveState::default());
+            return Ok(LiveState {
+                function_policies: lambda_permission::read(self.session, &target, wanted).await?,
+                ..LiveState::default()
+            });
         };
         // The pool and every declared kind at once: none depends on another.
         let resources = &desired.resources;
         let cognito = &clients.cognito;
-        let (live, groups) = tokio::try_join!(pool::describe(cognito, &id), async {
-            match &resources.groups {
-                Some(_) => group::read(cognito, &id).await,
-                None => Ok(BTreeMap::new()),
-            }
-        })?;
+        let (live, groups, mut function_policies) = tokio::try_join!(
+            pool::describe(cognito, &id),
+            async {
+                match &resources.groups {
+                    Some(_) => group::read(cognito, &id).await,
+                    None => Ok(BTreeMap::new()),
+                }
+            },
+            lambda_permission::read(self.session, &target, wanted),
+        )?;
         let Some(live) = live else {
             if desired.pool_id.is_some() {
                 return Err(LookupError::PinnedMissing {
@@ -95,11 +113,27 @@ impl<'a> LiveReader<'a> {
                 }
                 .into());
             }
-            return Ok(LiveState::default());
+            return Ok(LiveState {
+                function_policies,
+                ..LiveState::default()
+            });
         };
+        if let Some(triggers) = triggers {
+            let live_triggers = live.settings.triggers.as_ref();
+            let more: std::collections::BTreeSet<String> =
+                lambda_permission::functions_named(triggers, live_triggers)
+                    .into_iter()
+                    .filter(|arn| !function_policies.contains_key(arn))
+                    .collect();
+            if !more.is_empty() {
+                function_policies
+                    .extend(lambda_permission::read(self.session, &target, more).await?);
+            }
+        }
         Ok(LiveState {
             pool: Some(live),
             groups,
+            function_policies,
         })
     }
 
