@@ -23,6 +23,17 @@ pub async fn run(ctx: &Context, args: &ApplyArgs) -> anyhow::Result<ExitCode> {
             )
         })
         .collect();
+    let missing_functions: Vec<String> = plan
+        .blocked()
+        .filter(|(_, c)| c.address.starts_with(crate::diff::lambda_permission::KIND))
+        .filter_map(|(_, c)| c.reasons.first().cloned())
+        .collect();
+    if !missing_functions.is_empty() && missing_functions.len() == blocked.len() {
+        anyhow::bail!(
+            "refusing to apply: {}; nothing was changed",
+            missing_functions.join("; ")
+        );
+    }
     if !blocked.is_empty() {
         anyhow::bail!(
             "refusing to apply: the plan holds changes Cognito cannot make in place ({}); nothing was changed. \
@@ -62,7 +73,7 @@ pub async fn run(ctx: &Context, args: &ApplyArgs) -> anyhow::Result<ExitCode> {
             let heading = format!("{} ({})", d.key, d.environment);
             let on_done =
                 move |step: &str| anstream::println!("{}", human::step_done(&heading, step));
-            apply_pool(&clients, d, live, pool_plan, &on_done).await
+            apply_pool(&ctx.session, &clients, d, live, pool_plan, &on_done).await
         },
     ))
     .await;
