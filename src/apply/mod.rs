@@ -7,10 +7,11 @@
 pub mod domain;
 pub mod group;
 pub mod identity_provider;
+pub mod lambda_permission;
 pub mod pool;
 pub mod resource_server;
 
-use crate::aws::Clients;
+use crate::aws::{Clients, Session};
 use crate::desired::DesiredPool;
 use crate::diff;
 use crate::live::LiveState;
@@ -74,6 +75,19 @@ pub enum Step {
     UpdatePool,
     AddCustomAttributes(Vec<String>),
     SetMfa,
+    /// Lets Cognito invoke a trigger's function for this pool
+    /// (`lambda_permission.<trigger>`). On a pool that exists it runs before
+    /// the pool update that attaches the trigger, so no call of the trigger
+    /// is ever denied in between; a new pool needs its ARN first.
+    Grant {
+        trigger: String,
+        before_pool: bool,
+    },
+    /// Removes the statement poolctl added for a trigger from a function the
+    /// pool no longer uses: after the pool update that detaches it.
+    Revoke {
+        trigger: String,
+    },
     /// A resource inside the pool: its kind (the address prefix), name and
     /// what happens to it.
     Resource {
@@ -95,6 +109,16 @@ impl Step {
                 )
             }
             Step::SetMfa => "set MFA (SetUserPoolMfaConfig)".to_string(),
+            Step::Grant { trigger, .. } => {
+                format!(
+                    "grant {}.{trigger} (AddPermission)",
+                    diff::lambda_permission::KIND
+                )
+            }
+            Step::Revoke { trigger } => format!(
+                "remove poolctl's statement of {}.{trigger} (RemovePermission)",
+                diff::lambda_permission::KIND
+            ),
             Step::Resource { kind, name, action } => {
                 let verb = match action {
                     Action::Create => "create",
@@ -115,8 +139,13 @@ impl Step {
 
     /// Steps of a lower phase finish before a higher phase starts; steps of
     /// one phase run concurrently.
-    fn phase(&self) -> u8 {
+    fn phase(&self) -> i8 {
         match self {
+            Step::Grant {
+                before_pool: true, ..
+            } => -1,
+            Step::Grant { .. } => 2,
+            Step::Revoke { .. } => 5,
             Step::CreatePool | Step::UpdatePool => 0,
             Step::AddCustomAttributes(_) | Step::SetMfa => 1,
             Step::Resource { kind, action, .. } => match (kind.as_str(), action) {
@@ -132,6 +161,8 @@ impl Step {
 /// What the resource appliers work with.
 pub struct ApplyCtx<'a> {
     pub clients: &'a Clients,
+    /// For clients in other regions than the pool's (a trigger's function).
+    pub session: &'a Session,
     pub desired: &'a DesiredPool,
     pub live: &'a LiveState,
     /// The pool's id and ARN: live, or just created.
@@ -145,6 +176,26 @@ pub fn steps(plan: &PoolPlan) -> Vec<Step> {
     for change in &plan.changes {
         if change.address == diff::pool::ADDRESS {
             steps.extend(pool_steps(change));
+            continue;
+        }
+        if let Some(trigger) = change
+            .address
+            .strip_prefix(diff::lambda_permission::KIND)
+            .and_then(|rest| rest.strip_prefix('.'))
+        {
+            let grant = Step::Grant {
+                trigger: trigger.to_string(),
+                before_pool: plan.pool_id.is_some(),
+            };
+            let revoke = Step::Revoke {
+                trigger: trigger.to_string(),
+            };
+            match change.action {
+                Action::Create => steps.push(grant),
+                Action::Update => steps.extend([grant, revoke]),
+                Action::Delete => steps.push(revoke),
+                _ => {}
+            }
             continue;
         }
         if matches!(change.action, Action::Blocked | Action::Unmanaged) {
@@ -207,6 +258,7 @@ fn pool_steps(change: &crate::plan::ResourceChange) -> Vec<Step> {
 /// replacement only when the user allowed it: the caller refuses those
 /// before anything runs.
 pub async fn apply_pool(
+    session: &Session,
     clients: &Clients,
     desired: &DesiredPool,
     live: &LiveState,
@@ -271,6 +323,7 @@ pub async fn apply_pool(
         } else {
             let ctx = ApplyCtx {
                 clients,
+                session,
                 desired,
                 live,
                 pool_id: pool.as_ref().map(|p| p.id.clone()).unwrap_or_default(),
@@ -281,7 +334,12 @@ pub async fn apply_pool(
                 async move {
                     let label = step.describe(plan);
                     tracing::info!(pool = %desired.key, environment = %desired.environment, "{label}");
-                    (label, resource_step(ctx, step).await)
+                    let result = match step {
+                        Step::Grant { trigger, .. } => lambda_permission::grant(ctx, trigger).await,
+                        Step::Revoke { trigger } => lambda_permission::revoke(ctx, trigger).await,
+                        _ => resource_step(ctx, step).await,
+                    };
+                    (label, result)
                 }
             }))
             .await;
@@ -331,7 +389,9 @@ async fn pool_step(
             pool::add_custom_attributes(cognito, &id, &new).await
         }
         Step::SetMfa => pool::set_mfa(cognito, &id, settings, live.pool.as_ref()).await,
-        Step::Resource { .. } => unreachable!("resource steps run in later phases"),
+        Step::Resource { .. } | Step::Grant { .. } | Step::Revoke { .. } => {
+            unreachable!("resource steps run in other phases")
+        }
     }
 }
 

@@ -82,7 +82,8 @@ pub async fn create(client: &cognito::Client, desired: &PoolSettings) -> anyhow:
         .set_user_pool_add_ons(user_pool_add_ons(None, desired))
         .set_account_recovery_setting(account_recovery(None, desired))
         .set_user_attribute_update_settings(user_attribute_update_settings(None, desired))
-        .set_user_pool_tier(desired.tier.map(|t| sdk_enum(t.api_name())));
+        .set_user_pool_tier(desired.tier.map(|t| sdk_enum(t.api_name())))
+        .set_lambda_config(lambda_config(None, desired));
     let out = request
         .send()
         .await
@@ -128,7 +129,7 @@ pub async fn update(
                 .map(|d| sdk_enum(d.api_name()))
                 .or(raw.deletion_protection.clone()),
         )
-        .set_lambda_config(raw.lambda_config.clone())
+        .set_lambda_config(lambda_config(raw.lambda_config.as_ref(), desired))
         .set_auto_verified_attributes(
             desired
                 .auto_verified_attributes
@@ -267,6 +268,87 @@ pub async fn set_mfa(
         .await
         .map_err(|e| explain(&format!("SetUserPoolMfaConfig {pool_id}"), e))?;
     Ok(())
+}
+
+/// The live triggers with the declared ones laid over: attached ones set,
+/// detached ones cleared, the rest (set by anyone else) kept as they are.
+fn lambda_config(
+    raw: Option<&sdk::LambdaConfigType>,
+    d: &PoolSettings,
+) -> Option<sdk::LambdaConfigType> {
+    use crate::model::triggers::{Slot, Versioned};
+    let Some(t) = &d.triggers else {
+        return raw.cloned();
+    };
+    let mut out = raw
+        .cloned()
+        .unwrap_or_else(|| sdk::LambdaConfigType::builder().build());
+    fn plain(target: &mut Option<String>, slot: &Option<Slot<String>>) {
+        match slot {
+            Some(Slot::Attached(arn)) => *target = Some(arn.clone()),
+            Some(Slot::Detached) => *target = None,
+            None => {}
+        }
+    }
+    /// A versioned trigger as the SDK builds it, or what detaching leaves.
+    fn versioned<V: Copy, T>(
+        target: &mut Option<T>,
+        slot: &Option<Slot<Versioned<V>>>,
+        build: impl Fn(&Versioned<V>) -> T,
+    ) {
+        match slot {
+            Some(Slot::Attached(v)) => *target = Some(build(v)),
+            Some(Slot::Detached) => *target = None,
+            None => {}
+        }
+    }
+    plain(&mut out.pre_sign_up, &t.pre_sign_up);
+    plain(&mut out.custom_message, &t.custom_message);
+    plain(&mut out.post_confirmation, &t.post_confirmation);
+    plain(&mut out.pre_authentication, &t.pre_authentication);
+    plain(&mut out.post_authentication, &t.post_authentication);
+    plain(&mut out.define_auth_challenge, &t.define_auth_challenge);
+    plain(&mut out.create_auth_challenge, &t.create_auth_challenge);
+    plain(
+        &mut out.verify_auth_challenge_response,
+        &t.verify_auth_challenge_response,
+    );
+    plain(&mut out.user_migration, &t.user_migration);
+    // The legacy `PreTokenGeneration` and `PreTokenGenerationConfig` must name
+    // the same function (AWS refuses a pair that disagrees), so both are
+    // always written together, as Terraform's provider does.
+    versioned(
+        &mut out.pre_token_generation_config,
+        &t.pre_token_generation,
+        |v| {
+            sdk::PreTokenGenerationVersionConfigType::builder()
+                .lambda_arn(&v.lambda_arn)
+                .lambda_version(sdk_enum(v.lambda_version.api_name()))
+                .build()
+                .expect("arn and version are set")
+        },
+    );
+    versioned(
+        &mut out.pre_token_generation,
+        &t.pre_token_generation,
+        |v| v.lambda_arn.clone(),
+    );
+    versioned(&mut out.custom_sms_sender, &t.custom_sms_sender, |v| {
+        sdk::CustomSmsLambdaVersionConfigType::builder()
+            .lambda_arn(&v.lambda_arn)
+            .lambda_version(sdk_enum(v.lambda_version.api_name()))
+            .build()
+            .expect("arn and version are set")
+    });
+    versioned(&mut out.custom_email_sender, &t.custom_email_sender, |v| {
+        sdk::CustomEmailLambdaVersionConfigType::builder()
+            .lambda_arn(&v.lambda_arn)
+            .lambda_version(sdk_enum(v.lambda_version.api_name()))
+            .build()
+            .expect("arn and version are set")
+    });
+    set_if(&mut out.kms_key_id, &t.kms_key_id);
+    Some(out)
 }
 
 fn policies(

@@ -18,6 +18,17 @@ pub struct Target {
     pub region: String,
 }
 
+impl Target {
+    /// The same account (profile) in another region: where a pool's Lambda
+    /// triggers live when they are not in the pool's own region.
+    pub fn in_region(&self, region: &str) -> Target {
+        Target {
+            profile: self.profile.clone(),
+            region: region.to_string(),
+        }
+    }
+}
+
 impl std::fmt::Display for Target {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match &self.profile {

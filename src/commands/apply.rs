@@ -27,6 +27,17 @@ pub async fn run(ctx: &Context, args: &ApplyArgs) -> anyhow::Result<ExitCode> {
             )
         })
         .collect();
+    let missing_functions: Vec<String> = plan
+        .blocked()
+        .filter(|(_, c)| c.address.starts_with(crate::diff::lambda_permission::KIND))
+        .filter_map(|(_, c)| c.reasons.first().cloned())
+        .collect();
+    if !missing_functions.is_empty() && missing_functions.len() == blocked.len() {
+        anyhow::bail!(
+            "refusing to apply: {}; nothing was changed",
+            missing_functions.join("; ")
+        );
+    }
     if !blocked.is_empty() {
         anyhow::bail!(
             "refusing to apply: the plan holds changes Cognito cannot make in place ({}); nothing was changed. \
@@ -74,7 +85,16 @@ pub async fn run(ctx: &Context, args: &ApplyArgs) -> anyhow::Result<ExitCode> {
         let clients = ctx.session.clients(&target_of(&p.desired)).await;
         let heading = format!("{} ({})", p.desired.key, p.desired.environment);
         let on_done = move |step: &str| anstream::println!("{}", human::step_done(&heading, step));
-        apply_pool(&clients, &p.desired, &p.live, &p.plan, &on_done, interrupt).await
+        apply_pool(
+            &ctx.session,
+            &clients,
+            &p.desired,
+            &p.live,
+            &p.plan,
+            &on_done,
+            interrupt,
+        )
+        .await
     }))
     .await;
     let failures: Vec<ApplyError> = results.into_iter().filter_map(Result::err).collect();

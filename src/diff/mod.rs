@@ -6,6 +6,7 @@
 pub mod domain;
 pub mod group;
 pub mod identity_provider;
+pub mod lambda_permission;
 pub mod pool;
 pub mod resource_server;
 
@@ -41,6 +42,20 @@ pub fn compare(desired: &Value, live: Option<&Value>, path: &str, out: &mut Vec<
             }
             return;
         }
+    }
+    if desired.is_null() {
+        // A declared null means "absent" (a trigger detached with `false`):
+        // it matches an absent live value and removes a present one.
+        if let Some(before) = live.filter(|l| !l.is_null()) {
+            out.push(FieldChange {
+                path: path.to_string(),
+                before: Some(before.clone()),
+                after: None,
+                sensitive: false,
+                blocked: None,
+            });
+        }
+        return;
     }
     if live == Some(desired) {
         return;
@@ -207,6 +222,7 @@ pub fn plan_pool(desired: &DesiredPool, live: &LiveState, options: PlanOptions) 
         &live.identity_providers,
         options.prune,
     ));
+    changes.extend(lambda_permission::diff(desired, live));
     for change in changes.iter().filter(|c| c.action == Action::Delete) {
         if let Some(warning) = change.reasons.first() {
             warnings.push(format!("{}: {warning}", change.address));
@@ -263,6 +279,16 @@ mod tests {
             ]
         );
         assert!(diff(json!({"a": [1, 2]}), Some(json!({"a": [1, 2]}))).is_empty());
+    }
+
+    #[test]
+    fn a_declared_null_matches_absence_and_removes_a_value() {
+        assert!(diff(json!({"t": {"a": null}}), Some(json!({"t": {}}))).is_empty());
+        assert!(diff(json!({"t": {"a": null}}), None).is_empty());
+        assert_eq!(
+            diff(json!({"t": {"a": null}}), Some(json!({"t": {"a": "x"}}))),
+            [("t.a".into(), Some(json!("x")), None)]
+        );
     }
 
     #[test]

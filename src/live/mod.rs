@@ -4,6 +4,7 @@
 pub mod domain;
 pub mod group;
 pub mod identity_provider;
+pub mod lambda_permission;
 pub mod pool;
 pub mod resource_server;
 
@@ -25,6 +26,10 @@ pub struct LiveState {
     /// The pool's domain, read only when the spec declares one.
     pub domain: Option<domain::LiveDomain>,
     pub identity_providers: BTreeMap<String, identity_provider::LiveIdentityProvider>,
+    /// The resource policy of every function a declared trigger names (in the
+    /// spec or live), by function ARN. Read for a pool not created yet too,
+    /// to tell whether the functions exist.
+    pub function_policies: BTreeMap<String, crate::model::lambda_permission::FunctionPolicy>,
 }
 
 impl LiveState {
@@ -51,6 +56,9 @@ impl LiveState {
         }
         if let Some(domain) = &self.domain {
             out.insert("domain".to_string(), digest(&domain.settings));
+        }
+        for (arn, policy) in &self.function_policies {
+            out.insert(format!("lambda_policy.{arn}"), digest(policy));
         }
         for (name, provider) in &self.identity_providers {
             out.insert(format!("identity_provider.{name}"), digest(&provider.model));
@@ -112,13 +120,22 @@ impl<'a> LiveReader<'a> {
             Some(id) => Some(id.clone()),
             None => self.find_by_name(&target, desired).await?,
         };
+        // The functions the spec's triggers name; those the live pool's
+        // triggers name are known only once it is described (below).
+        let triggers = desired.settings.triggers.as_ref();
+        let wanted = triggers
+            .map(|t| lambda_permission::functions_named(t, None))
+            .unwrap_or_default();
         let Some(id) = id else {
-            return Ok(LiveState::default());
+            return Ok(LiveState {
+                function_policies: lambda_permission::read(self.session, &target, wanted).await?,
+                ..LiveState::default()
+            });
         };
         // The pool and every declared kind at once: none depends on another.
         let resources = &desired.resources;
         let cognito = &clients.cognito;
-        let (live, groups, resource_servers, identity_providers) = tokio::try_join!(
+        let (live, groups, resource_servers, identity_providers, mut function_policies) = tokio::try_join!(
             // The domain's name is in the pool's description: read it right after.
             async {
                 let live = pool::describe(cognito, &id).await?;
@@ -135,6 +152,7 @@ impl<'a> LiveReader<'a> {
             when_declared(&resources.identity_providers, |declared| {
                 identity_provider::read(cognito, &id, declared)
             }),
+            lambda_permission::read(self.session, &target, wanted),
         )?;
         let Some((live, domain)) = live else {
             if desired.pool_id.is_some() {
@@ -146,14 +164,30 @@ impl<'a> LiveReader<'a> {
                 }
                 .into());
             }
-            return Ok(LiveState::default());
+            return Ok(LiveState {
+                function_policies,
+                ..LiveState::default()
+            });
         };
+        if let Some(triggers) = triggers {
+            let live_triggers = live.settings.triggers.as_ref();
+            let more: std::collections::BTreeSet<String> =
+                lambda_permission::functions_named(triggers, live_triggers)
+                    .into_iter()
+                    .filter(|arn| !function_policies.contains_key(arn))
+                    .collect();
+            if !more.is_empty() {
+                function_policies
+                    .extend(lambda_permission::read(self.session, &target, more).await?);
+            }
+        }
         Ok(LiveState {
             pool: Some(live),
             groups,
             resource_servers,
             domain,
             identity_providers,
+            function_policies,
         })
     }
 

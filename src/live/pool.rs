@@ -4,6 +4,7 @@
 use crate::aws::explain;
 use crate::model::enums::*;
 use crate::model::pool::*;
+use crate::model::triggers::{Slot, Triggers, Versioned};
 use aws_sdk_cognitoidentityprovider as cognito;
 use cognito::types as sdk;
 use std::collections::BTreeMap;
@@ -251,7 +252,60 @@ pub fn to_model(
                 device_only_remembered_on_user_prompt: Some(false),
             },
         }),
-        triggers: None,
+        triggers: Some(triggers_model(pool.lambda_config.as_ref())),
+    }
+}
+
+/// Every trigger set live; the rest are absent. The pre token generation
+/// trigger is read from `PreTokenGenerationConfig`, or from the legacy
+/// `PreTokenGeneration` (version 1) on pools that only have that.
+fn triggers_model(config: Option<&sdk::LambdaConfigType>) -> Triggers {
+    let Some(c) = config else {
+        return Triggers::default();
+    };
+    let plain = |arn: &Option<String>| arn.clone().filter(|a| !a.is_empty()).map(Slot::Attached);
+    let pre_token = match &c.pre_token_generation_config {
+        Some(v) => {
+            convert(v.lambda_version.as_str(), PreTokenLambdaVersion::from_api).map(|version| {
+                Versioned {
+                    lambda_arn: v.lambda_arn.clone(),
+                    lambda_version: version,
+                }
+            })
+        }
+        None => c.pre_token_generation.clone().map(|arn| Versioned {
+            lambda_arn: arn,
+            lambda_version: PreTokenLambdaVersion::V1,
+        }),
+    };
+    let sender = |arn: &str, version: &str| {
+        convert(version, SenderLambdaVersion::from_api).map(|v| {
+            Slot::Attached(Versioned {
+                lambda_arn: arn.to_string(),
+                lambda_version: v,
+            })
+        })
+    };
+    Triggers {
+        pre_sign_up: plain(&c.pre_sign_up),
+        custom_message: plain(&c.custom_message),
+        post_confirmation: plain(&c.post_confirmation),
+        pre_authentication: plain(&c.pre_authentication),
+        post_authentication: plain(&c.post_authentication),
+        define_auth_challenge: plain(&c.define_auth_challenge),
+        create_auth_challenge: plain(&c.create_auth_challenge),
+        verify_auth_challenge_response: plain(&c.verify_auth_challenge_response),
+        user_migration: plain(&c.user_migration),
+        pre_token_generation: pre_token.map(Slot::Attached),
+        custom_sms_sender: c
+            .custom_sms_sender
+            .as_ref()
+            .and_then(|s| sender(&s.lambda_arn, s.lambda_version.as_str())),
+        custom_email_sender: c
+            .custom_email_sender
+            .as_ref()
+            .and_then(|s| sender(&s.lambda_arn, s.lambda_version.as_str())),
+        kms_key_id: c.kms_key_id.clone(),
     }
 }
 

@@ -7,6 +7,7 @@ pub mod duration;
 pub mod enums;
 pub mod group;
 pub mod identity_provider;
+pub mod lambda_permission;
 pub mod pool;
 pub mod resource_server;
 pub mod secret;

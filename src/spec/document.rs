@@ -357,12 +357,11 @@ domain: shop-${env}   # a prefix domain; or { custom: auth.example.com, certific
         let triggers = doc.settings.triggers.as_ref().unwrap();
         let pre_token = triggers.pre_token_generation.as_ref().unwrap();
         assert_eq!(
-            pre_token.lambda_version,
+            pre_token.attached().unwrap().lambda_version,
             crate::model::enums::PreTokenLambdaVersion::V2
         );
         assert!(triggers
-            .pre_sign_up
-            .as_ref()
+            .function("pre_sign_up")
             .unwrap()
             .ends_with("pre-signup"));
 

@@ -5,6 +5,7 @@
 
 pub mod cli;
 pub mod faithful;
+pub mod lambda;
 pub mod moto;
 pub mod proxy;
 pub mod quota;

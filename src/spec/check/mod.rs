@@ -10,6 +10,7 @@ mod groups;
 mod identity_providers;
 mod pool;
 mod resource_servers;
+mod triggers;
 
 use super::diag::Diagnostic;
 use super::document::Document;
@@ -93,6 +94,12 @@ pub fn check(doc: &Document, checks: &mut Checks) {
     identity_providers::check(
         doc.resources.identity_providers.as_ref(),
         doc.settings.schema.as_ref(),
+        checks,
+    );
+    triggers::check(
+        doc.settings.triggers.as_ref(),
+        doc.settings.tier,
+        doc.env.region.as_deref(),
         checks,
     );
 }
