@@ -5,6 +5,7 @@
 //! so the emulator) would either reject it halfway through an apply or, worse,
 //! accept it.
 
+mod clients;
 mod groups;
 mod pool;
 
@@ -81,6 +82,7 @@ pub fn check(doc: &Document, checks: &mut Checks) {
     check_env(doc, checks);
     pool::check(&doc.settings, checks);
     groups::check(doc.resources.groups.as_ref(), checks);
+    clients::check(doc, checks);
 }
 
 fn check_env(doc: &Document, c: &mut Checks) {
