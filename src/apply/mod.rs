@@ -4,6 +4,7 @@
 //! independent calls concurrently, reporting what was done and, if a call
 //! fails, what was not.
 
+pub mod client;
 pub mod group;
 pub mod pool;
 
@@ -306,6 +307,7 @@ async fn resource_step(ctx: &ApplyCtx<'_>, step: &Step) -> anyhow::Result<()> {
     };
     match kind.as_str() {
         diff::group::KIND => group::run(ctx, name, *action).await,
+        diff::client::KIND => client::run(ctx, name, *action).await,
         other => anyhow::bail!("no applier for resource kind `{other}`"),
     }
 }

@@ -3,6 +3,7 @@
 //! compared. Each resource kind's module adds what Cognito can and cannot
 //! change in place.
 
+pub mod client;
 pub mod group;
 pub mod pool;
 
@@ -188,6 +189,12 @@ pub fn plan_pool(desired: &DesiredPool, live: &LiveState, options: PlanOptions) 
         resources.groups.as_ref(),
         &live.groups,
         options.prune,
+    ));
+    changes.extend(client::diff(
+        resources.clients.as_ref(),
+        &live.clients,
+        options.prune,
+        &mut warnings,
     ));
     for change in changes.iter().filter(|c| c.action == Action::Delete) {
         if let Some(warning) = change.reasons.first() {

@@ -1,6 +1,7 @@
 //! Live state: finding each desired pool in AWS and reading everything poolctl
 //! manages about it, concurrently and without reading anything twice.
 
+pub mod client;
 pub mod group;
 pub mod pool;
 
@@ -18,6 +19,7 @@ use tokio::sync::{Mutex, OnceCell};
 pub struct LiveState {
     pub pool: Option<LivePool>,
     pub groups: BTreeMap<String, crate::model::group::Group>,
+    pub clients: client::LiveClients,
 }
 
 /// Why a pool could not be identified; the caller cannot plan it.
@@ -79,12 +81,21 @@ impl<'a> LiveReader<'a> {
         // The pool and every declared kind at once: none depends on another.
         let resources = &desired.resources;
         let cognito = &clients.cognito;
-        let (live, groups) = tokio::try_join!(pool::describe(cognito, &id), async {
-            match &resources.groups {
-                Some(_) => group::read(cognito, &id).await,
-                None => Ok(BTreeMap::new()),
+        let (live, groups, clients) = tokio::try_join!(
+            pool::describe(cognito, &id),
+            async {
+                match &resources.groups {
+                    Some(_) => group::read(cognito, &id).await,
+                    None => Ok(BTreeMap::new()),
+                }
+            },
+            async {
+                match &resources.clients {
+                    Some(_) => client::read(cognito, &id).await,
+                    None => Ok(client::LiveClients::default()),
+                }
             }
-        })?;
+        )?;
         let Some(live) = live else {
             if desired.pool_id.is_some() {
                 return Err(LookupError::PinnedMissing {
@@ -100,6 +111,7 @@ impl<'a> LiveReader<'a> {
         Ok(LiveState {
             pool: Some(live),
             groups,
+            clients,
         })
     }
 
