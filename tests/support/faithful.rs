@@ -11,6 +11,10 @@
 //! moto also ignores UpdateUserPool's PoolName (AWS renames the pool), so
 //! names sent there are remembered and reported by DescribeUserPool and
 //! ListUserPools.
+//!
+//! App clients: see `clients` (UpdateUserPoolClient resets what it is not sent).
+
+mod clients;
 
 use serde_json::{Map, Value};
 use std::collections::HashMap;
@@ -26,6 +30,7 @@ const IMMUTABLE: [&str; 3] = [
 pub struct CognitoSemantics {
     pools: Mutex<HashMap<String, Map<String, Value>>>,
     names: Mutex<HashMap<String, String>>,
+    clients: clients::ClientSemantics,
 }
 
 impl CognitoSemantics {
@@ -37,6 +42,9 @@ impl CognitoSemantics {
         response_body: &[u8],
     ) -> Option<Vec<u8>> {
         let request: Value = serde_json::from_str(request_body).unwrap_or(Value::Null);
+        if let Some(rewritten) = self.clients.rewrite(operation, &request, response_body) {
+            return Some(rewritten);
+        }
         if operation == "UpdateUserPool" {
             if let (Some(id), Some(name)) =
                 (request["UserPoolId"].as_str(), request["PoolName"].as_str())
