@@ -1,6 +1,8 @@
 //! AWS access: SDK configuration per (profile, region) from the standard
 //! credential chain, shared clients, and readable SDK errors.
 
+pub mod pace;
+
 use aws_config::{BehaviorVersion, Region};
 use aws_sdk_cognitoidentityprovider as cognito;
 use aws_smithy_runtime_api::client::result::SdkError;

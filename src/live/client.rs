@@ -12,9 +12,8 @@ use cognito::types as sdk;
 use futures::stream::{StreamExt, TryStreamExt};
 use std::collections::BTreeMap;
 
-/// Describes in flight at once. Cognito allows 5 DescribeUserPoolClient calls
-/// a second per pool; more in flight would only buy throttling (which the
-/// SDK retries, but with a few attempts only).
+/// Describes in flight at once; their rate is paced to Cognito's quota
+/// (`aws::pace`), so more would only wait.
 const DESCRIBE_CONCURRENCY: usize = 4;
 
 /// A live client.
@@ -74,8 +73,15 @@ pub async fn read(client: &cognito::Client, pool_id: &str) -> anyhow::Result<Liv
             ids.push(id);
         }
     }
+    let pacer = crate::aws::pace::per_pool(pool_id, "DescribeUserPoolClient");
     let described: Vec<Option<LiveClient>> = futures::stream::iter(ids)
-        .map(|id| describe(client, pool_id, id))
+        .map(|id| {
+            let pacer = &pacer;
+            async move {
+                pacer.wait().await;
+                describe(client, pool_id, id).await
+            }
+        })
         .buffered(DESCRIBE_CONCURRENCY)
         .try_collect()
         .await?;
