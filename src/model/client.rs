@@ -36,9 +36,8 @@ pub mod defaults {
     ];
 }
 
-/// One app client. Every list but `explicit_auth_flows` is a set: order and
-/// repeats mean nothing to Cognito, so `normalize` sorts them away on both
-/// sides of a comparison. An empty list means "none" (for `read_attributes`
+/// One app client. Every list is a set: order and repeats mean nothing to
+/// Cognito, so `normalize` sorts them away on both sides of a comparison. An empty list means "none" (for `read_attributes`
 /// and `write_attributes`: Cognito's default set).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
