@@ -4,6 +4,7 @@
 //! independent calls concurrently, reporting what was done and, if a call
 //! fails, what was not.
 
+pub mod client;
 pub mod domain;
 pub mod group;
 pub mod identity_provider;
@@ -404,6 +405,7 @@ async fn resource_step(ctx: &ApplyCtx<'_>, step: &Step) -> anyhow::Result<()> {
         diff::resource_server::KIND => resource_server::run(ctx, name, *action).await,
         diff::domain::ADDRESS => domain::run(ctx, *action).await,
         diff::identity_provider::KIND => identity_provider::run(ctx, name, *action).await,
+        diff::client::KIND => client::run(ctx, name, *action).await,
         other => anyhow::bail!("no applier for resource kind `{other}`"),
     }
 }

@@ -3,6 +3,7 @@
 //! compared. Each resource kind's module adds what Cognito can and cannot
 //! change in place.
 
+pub mod client;
 pub mod domain;
 pub mod group;
 pub mod identity_provider;
@@ -223,6 +224,12 @@ pub fn plan_pool(desired: &DesiredPool, live: &LiveState, options: PlanOptions) 
         options.prune,
     ));
     changes.extend(lambda_permission::diff(desired, live));
+    changes.extend(client::diff(
+        resources.clients.as_ref(),
+        &live.clients,
+        options.prune,
+        &mut warnings,
+    ));
     for change in changes.iter().filter(|c| c.action == Action::Delete) {
         if let Some(warning) = change.reasons.first() {
             warnings.push(format!("{}: {warning}", change.address));

@@ -1,6 +1,7 @@
 //! Live state: finding each desired pool in AWS and reading everything poolctl
 //! manages about it, concurrently and without reading anything twice.
 
+pub mod client;
 pub mod domain;
 pub mod group;
 pub mod identity_provider;
@@ -30,6 +31,7 @@ pub struct LiveState {
     /// spec or live), by function ARN. Read for a pool not created yet too,
     /// to tell whether the functions exist.
     pub function_policies: BTreeMap<String, crate::model::lambda_permission::FunctionPolicy>,
+    pub clients: client::LiveClients,
 }
 
 impl LiveState {
@@ -62,6 +64,16 @@ impl LiveState {
         }
         for (name, provider) in &self.identity_providers {
             out.insert(format!("identity_provider.{name}"), digest(&provider.model));
+        }
+        for (name, client) in &self.clients.by_name {
+            out.insert(
+                format!("client.{name}"),
+                digest(&(&client.id, &client.model)),
+            );
+        }
+        for (name, clients) in &self.clients.shared_names {
+            let ids: Vec<&String> = clients.iter().map(|c| &c.id).collect();
+            out.insert(format!("client.{name}"), digest(&ids));
         }
         out
     }
@@ -135,25 +147,34 @@ impl<'a> LiveReader<'a> {
         // The pool and every declared kind at once: none depends on another.
         let resources = &desired.resources;
         let cognito = &clients.cognito;
-        let (live, groups, resource_servers, identity_providers, mut function_policies) = tokio::try_join!(
-            // The domain's name is in the pool's description: read it right after.
-            async {
-                let live = pool::describe(cognito, &id).await?;
-                let domain = match (&live, &resources.domain) {
-                    (Some(live), Some(declared)) => domain::read(cognito, live, declared).await?,
-                    _ => None,
-                };
-                anyhow::Ok(live.map(|live| (live, domain)))
-            },
-            when_declared(&resources.groups, |_| group::read(cognito, &id)),
-            when_declared(&resources.resource_servers, |_| resource_server::read(
-                cognito, &id
-            )),
-            when_declared(&resources.identity_providers, |declared| {
-                identity_provider::read(cognito, &id, declared)
-            }),
-            lambda_permission::read(self.session, &target, wanted),
-        )?;
+        let (live, groups, resource_servers, identity_providers, mut function_policies, clients) =
+            tokio::try_join!(
+                // The domain's name is in the pool's description: read it right after.
+                async {
+                    let live = pool::describe(cognito, &id).await?;
+                    let domain = match (&live, &resources.domain) {
+                        (Some(live), Some(declared)) => {
+                            domain::read(cognito, live, declared).await?
+                        }
+                        _ => None,
+                    };
+                    anyhow::Ok(live.map(|live| (live, domain)))
+                },
+                when_declared(&resources.groups, |_| group::read(cognito, &id)),
+                when_declared(&resources.resource_servers, |_| resource_server::read(
+                    cognito, &id
+                )),
+                when_declared(&resources.identity_providers, |declared| {
+                    identity_provider::read(cognito, &id, declared)
+                }),
+                lambda_permission::read(self.session, &target, wanted),
+                async {
+                    match &resources.clients {
+                        Some(_) => client::read(cognito, &id).await,
+                        None => Ok(client::LiveClients::default()),
+                    }
+                },
+            )?;
         let Some((live, domain)) = live else {
             if desired.pool_id.is_some() {
                 return Err(LookupError::PinnedMissing {
@@ -188,6 +209,7 @@ impl<'a> LiveReader<'a> {
             domain,
             identity_providers,
             function_policies,
+            clients,
         })
     }
 

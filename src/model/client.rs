@@ -3,12 +3,47 @@
 
 use super::duration::Duration;
 use super::enums::{ExplicitAuthFlow, OAuthFlow};
+use super::pool::sort_set;
 use serde::{Deserialize, Serialize};
 
+/// The user pool itself as an identity provider (its own users).
+pub const COGNITO_PROVIDER: &str = "COGNITO";
+
+/// OAuth scopes every pool has; others are `<resource server>/<scope>`.
+pub const STANDARD_SCOPES: &[&str] = &[
+    "openid",
+    "email",
+    "phone",
+    "profile",
+    "aws.cognito.signin.user.admin",
+];
+
+/// What Cognito gives a client whose spec does not say (and what it reports
+/// for a client created without them).
+pub mod defaults {
+    use super::Duration;
+    use crate::model::enums::ExplicitAuthFlow;
+
+    pub const ACCESS_TOKEN_VALIDITY: Duration = Duration(3_600);
+    pub const ID_TOKEN_VALIDITY: Duration = Duration(3_600);
+    pub const REFRESH_TOKEN_VALIDITY: Duration = Duration(30 * 86_400);
+    pub const AUTH_SESSION_VALIDITY: Duration = Duration(3 * 60);
+    /// A client created without `ExplicitAuthFlows` allows these.
+    pub const EXPLICIT_AUTH_FLOWS: [ExplicitAuthFlow; 3] = [
+        ExplicitAuthFlow::UserSrp,
+        ExplicitAuthFlow::RefreshToken,
+        ExplicitAuthFlow::CustomAuth,
+    ];
+}
+
+/// One app client. Every list is a set: order and repeats mean nothing to
+/// Cognito, so `normalize` sorts them away on both sides of a comparison. An empty list means "none" (for `read_attributes`
+/// and `write_attributes`: Cognito's default set).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct AppClient {
     /// Fixed when the client is created: changing it replaces the client.
+    /// Absent means `false`: a client is public unless the spec says otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub generate_secret: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -35,9 +70,10 @@ pub struct AppClient {
     /// 1h to 10y.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refresh_token_validity: Option<Duration>,
-    /// 3m to 15m.
+    /// 3m to 15m, whole minutes: how long a sign-in may take between challenges.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auth_session_validity: Option<Duration>,
+    /// `true` is AWS's `ENABLED`, `false` its `LEGACY` (the API's default).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub prevent_user_existence_errors: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -52,6 +88,8 @@ pub struct AppClient {
     pub write_attributes: Option<Vec<String>>,
 }
 
+/// Refresh token rotation (`GetTokensFromRefreshToken` hands out a new
+/// refresh token each time).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct RefreshTokenRotation {
@@ -60,4 +98,65 @@ pub struct RefreshTokenRotation {
     /// 0s to 60s: how long the old refresh token keeps working.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retry_grace_period: Option<Duration>,
+}
+
+impl AppClient {
+    /// The canonical form both desired and live state are compared in: sets
+    /// sorted and de-duplicated, and the secret setting explicit (public
+    /// unless asked).
+    pub fn normalize(&mut self) {
+        self.generate_secret.get_or_insert(false);
+        sort_set(&mut self.explicit_auth_flows);
+        sort_set(&mut self.allowed_oauth_flows);
+        sort_set(&mut self.allowed_oauth_scopes);
+        sort_set(&mut self.callback_urls);
+        sort_set(&mut self.logout_urls);
+        sort_set(&mut self.supported_identity_providers);
+        sort_set(&mut self.read_attributes);
+        sort_set(&mut self.write_attributes);
+    }
+
+    pub fn has_secret(&self) -> bool {
+        self.generate_secret == Some(true)
+    }
+
+    pub fn has_flow(&self, flow: OAuthFlow) -> bool {
+        self.allowed_oauth_flows
+            .as_ref()
+            .is_some_and(|f| f.contains(&flow))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalizing_makes_order_and_repeats_irrelevant() {
+        let mut a = AppClient {
+            callback_urls: Some(vec![
+                "https://b".into(),
+                "https://a".into(),
+                "https://b".into(),
+            ]),
+            explicit_auth_flows: Some(vec![
+                ExplicitAuthFlow::RefreshToken,
+                ExplicitAuthFlow::UserSrp,
+            ]),
+            ..AppClient::default()
+        };
+        let mut b = AppClient {
+            callback_urls: Some(vec!["https://a".into(), "https://b".into()]),
+            explicit_auth_flows: Some(vec![
+                ExplicitAuthFlow::UserSrp,
+                ExplicitAuthFlow::RefreshToken,
+            ]),
+            generate_secret: Some(false),
+            ..AppClient::default()
+        };
+        a.normalize();
+        b.normalize();
+        assert_eq!(a, b);
+        assert!(!a.has_secret());
+    }
 }

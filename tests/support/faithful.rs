@@ -34,6 +34,10 @@
 //! `MetadataURL` and the binding URIs in it) and never returns an Apple
 //! private key. This layer answers the same way (see the API reference's
 //! "Describe response" examples under CreateIdentityProvider).
+//!
+//! App clients: see `clients` (UpdateUserPoolClient resets what it is not sent).
+
+mod clients;
 
 use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet};
@@ -51,6 +55,7 @@ pub struct CognitoSemantics {
     names: Mutex<HashMap<String, String>>,
     servers: Mutex<ResourceServers>,
     domains: Mutex<HashMap<String, DomainRecord>>,
+    clients: clients::ClientSemantics,
 }
 
 /// (user pool id, resource server identifier)
@@ -216,6 +221,9 @@ impl CognitoSemantics {
         response_body: &[u8],
     ) -> Option<Vec<u8>> {
         let request: Value = serde_json::from_str(request_body).unwrap_or(Value::Null);
+        if let Some(rewritten) = self.clients.rewrite(operation, &request, response_body) {
+            return Some(rewritten);
+        }
         match operation {
             "CreateResourceServer" | "DescribeResourceServer" | "ListResourceServers" => {
                 return self.rewrite_servers(operation, &request, response_body);

@@ -5,6 +5,7 @@
 //! so the emulator) would either reject it halfway through an apply or, worse,
 //! accept it.
 
+mod clients;
 mod domain;
 mod groups;
 mod identity_providers;
@@ -102,6 +103,7 @@ pub fn check(doc: &Document, checks: &mut Checks) {
         doc.env.region.as_deref(),
         checks,
     );
+    clients::check(doc, checks);
 }
 
 fn check_env(doc: &Document, c: &mut Checks) {

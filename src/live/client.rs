@@ -1,0 +1,318 @@
+//! Reading a pool's app clients: `ListUserPoolClients` (paged) names them and
+//! `DescribeUserPoolClient`, a few at a time, gives each one's configuration.
+//! The client secret Describe returns is dropped the moment it arrives: only
+//! whether there is one survives.
+
+use crate::aws::explain;
+use crate::model::client::{defaults, AppClient, RefreshTokenRotation};
+use crate::model::enums::{ExplicitAuthFlow, OAuthFlow};
+use crate::model::Duration;
+use aws_sdk_cognitoidentityprovider as cognito;
+use cognito::types as sdk;
+use futures::stream::{StreamExt, TryStreamExt};
+use std::collections::BTreeMap;
+
+/// Describes in flight at once; their rate is paced to Cognito's quota
+/// (`aws::pace`), so more would only wait.
+const DESCRIBE_CONCURRENCY: usize = 4;
+
+/// A live client.
+#[derive(Debug, Clone)]
+pub struct LiveClient {
+    pub id: String,
+    /// Describe's answer, secret removed: updates send it back with the
+    /// declared fields overlaid, so what poolctl does not model survives.
+    pub raw: sdk::UserPoolClientType,
+    pub model: AppClient,
+}
+
+/// A pool's live clients. Cognito does not keep client names unique, and a
+/// spec names clients by name, so a name two live clients share is kept
+/// apart: poolctl cannot tell which one the spec means.
+#[derive(Debug, Clone, Default)]
+pub struct LiveClients {
+    pub by_name: BTreeMap<String, LiveClient>,
+    /// Names more than one live client has, with all of them.
+    pub shared_names: BTreeMap<String, Vec<LiveClient>>,
+}
+
+impl LiveClients {
+    /// Every live client called `name`.
+    pub fn named(&self, name: &str) -> Vec<&LiveClient> {
+        match self.by_name.get(name) {
+            Some(one) => vec![one],
+            None => self.shared_names.get(name).into_iter().flatten().collect(),
+        }
+    }
+
+    pub fn models(&self) -> BTreeMap<String, AppClient> {
+        self.by_name
+            .iter()
+            .map(|(name, client)| (name.clone(), client.model.clone()))
+            .collect()
+    }
+}
+
+pub async fn read(client: &cognito::Client, pool_id: &str) -> anyhow::Result<LiveClients> {
+    let mut ids = Vec::new();
+    let mut pages = client
+        .list_user_pool_clients()
+        .user_pool_id(pool_id)
+        .max_results(60)
+        .into_paginator()
+        .items()
+        .send();
+    while let Some(summary) = pages.next().await {
+        let summary = match summary {
+            Ok(summary) => summary,
+            // The pool itself is missing: the pool's read says so, better.
+            Err(err) if crate::aws::is_not_found(&err) => return Ok(LiveClients::default()),
+            Err(err) => return Err(explain(&format!("ListUserPoolClients {pool_id}"), err)),
+        };
+        if let Some(id) = summary.client_id {
+            ids.push(id);
+        }
+    }
+    let pacer = crate::aws::pace::per_pool(pool_id, "DescribeUserPoolClient");
+    let described: Vec<Option<LiveClient>> = futures::stream::iter(ids)
+        .map(|id| {
+            let pacer = &pacer;
+            async move {
+                pacer.wait().await;
+                describe(client, pool_id, id).await
+            }
+        })
+        .buffered(DESCRIBE_CONCURRENCY)
+        .try_collect()
+        .await?;
+
+    let mut grouped: BTreeMap<String, Vec<LiveClient>> = BTreeMap::new();
+    for live in described.into_iter().flatten() {
+        let name = live.raw.client_name.clone().unwrap_or_default();
+        grouped.entry(name).or_default().push(live);
+    }
+    let mut clients = LiveClients::default();
+    for (name, mut group) in grouped {
+        if group.len() == 1 {
+            clients.by_name.insert(name, group.remove(0));
+        } else {
+            tracing::warn!(
+                pool = pool_id,
+                name,
+                count = group.len(),
+                "live clients share a name"
+            );
+            clients.shared_names.insert(name, group);
+        }
+    }
+    tracing::info!(
+        pool = pool_id,
+        clients = clients.by_name.len(),
+        "read app clients"
+    );
+    Ok(clients)
+}
+
+/// One client; `None` when it went away between the list and the describe.
+async fn describe(
+    client: &cognito::Client,
+    pool_id: &str,
+    id: String,
+) -> anyhow::Result<Option<LiveClient>> {
+    let out = match client
+        .describe_user_pool_client()
+        .user_pool_id(pool_id)
+        .client_id(&id)
+        .send()
+        .await
+    {
+        Ok(out) => out,
+        Err(err) if crate::aws::is_not_found(&err) => return Ok(None),
+        Err(err) => return Err(explain(&format!("DescribeUserPoolClient {id}"), err)),
+    };
+    let Some(mut raw) = out.user_pool_client else {
+        return Ok(None);
+    };
+    let has_secret = raw.client_secret.take().is_some();
+    let mut model = to_model(&raw, has_secret);
+    model.normalize();
+    Ok(Some(LiveClient { id, raw, model }))
+}
+
+/// Seconds in one of AWS's token validity units.
+pub fn unit_seconds(unit: &sdk::TimeUnitsType) -> Option<u64> {
+    match unit {
+        sdk::TimeUnitsType::Seconds => Some(1),
+        sdk::TimeUnitsType::Minutes => Some(60),
+        sdk::TimeUnitsType::Hours => Some(3_600),
+        sdk::TimeUnitsType::Days => Some(86_400),
+        _ => None,
+    }
+}
+
+/// A validity as AWS keeps it (a number in a unit, the unit defaulting per
+/// token) in seconds; `None` when AWS reports no number.
+pub fn validity(
+    value: Option<i32>,
+    unit: Option<&sdk::TimeUnitsType>,
+    default_unit: sdk::TimeUnitsType,
+) -> Option<Duration> {
+    let value = u64::try_from(value?).ok()?;
+    let factor = match unit {
+        Some(unit) => unit_seconds(unit).unwrap_or_else(|| {
+            tracing::warn!(
+                unit = unit.as_str(),
+                "unknown token validity unit; read as its default"
+            );
+            unit_seconds(&default_unit).unwrap_or(1)
+        }),
+        None => unit_seconds(&default_unit).unwrap_or(1),
+    };
+    Some(Duration(value * factor))
+}
+
+fn strings(list: &Option<Vec<String>>) -> Option<Vec<String>> {
+    Some(list.clone().unwrap_or_default())
+}
+
+/// Normalizes what AWS reports. What AWS leaves out gets the value AWS
+/// documents as its default, so "absent" and "default" never differ.
+pub fn to_model(raw: &sdk::UserPoolClientType, has_secret: bool) -> AppClient {
+    let units = raw.token_validity_units.as_ref();
+    let oauth_on = raw.allowed_o_auth_flows_user_pool_client == Some(true);
+    let explicit_auth_flows = match raw.explicit_auth_flows.as_deref() {
+        None | Some([]) => defaults::EXPLICIT_AUTH_FLOWS.to_vec(),
+        Some(flows) => flows
+            .iter()
+            .filter_map(|f| {
+                let known = ExplicitAuthFlow::from_api(f.as_str());
+                if known.is_none() {
+                    tracing::warn!(flow = f.as_str(), "a legacy or unknown auth flow is live; a declared `explicit_auth_flows` replaces it");
+                }
+                known
+            })
+            .collect(),
+    };
+    let allowed_oauth_flows = if oauth_on {
+        raw.allowed_o_auth_flows
+            .iter()
+            .flatten()
+            .filter_map(|f| OAuthFlow::from_api(f.as_str()))
+            .collect()
+    } else {
+        // Flows Cognito keeps but does not honour are no flows at all.
+        Vec::new()
+    };
+    let rotation = raw.refresh_token_rotation.as_ref();
+    AppClient {
+        generate_secret: Some(has_secret),
+        explicit_auth_flows: Some(explicit_auth_flows),
+        allowed_oauth_flows: Some(allowed_oauth_flows),
+        allowed_oauth_scopes: strings(&raw.allowed_o_auth_scopes),
+        callback_urls: strings(&raw.callback_urls),
+        logout_urls: strings(&raw.logout_urls),
+        default_redirect_uri: raw.default_redirect_uri.clone(),
+        supported_identity_providers: strings(&raw.supported_identity_providers),
+        access_token_validity: Some(
+            validity(
+                raw.access_token_validity,
+                units.and_then(|u| u.access_token.as_ref()),
+                sdk::TimeUnitsType::Hours,
+            )
+            .unwrap_or(defaults::ACCESS_TOKEN_VALIDITY),
+        ),
+        id_token_validity: Some(
+            validity(
+                raw.id_token_validity,
+                units.and_then(|u| u.id_token.as_ref()),
+                sdk::TimeUnitsType::Hours,
+            )
+            .unwrap_or(defaults::ID_TOKEN_VALIDITY),
+        ),
+        // 0 is what the SDK reads when AWS sends nothing; AWS never keeps 0.
+        refresh_token_validity: Some(
+            validity(
+                Some(raw.refresh_token_validity).filter(|v| *v > 0),
+                units.and_then(|u| u.refresh_token.as_ref()),
+                sdk::TimeUnitsType::Days,
+            )
+            .unwrap_or(defaults::REFRESH_TOKEN_VALIDITY),
+        ),
+        auth_session_validity: Some(
+            raw.auth_session_validity
+                .and_then(|m| u64::try_from(m).ok())
+                .map(|m| Duration(m * 60))
+                .unwrap_or(defaults::AUTH_SESSION_VALIDITY),
+        ),
+        prevent_user_existence_errors: Some(matches!(
+            raw.prevent_user_existence_errors,
+            Some(sdk::PreventUserExistenceErrorTypes::Enabled)
+        )),
+        enable_token_revocation: Some(raw.enable_token_revocation.unwrap_or(true)),
+        enable_propagate_additional_user_context_data: Some(
+            raw.enable_propagate_additional_user_context_data
+                .unwrap_or(false),
+        ),
+        refresh_token_rotation: Some(RefreshTokenRotation {
+            enabled: Some(rotation.is_some_and(|r| r.feature == sdk::FeatureType::Enabled)),
+            retry_grace_period: Some(Duration(
+                rotation
+                    .and_then(|r| r.retry_grace_period_seconds)
+                    .and_then(|s| u64::try_from(s).ok())
+                    .unwrap_or(0),
+            )),
+        }),
+        read_attributes: strings(&raw.read_attributes),
+        write_attributes: strings(&raw.write_attributes),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn absent_means_aws_default() {
+        let raw = sdk::UserPoolClientType::builder()
+            .client_name("web")
+            .build();
+        let model = to_model(&raw, false);
+        assert_eq!(model.access_token_validity, Some(Duration(3_600)));
+        assert_eq!(model.refresh_token_validity, Some(Duration(30 * 86_400)));
+        assert_eq!(model.auth_session_validity, Some(Duration(180)));
+        assert_eq!(model.prevent_user_existence_errors, Some(false));
+        assert_eq!(model.enable_token_revocation, Some(true));
+        assert_eq!(model.generate_secret, Some(false));
+        assert_eq!(model.read_attributes, Some(vec![]));
+        assert_eq!(
+            model.explicit_auth_flows.as_deref(),
+            Some(&defaults::EXPLICIT_AUTH_FLOWS[..])
+        );
+    }
+
+    #[test]
+    fn validities_are_seconds_whatever_the_unit() {
+        let raw = sdk::UserPoolClientType::builder()
+            .access_token_validity(90)
+            .id_token_validity(2)
+            .refresh_token_validity(720)
+            .token_validity_units(
+                sdk::TokenValidityUnitsType::builder()
+                    .access_token(sdk::TimeUnitsType::Minutes)
+                    .refresh_token(sdk::TimeUnitsType::Hours)
+                    .build(),
+            )
+            .allowed_o_auth_flows(sdk::OAuthFlowType::Code)
+            .prevent_user_existence_errors(sdk::PreventUserExistenceErrorTypes::Enabled)
+            .build();
+        let model = to_model(&raw, true);
+        assert_eq!(model.access_token_validity, Some(Duration(90 * 60)));
+        // No unit: ID tokens count in hours.
+        assert_eq!(model.id_token_validity, Some(Duration(2 * 3_600)));
+        assert_eq!(model.refresh_token_validity, Some(Duration(30 * 86_400)));
+        assert_eq!(model.prevent_user_existence_errors, Some(true));
+        assert_eq!(model.generate_secret, Some(true));
+        // Flows without AllowedOAuthFlowsUserPoolClient are not honoured.
+        assert_eq!(model.allowed_oauth_flows, Some(vec![]));
+    }
+}

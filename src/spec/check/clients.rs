@@ -1,0 +1,768 @@
+//! Checks of app clients: the ranges and OAuth rules Cognito enforces (some
+//! only halfway through an apply, the emulator not at all), and references to
+//! what the spec declares elsewhere: identity providers, resource-server
+//! scopes and schema attributes.
+
+use super::Checks;
+use crate::model::client::{AppClient, COGNITO_PROVIDER, STANDARD_SCOPES};
+use crate::model::enums::{ExplicitAuthFlow, OAuthFlow, Tier};
+use crate::model::pool::{is_custom_attribute, SchemaAttribute, STANDARD_ATTRIBUTES};
+use crate::model::Duration;
+use crate::spec::document::Document;
+use std::collections::{BTreeMap, BTreeSet};
+
+const MINUTE: u64 = 60;
+const HOUR: u64 = 3_600;
+const DAY: u64 = 86_400;
+
+/// Cognito's limits on a client's lists.
+const MAX_URLS: usize = 100;
+const MAX_SCOPES: usize = 50;
+const MAX_URL_CHARS: usize = 1024;
+
+/// What the rest of the spec declares, that clients may name.
+struct Declared<'a> {
+    identity_providers: BTreeSet<&'a str>,
+    /// `<identifier>/<scope>` for every declared resource-server scope.
+    scopes: BTreeSet<String>,
+    /// `None` when the spec does not declare a schema.
+    schema: Option<&'a BTreeMap<String, SchemaAttribute>>,
+    /// Attributes each declared identity provider maps, which Cognito writes
+    /// through the client at every federated sign-in.
+    mapped: BTreeMap<&'a str, Vec<&'a str>>,
+    tier: Option<Tier>,
+}
+
+pub fn check(doc: &Document, c: &mut Checks) {
+    let Some(clients) = &doc.resources.clients else {
+        return;
+    };
+    let resources = &doc.resources;
+    let idps = resources.identity_providers.as_ref();
+    let declared = Declared {
+        identity_providers: idps
+            .into_iter()
+            .flat_map(|m| m.keys())
+            .map(String::as_str)
+            .collect(),
+        scopes: resources
+            .resource_servers
+            .iter()
+            .flatten()
+            .flat_map(|(id, server)| {
+                server
+                    .scopes
+                    .iter()
+                    .flatten()
+                    .map(move |(scope, _)| format!("{id}/{scope}"))
+            })
+            .collect(),
+        schema: doc.settings.schema.as_ref(),
+        mapped: idps
+            .into_iter()
+            .flatten()
+            .map(|(name, idp)| {
+                let attrs = idp
+                    .attribute_mapping
+                    .iter()
+                    .flatten()
+                    .map(|(attr, _)| attr.as_str())
+                    // Not an attribute: where the provider's user id goes.
+                    .filter(|attr| *attr != "username")
+                    .collect();
+                (name.as_str(), attrs)
+            })
+            .collect(),
+        tier: doc.settings.tier,
+    };
+    for (name, client) in clients {
+        check_client(name, client, &declared, c);
+    }
+}
+
+fn check_client(name: &str, client: &AppClient, declared: &Declared<'_>, c: &mut Checks) {
+    let at = |key: &str| format!("clients.{name}.{key}");
+    let valid_name = !name.is_empty()
+        && name.chars().count() <= 128
+        && name
+            .chars()
+            .all(|ch| ch.is_alphanumeric() || ch.is_whitespace() || "_+=,.@-".contains(ch));
+    if !valid_name {
+        c.error(
+            format!("clients.{name}"),
+            format!(
+                "`{name}` is not a valid client name: 1-128 letters, digits, spaces and _+=,.@-"
+            ),
+        );
+    }
+
+    check_secret(client, &at, c);
+    check_oauth(client, declared, &at, c);
+    check_urls(client, &at, c);
+    check_validities(client, &at, c);
+
+    if let Some(flows) = &client.explicit_auth_flows {
+        if flows.is_empty() {
+            c.error(
+                at("explicit_auth_flows"),
+                "an empty list gets Cognito's defaults (user_srp, refresh_token, custom_auth): list the flows this client allows",
+            );
+        }
+        if flows.contains(&ExplicitAuthFlow::UserAuth) && declared.tier == Some(Tier::Lite) {
+            c.error(
+                at("explicit_auth_flows"),
+                "`user_auth` (choice-based sign-in) needs the essentials or plus tier, but `tier` is lite",
+            );
+        }
+    }
+
+    let rotation = client
+        .refresh_token_rotation
+        .as_ref()
+        .filter(|r| r.enabled == Some(true));
+    if rotation.is_some() {
+        match &client.explicit_auth_flows {
+            Some(flows) if flows.contains(&ExplicitAuthFlow::RefreshToken) => {
+                c.error(
+                    at("explicit_auth_flows"),
+                    "refresh token rotation cannot be used with the `refresh_token` flow: apps renew through GetTokensFromRefreshToken instead; remove `refresh_token`",
+                );
+            }
+            Some(_) => {}
+            None => {
+                c.warn(
+                    at("refresh_token_rotation.enabled"),
+                    "refresh token rotation cannot be used with the `refresh_token` flow, which Cognito allows unless told otherwise: declare `explicit_auth_flows` without it",
+                );
+            }
+        }
+    }
+
+    if client.enable_propagate_additional_user_context_data == Some(true) && !client.has_secret() {
+        c.error(
+            at("enable_propagate_additional_user_context_data"),
+            "only a client with a secret (`generate_secret: true`) can propagate user context data",
+        );
+    }
+
+    check_attributes(name, client, declared, &at, c);
+}
+
+fn check_secret(client: &AppClient, at: &dyn Fn(&str) -> String, c: &mut Checks) {
+    if !client.has_secret() {
+        return;
+    }
+    if client.has_flow(OAuthFlow::Implicit) {
+        c.error(
+            at("generate_secret"),
+            "a client with a secret cannot use the implicit grant: implicit is for apps that cannot keep a secret (browsers); use `code`, or make the client public",
+        );
+    } else {
+        c.warn(
+            at("generate_secret"),
+            "this client has a secret: only a server can keep one (never a browser or mobile app), and it can never be removed or added without replacing the client (a new client id for every app)",
+        )
+        .one_way_door = true;
+    }
+}
+
+fn check_oauth(
+    client: &AppClient,
+    declared: &Declared<'_>,
+    at: &dyn Fn(&str) -> String,
+    c: &mut Checks,
+) {
+    let flows = client.allowed_oauth_flows.as_deref().unwrap_or_default();
+    let scopes = client.allowed_oauth_scopes.as_deref().unwrap_or_default();
+    let interactive = flows.contains(&OAuthFlow::Code) || flows.contains(&OAuthFlow::Implicit);
+    let machine = flows.contains(&OAuthFlow::ClientCredentials);
+
+    if flows.is_empty() {
+        // Cognito takes OAuth settings only from a client allowed to use OAuth.
+        let oauth_settings = [
+            ("allowed_oauth_scopes", !scopes.is_empty()),
+            (
+                "callback_urls",
+                client.callback_urls.as_ref().is_some_and(|u| !u.is_empty()),
+            ),
+            (
+                "logout_urls",
+                client.logout_urls.as_ref().is_some_and(|u| !u.is_empty()),
+            ),
+            (
+                "default_redirect_uri",
+                client.default_redirect_uri.is_some(),
+            ),
+        ];
+        for (key, set) in oauth_settings {
+            if set {
+                c.error(
+                    at(key),
+                    format!("`{key}` is an OAuth setting: it needs `allowed_oauth_flows` (code, implicit or client_credentials)"),
+                );
+            }
+        }
+    } else if scopes.is_empty() {
+        c.error(
+            at("allowed_oauth_flows"),
+            "OAuth flows need `allowed_oauth_scopes`: without a scope no token can be issued",
+        );
+    }
+
+    if machine && interactive {
+        c.error(
+            at("allowed_oauth_flows"),
+            "`client_credentials` cannot be combined with `code` or `implicit`: Cognito refuses it; use two clients",
+        );
+    }
+    if machine && !client.has_secret() {
+        c.error(
+            at("allowed_oauth_flows"),
+            "`client_credentials` needs a client secret: set `generate_secret: true`",
+        );
+    }
+    if interactive && client.callback_urls.as_ref().is_none_or(Vec::is_empty) {
+        c.error(
+            at("callback_urls"),
+            "the `code` and `implicit` flows need at least one callback URL",
+        );
+    }
+
+    if scopes.len() > MAX_SCOPES {
+        c.error(
+            at("allowed_oauth_scopes"),
+            format!(
+                "{} scopes; Cognito accepts at most {MAX_SCOPES}",
+                scopes.len()
+            ),
+        );
+    }
+    for (i, scope) in scopes.iter().enumerate() {
+        let field = format!("{}.{i}", at("allowed_oauth_scopes"));
+        let standard = STANDARD_SCOPES.contains(&scope.as_str());
+        if standard {
+            if machine {
+                c.error(
+                    field,
+                    format!("`{scope}` is a user scope: the `client_credentials` flow only grants resource-server scopes"),
+                );
+            }
+        } else if !declared.scopes.contains(scope) {
+            let diag = c.error(
+                field,
+                format!("`{scope}` is neither a standard scope ({}) nor a scope of a declared resource server", STANDARD_SCOPES.join(", ")),
+            );
+            diag.help = Some(match scope.split_once('/') {
+                Some((server, name)) => format!(
+                    "declare it: `resource_servers: {{ {server}: {{ scopes: {{ {name}: ... }} }} }}`"
+                ),
+                None => "resource-server scopes are written `<identifier>/<scope>`".into(),
+            });
+        }
+    }
+    let needs_openid = ["email", "phone", "profile"];
+    if interactive
+        && !scopes.iter().any(|s| s == "openid")
+        && scopes.iter().any(|s| needs_openid.contains(&s.as_str()))
+    {
+        c.warn(
+            at("allowed_oauth_scopes"),
+            "`email`, `phone` and `profile` are only granted together with `openid`",
+        );
+    }
+
+    for (i, provider) in client
+        .supported_identity_providers
+        .iter()
+        .flatten()
+        .enumerate()
+    {
+        if provider != COGNITO_PROVIDER && !declared.identity_providers.contains(provider.as_str())
+        {
+            let diag = c.error(
+                format!("{}.{i}", at("supported_identity_providers")),
+                format!("`{provider}` is neither `{COGNITO_PROVIDER}` (the pool's own users) nor an identity provider this spec declares"),
+            );
+            diag.help = Some(if provider.eq_ignore_ascii_case(COGNITO_PROVIDER) {
+                format!("the pool's own users are `{COGNITO_PROVIDER}`, in capitals")
+            } else {
+                format!("declare it under `identity_providers: {{ {provider}: ... }}`")
+            });
+        }
+    }
+}
+
+fn check_urls(client: &AppClient, at: &dyn Fn(&str) -> String, c: &mut Checks) {
+    for key in ["callback_urls", "logout_urls"] {
+        let urls = match key {
+            "callback_urls" => &client.callback_urls,
+            _ => &client.logout_urls,
+        };
+        let Some(urls) = urls else { continue };
+        if urls.len() > MAX_URLS {
+            c.error(
+                at(key),
+                format!("{} URLs; Cognito accepts at most {MAX_URLS}", urls.len()),
+            );
+        }
+        for (i, url) in urls.iter().enumerate() {
+            if let Err(problem) = redirect_url(url) {
+                c.error(format!("{}.{i}", at(key)), format!("`{url}` {problem}"));
+            }
+        }
+    }
+    if let Some(url) = &client.default_redirect_uri {
+        if let Err(problem) = redirect_url(url) {
+            c.error(at("default_redirect_uri"), format!("`{url}` {problem}"));
+        } else if !client
+            .callback_urls
+            .as_ref()
+            .is_some_and(|urls| urls.contains(url))
+        {
+            c.error(
+                at("default_redirect_uri"),
+                format!("`{url}` must also be one of the client's `callback_urls`"),
+            );
+        }
+    }
+}
+
+/// Why Cognito would refuse `url` as a redirect target: it must be absolute,
+/// have no fragment, and use https, except plain http to the local machine
+/// (for development) and an app's own scheme (`myapp://callback`).
+fn redirect_url(url: &str) -> Result<(), String> {
+    if url.is_empty() || url.chars().count() > MAX_URL_CHARS {
+        return Err(format!("must be 1-{MAX_URL_CHARS} characters"));
+    }
+    let scheme = url
+        .split_once(':')
+        .map(|(scheme, _)| scheme)
+        .filter(|s| {
+            s.chars().next().is_some_and(|ch| ch.is_ascii_alphabetic())
+                && s.chars()
+                    .all(|ch| ch.is_ascii_alphanumeric() || "+.-".contains(ch))
+        })
+        .ok_or("is not an absolute URL (like https://app.example.com/callback)")?;
+    if url.contains('#') {
+        return Err("has a fragment (`#...`), which OAuth redirects cannot carry".into());
+    }
+    if url.chars().any(char::is_whitespace) {
+        return Err("contains white space".into());
+    }
+    match scheme.to_ascii_lowercase().as_str() {
+        "https" => Ok(()),
+        "http" => {
+            let rest = &url[scheme.len()..];
+            let authority = rest
+                .strip_prefix("://")
+                .unwrap_or_default()
+                .split(['/', '?'])
+                .next()
+                .unwrap_or_default();
+            let host = match authority.strip_prefix('[') {
+                Some(v6) => v6.split(']').next().unwrap_or_default(),
+                None => authority.split(':').next().unwrap_or_default(),
+            };
+            if ["localhost", "127.0.0.1", "::1"].contains(&host.to_ascii_lowercase().as_str()) {
+                Ok(())
+            } else {
+                Err("must use https: Cognito allows plain http only to localhost, 127.0.0.1 and [::1]".into())
+            }
+        }
+        _ => Ok(()),
+    }
+}
+
+fn check_validities(client: &AppClient, at: &dyn Fn(&str) -> String, c: &mut Checks) {
+    c.range(
+        &at("access_token_validity"),
+        client.access_token_validity,
+        Duration(5 * MINUTE),
+        Duration(DAY),
+    );
+    c.range(
+        &at("id_token_validity"),
+        client.id_token_validity,
+        Duration(5 * MINUTE),
+        Duration(DAY),
+    );
+    c.range(
+        &at("refresh_token_validity"),
+        client.refresh_token_validity,
+        Duration(HOUR),
+        Duration(3_650 * DAY),
+    );
+    if let Some(session) = client.auth_session_validity {
+        if !session.seconds().is_multiple_of(MINUTE) {
+            c.error(
+                at("auth_session_validity"),
+                format!(
+                    "{session} is not a whole number of minutes, which is how Cognito keeps it"
+                ),
+            );
+        }
+    }
+    c.range(
+        &at("auth_session_validity"),
+        client.auth_session_validity,
+        Duration(3 * MINUTE),
+        Duration(15 * MINUTE),
+    );
+    if let Some(rotation) = &client.refresh_token_rotation {
+        c.range(
+            &at("refresh_token_rotation.retry_grace_period"),
+            rotation.retry_grace_period,
+            Duration(0),
+            Duration(MINUTE),
+        );
+    }
+}
+
+fn check_attributes(
+    name: &str,
+    client: &AppClient,
+    declared: &Declared<'_>,
+    at: &dyn Fn(&str) -> String,
+    c: &mut Checks,
+) {
+    for key in ["read_attributes", "write_attributes"] {
+        let writing = key == "write_attributes";
+        let list = if writing {
+            &client.write_attributes
+        } else {
+            &client.read_attributes
+        };
+        for (i, attr) in list.iter().flatten().enumerate() {
+            let field = format!("{}.{i}", at(key));
+            let in_schema = declared.schema.and_then(|s| s.get(attr));
+            if is_custom_attribute(attr) {
+                match declared.schema {
+                    Some(_) if in_schema.is_none() => {
+                        c.error(
+                            &field,
+                            format!("custom attribute `{attr}` is not declared in `schema`"),
+                        );
+                    }
+                    None => {
+                        c.warn(
+                            &field,
+                            format!("`{attr}` cannot be checked: this spec declares no `schema`, so the attribute must already exist live"),
+                        );
+                    }
+                    Some(_) => {}
+                }
+            } else if !STANDARD_ATTRIBUTES.contains(&attr.as_str()) {
+                let diag = c.error(&field, format!("`{attr}` is not a standard attribute"));
+                diag.help = Some(format!("custom attributes are named `custom:{attr}`"));
+                continue;
+            }
+            if writing && attr == "sub" {
+                c.error(
+                    &field,
+                    "`sub` is the user's permanent id: no client can write it",
+                );
+            } else if writing && in_schema.is_some_and(|a| a.mutable == Some(false)) {
+                c.error(
+                    &field,
+                    format!("`{attr}` is immutable (`mutable: false` in `schema`): no client can write it"),
+                );
+            }
+        }
+    }
+
+    // Cognito writes mapped attributes through the client at every federated
+    // sign-in, and fails the sign-in when the client may not write them.
+    let Some(writable) = &client.write_attributes else {
+        return;
+    };
+    if writable.is_empty() {
+        return;
+    }
+    for provider in client.supported_identity_providers.iter().flatten() {
+        for attr in declared.mapped.get(provider.as_str()).into_iter().flatten() {
+            if !writable.iter().any(|w| w == attr) {
+                c.warn(
+                    at("write_attributes"),
+                    format!("identity provider `{provider}` maps `{attr}`, which client `{name}` cannot write: federated sign-ins through it will fail"),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec::diag::Diagnostic;
+    use crate::spec::{check, document, yaml};
+
+    fn run(text: &str) -> Vec<Diagnostic> {
+        let root = yaml::parse(&format!("name: shop\nregion: us-east-1\n{text}")).unwrap();
+        let doc = document::read(root.as_mapping().unwrap()).unwrap();
+        let mut checks = check::Checks::default();
+        check::check(&doc, &mut checks);
+        // Only what these checks say: other kinds check their own sections.
+        checks
+            .diagnostics
+            .into_iter()
+            .filter(|d| {
+                d.field
+                    .as_deref()
+                    .is_some_and(|f| f.starts_with("clients."))
+            })
+            .collect()
+    }
+
+    /// (field, message) of every error.
+    fn errors(text: &str) -> Vec<(String, String)> {
+        run(text)
+            .into_iter()
+            .filter(Diagnostic::is_error)
+            .map(|d| (d.field.unwrap_or_default(), d.message))
+            .collect()
+    }
+
+    fn warnings(text: &str) -> Vec<(String, String)> {
+        run(text)
+            .into_iter()
+            .filter(|d| !d.is_error())
+            .map(|d| (d.field.unwrap_or_default(), d.message))
+            .collect()
+    }
+
+    fn fields(errs: &[(String, String)]) -> Vec<&str> {
+        errs.iter().map(|(f, _)| f.as_str()).collect()
+    }
+
+    /// The issue's example: its clients, and what they name.
+    const EXAMPLE: &str = r#"clients:
+  web:
+    explicit_auth_flows: [user_srp, refresh_token]
+    allowed_oauth_flows: [code]
+    allowed_oauth_scopes: [openid, email, profile, shop-api/orders.read]
+    callback_urls: [https://shop.example.com/callback]
+    logout_urls: [https://shop.example.com/logout]
+    supported_identity_providers: [COGNITO, Google]
+    access_token_validity: 1h
+    id_token_validity: 1h
+    refresh_token_validity: 30d
+    prevent_user_existence_errors: true
+    enable_token_revocation: true
+  mobile:
+    explicit_auth_flows: [user_srp, refresh_token]
+    refresh_token_validity: 90d
+identity_providers:
+  Google:
+    type: google
+    client_id: 1234567890-abc.apps.googleusercontent.com
+    client_secret: not-a-real-secret
+    authorize_scopes: [openid, email, profile]
+    attribute_mapping: { email: email, name: name, picture: picture }
+resource_servers:
+  shop-api:
+    name: Shop API
+    scopes: { orders.read: Read orders, orders.write: Place orders }
+"#;
+
+    #[test]
+    fn the_example_is_valid_and_quiet() {
+        assert!(run(EXAMPLE).is_empty(), "{:?}", run(EXAMPLE));
+    }
+
+    #[test]
+    fn names_must_be_declared() {
+        // Without the identity provider and resource server it names.
+        let bare = EXAMPLE.split("\nidentity_providers:").next().unwrap();
+        let e = errors(bare);
+        assert_eq!(
+            fields(&e),
+            [
+                "clients.web.allowed_oauth_scopes.3",
+                "clients.web.supported_identity_providers.1"
+            ],
+            "{e:?}"
+        );
+        let e = errors("clients: { a: { supported_identity_providers: [cognito] } }\n");
+        assert_eq!(fields(&e), ["clients.a.supported_identity_providers.0"]);
+        let d = run("clients: { a: { supported_identity_providers: [cognito] } }\n");
+        assert!(d[0].help.as_deref().unwrap().contains("in capitals"));
+    }
+
+    #[test]
+    fn a_secret_is_a_warning_and_with_implicit_an_error() {
+        let w = warnings("clients: { api: { generate_secret: true } }\n");
+        assert_eq!(fields(&w), ["clients.api.generate_secret"]);
+        let d = run("clients: { api: { generate_secret: true } }\n");
+        assert!(
+            d[0].one_way_door,
+            "plan speaks only when the door is walked through"
+        );
+
+        let e = errors("clients: { spa: { generate_secret: true, allowed_oauth_flows: [implicit], allowed_oauth_scopes: [openid], callback_urls: ['https://a.example.com'] } }\n");
+        assert_eq!(fields(&e), ["clients.spa.generate_secret"], "{e:?}");
+        assert!(e[0].1.contains("implicit"));
+        assert!(warnings("clients: { web: { generate_secret: false } }\n").is_empty());
+    }
+
+    #[test]
+    fn oauth_rules() {
+        let e = errors(
+            "clients: { w: { allowed_oauth_flows: [code], allowed_oauth_scopes: [openid] } }\n",
+        );
+        assert_eq!(fields(&e), ["clients.w.callback_urls"]);
+
+        let e = errors("clients: { w: { allowed_oauth_flows: [code], callback_urls: ['https://a.example.com'] } }\n");
+        assert_eq!(fields(&e), ["clients.w.allowed_oauth_flows"]);
+
+        let e = errors("clients: { w: { callback_urls: ['https://a.example.com'], allowed_oauth_scopes: [openid] } }\n");
+        assert_eq!(
+            fields(&e),
+            ["clients.w.allowed_oauth_scopes", "clients.w.callback_urls"]
+        );
+
+        let m2m = "resource_servers: { api: { scopes: { read: r } } }\nclients:\n  m:\n    generate_secret: true\n    allowed_oauth_flows: [client_credentials]\n    allowed_oauth_scopes: [api/read]\n";
+        assert!(errors(m2m).is_empty(), "{:?}", errors(m2m));
+        let e = errors(&m2m.replace("generate_secret: true", "generate_secret: false"));
+        assert!(e[0].1.contains("needs a client secret"), "{e:?}");
+        let e = errors(&m2m.replace("[api/read]", "[api/read, openid]"));
+        assert_eq!(fields(&e), ["clients.m.allowed_oauth_scopes.1"]);
+        let e = errors(&m2m.replace(
+            "[client_credentials]",
+            "[client_credentials, code]\n    callback_urls: ['https://a.example.com']",
+        ));
+        assert!(
+            e.iter().any(|(_, m)| m.contains("cannot be combined")),
+            "{e:?}"
+        );
+
+        let w = warnings("clients: { w: { allowed_oauth_flows: [code], allowed_oauth_scopes: [email], callback_urls: ['https://a.example.com'] } }\n");
+        assert!(w[0].1.contains("openid"), "{w:?}");
+    }
+
+    #[test]
+    fn redirect_urls() {
+        for ok in [
+            "https://shop.example.com/callback",
+            "http://localhost:3000/cb",
+            "http://127.0.0.1/cb",
+            "http://[::1]:8080/",
+            "myapp://callback",
+            "com.example.app:/oauth2redirect",
+        ] {
+            assert_eq!(redirect_url(ok), Ok(()), "{ok}");
+        }
+        for bad in [
+            "http://shop.example.com/callback",
+            "http://localhost.evil.com/",
+            "https://a.example.com/#x",
+            "/callback",
+            "",
+            "https://a.example.com/ x",
+        ] {
+            assert!(redirect_url(bad).is_err(), "{bad}");
+        }
+        let e = errors("clients: { w: { allowed_oauth_flows: [code], allowed_oauth_scopes: [openid], callback_urls: ['https://a.example.com', 'http://b.example.com'], default_redirect_uri: 'https://c.example.com' } }\n");
+        assert_eq!(
+            fields(&e),
+            [
+                "clients.w.callback_urls.1",
+                "clients.w.default_redirect_uri"
+            ],
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn validity_ranges() {
+        let e = errors("clients: { a: { access_token_validity: 4m, id_token_validity: 2d, refresh_token_validity: 30m, auth_session_validity: 90s } }\n");
+        assert_eq!(
+            fields(&e),
+            [
+                "clients.a.access_token_validity",
+                "clients.a.id_token_validity",
+                "clients.a.refresh_token_validity",
+                "clients.a.auth_session_validity",
+                "clients.a.auth_session_validity"
+            ],
+            "{e:?}"
+        );
+        assert!(e[0].1.contains("5m to 1d"), "{}", e[0].1);
+        assert!(errors("clients: { a: { access_token_validity: 5m, id_token_validity: 1d, refresh_token_validity: 10y, auth_session_validity: 15m } }\n").is_empty());
+        let e = errors("clients: { a: { refresh_token_rotation: { enabled: true, retry_grace_period: 2m }, explicit_auth_flows: [user_srp] } }\n");
+        assert_eq!(
+            fields(&e),
+            ["clients.a.refresh_token_rotation.retry_grace_period"]
+        );
+    }
+
+    #[test]
+    fn rotation_excludes_the_refresh_token_flow() {
+        let e = errors("clients: { a: { refresh_token_rotation: { enabled: true }, explicit_auth_flows: [user_srp, refresh_token] } }\n");
+        assert_eq!(fields(&e), ["clients.a.explicit_auth_flows"]);
+        let w = warnings("clients: { a: { refresh_token_rotation: { enabled: true } } }\n");
+        assert_eq!(fields(&w), ["clients.a.refresh_token_rotation.enabled"]);
+    }
+
+    #[test]
+    fn flows_and_tiers() {
+        assert_eq!(
+            fields(&errors("clients: { a: { explicit_auth_flows: [] } }\n")),
+            ["clients.a.explicit_auth_flows"]
+        );
+        assert_eq!(
+            fields(&errors(
+                "tier: lite\nclients: { a: { explicit_auth_flows: [user_auth] } }\n"
+            )),
+            ["clients.a.explicit_auth_flows"]
+        );
+        assert!(
+            errors("tier: essentials\nclients: { a: { explicit_auth_flows: [user_auth] } }\n")
+                .is_empty()
+        );
+        assert_eq!(
+            fields(&errors(
+                "clients: { a: { enable_propagate_additional_user_context_data: true } }\n"
+            )),
+            ["clients.a.enable_propagate_additional_user_context_data"]
+        );
+    }
+
+    #[test]
+    fn attributes_must_exist_and_be_writable() {
+        let schema = "schema:\n  custom:tenant: { type: string, mutable: false }\n  custom:plan: { type: string }\n";
+        let e = errors(&format!("{schema}clients:\n  a:\n    read_attributes: [email, custom:tenant, custom:nope, tenant]\n    write_attributes: [email, custom:plan, custom:tenant, sub]\n"));
+        assert_eq!(
+            fields(&e),
+            [
+                "clients.a.read_attributes.2",
+                "clients.a.read_attributes.3",
+                "clients.a.write_attributes.2",
+                "clients.a.write_attributes.3"
+            ],
+            "{e:?}"
+        );
+        // Without a schema, custom attributes cannot be checked: a warning.
+        let d = run("clients: { a: { read_attributes: [custom:x] } }\n");
+        assert_eq!(d.len(), 1);
+        assert!(!d[0].is_error() && d[0].message.contains("no `schema`"));
+    }
+
+    #[test]
+    fn mapped_attributes_must_be_writable() {
+        let text = EXAMPLE.replace(
+            "    enable_token_revocation: true\n",
+            "    enable_token_revocation: true\n    write_attributes: [email, name]\n",
+        );
+        let w = warnings(&text);
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert!(w[0].1.contains("maps `picture`"), "{w:?}");
+    }
+
+    #[test]
+    fn client_names() {
+        assert_eq!(
+            fields(&errors("clients: { 'bad/name': {} }\n")),
+            ["clients.bad/name"]
+        );
+    }
+}
