@@ -10,7 +10,7 @@
 //! plan refuses to guess between them until one is deleted by hand.
 
 use super::ApplyCtx;
-use crate::aws::{explain, pace};
+use crate::aws::explain;
 use crate::live::client::LiveClient;
 use crate::model::client::{AppClient, RefreshTokenRotation};
 use crate::model::Duration;
@@ -94,9 +94,6 @@ pub async fn run(ctx: &ApplyCtx<'_>, name: &str, action: Action) -> anyhow::Resu
 /// Creates the client; its new id.
 async fn create(ctx: &ApplyCtx<'_>, name: &str, want: &AppClient) -> anyhow::Result<String> {
     let config = Config::default().overlaid(&normalized(want), None)?;
-    pace::per_pool(&ctx.pool_id, "CreateUserPoolClient")
-        .wait()
-        .await;
     let request = ctx
         .clients
         .cognito
@@ -124,9 +121,6 @@ async fn update(
     live: &LiveClient,
 ) -> anyhow::Result<()> {
     let config = Config::from_live(&live.raw).overlaid(&normalized(want), Some(&live.model))?;
-    pace::per_pool(&ctx.pool_id, "UpdateUserPoolClient")
-        .wait()
-        .await;
     let request = ctx
         .clients
         .cognito
@@ -142,9 +136,6 @@ async fn update(
 }
 
 async fn delete(ctx: &ApplyCtx<'_>, id: &str) -> anyhow::Result<()> {
-    pace::per_pool(&ctx.pool_id, "DeleteUserPoolClient")
-        .wait()
-        .await;
     ctx.clients
         .cognito
         .delete_user_pool_client()

@@ -2,7 +2,6 @@
 //! credential chain, shared clients, and readable SDK errors.
 
 pub mod limiter;
-pub mod pace;
 
 use aws_config::{BehaviorVersion, Region};
 use aws_sdk_cognitoidentityprovider as cognito;

@@ -13,7 +13,7 @@ use futures::stream::{StreamExt, TryStreamExt};
 use std::collections::BTreeMap;
 
 /// Describes in flight at once; their rate is paced to Cognito's quota
-/// (`aws::pace`), so more would only wait.
+/// (`aws::limiter`), so more would only wait.
 const DESCRIBE_CONCURRENCY: usize = 4;
 
 /// A live client.
@@ -73,15 +73,9 @@ pub async fn read(client: &cognito::Client, pool_id: &str) -> anyhow::Result<Liv
             ids.push(id);
         }
     }
-    let pacer = crate::aws::pace::per_pool(pool_id, "DescribeUserPoolClient");
+    // Paced to Cognito's per-pool quota by the HTTP layer (aws::limiter).
     let described: Vec<Option<LiveClient>> = futures::stream::iter(ids)
-        .map(|id| {
-            let pacer = &pacer;
-            async move {
-                pacer.wait().await;
-                describe(client, pool_id, id).await
-            }
-        })
+        .map(|id| describe(client, pool_id, id))
         .buffered(DESCRIBE_CONCURRENCY)
         .try_collect()
         .await?;
