@@ -3,6 +3,7 @@
 //! resource sections, each read into its typed form with located errors.
 
 use super::diag::{nearest, Diagnostic};
+use crate::model::authorizer::Authorizer;
 use crate::model::client::AppClient;
 use crate::model::domain::Domain;
 use crate::model::group::Group;
@@ -53,6 +54,7 @@ pub const RESOURCE_KEYS: &[&str] = &[
     "resource_servers",
     "groups",
     "domain",
+    "authorizer",
 ];
 
 /// The only key that exists at the top of a file but not inside an environment.
@@ -76,6 +78,8 @@ pub struct Resources {
     pub resource_servers: Option<BTreeMap<String, ResourceServer>>,
     pub groups: Option<BTreeMap<String, Group>>,
     pub domain: Option<Domain>,
+    /// An API Gateway authorizer pointed at the pool (one per pool and environment).
+    pub authorizer: Option<Authorizer>,
 }
 
 /// A pool's document in one environment, typed.
@@ -113,6 +117,7 @@ pub fn read(root: &MarkedMappingNode) -> Result<Document, Vec<Diagnostic>> {
                 "resource_servers" => resources.resource_servers = typed(value, name, &mut errors),
                 "groups" => resources.groups = typed(value, name, &mut errors),
                 "domain" => resources.domain = typed(value, name, &mut errors),
+                "authorizer" => resources.authorizer = typed(value, name, &mut errors),
                 _ => unreachable!("every resource key is read"),
             }
         } else if ENV_KEYS.contains(&name) {

@@ -5,6 +5,7 @@
 //! so the emulator) would either reject it halfway through an apply or, worse,
 //! accept it.
 
+mod authorizer;
 mod groups;
 mod pool;
 
@@ -81,6 +82,7 @@ pub fn check(doc: &Document, checks: &mut Checks) {
     check_env(doc, checks);
     pool::check(&doc.settings, checks);
     groups::check(doc.resources.groups.as_ref(), checks);
+    authorizer::check(doc.resources.authorizer.as_ref(), checks);
 }
 
 fn check_env(doc: &Document, c: &mut Checks) {
@@ -229,6 +231,42 @@ mod tests {
         assert!(
             msgs.iter().any(|m| m.contains("string attributes only")),
             "{msgs:?}"
+        );
+    }
+
+    #[test]
+    fn authorizer_rules() {
+        let ok = format!(
+            "{OK}authorizer:\n  rest_api: shop-api\n  name: cognito\n  identity_source: method.request.header.Authorization\n  result_ttl: 5m\n  protect: [\"GET /orders\", {{route: \"POST /orders\", authorization_scopes: [shop/orders.write]}}]\n  stage: dev\n"
+        );
+        assert!(errors(&ok).is_empty(), "{:?}", errors(&ok));
+        let e = errors(&format!(
+            "{OK}authorizer:\n  identity_source: Authorization\n  result_ttl: 2h\n  protect: [\"GET /orders\", \"get /orders\", \"FETCH /x\"]\n  authorization_scopes: [\"a b\"]\n  stage: dev stage\n"
+        ));
+        let fields: Vec<&str> = e.iter().map(|(f, _)| f.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "authorizer.rest_api",
+                "authorizer.name",
+                "authorizer.identity_source",
+                "authorizer.result_ttl",
+                "authorizer.protect.1",
+                "authorizer.protect.2",
+                "authorizer.authorization_scopes.0",
+                "authorizer.stage"
+            ],
+            "{e:?}"
+        );
+        assert!(e[3].1.contains("0s (off) to 1h"), "{}", e[3].1);
+        assert!(e[4].1.contains("listed twice"), "{}", e[4].1);
+        let d = run(&format!(
+            "{OK}authorizer: {{rest_api: a, name: b, authorization_scopes: [x/y]}}\n"
+        ));
+        assert!(
+            d.iter()
+                .any(|d| !d.is_error() && d.message.contains("without `protect`")),
+            "{d:?}"
         );
     }
 
