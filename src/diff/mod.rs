@@ -3,6 +3,7 @@
 //! compared. Each resource kind's module adds what Cognito can and cannot
 //! change in place.
 
+pub mod authorizer;
 pub mod group;
 pub mod pool;
 
@@ -188,6 +189,12 @@ pub fn plan_pool(desired: &DesiredPool, live: &LiveState, options: PlanOptions) 
         resources.groups.as_ref(),
         &live.groups,
         options.prune,
+    ));
+    changes.extend(authorizer::diff(
+        resources.authorizer.as_ref(),
+        live.authorizer.as_ref(),
+        live.pool.as_ref().map(|p| p.arn.as_str()),
+        &mut warnings,
     ));
     for change in changes.iter().filter(|c| c.action == Action::Delete) {
         if let Some(warning) = change.reasons.first() {

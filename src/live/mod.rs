@@ -1,6 +1,7 @@
 //! Live state: finding each desired pool in AWS and reading everything poolctl
 //! manages about it, concurrently and without reading anything twice.
 
+pub mod authorizer;
 pub mod group;
 pub mod pool;
 
@@ -18,6 +19,9 @@ use tokio::sync::{Mutex, OnceCell};
 pub struct LiveState {
     pub pool: Option<LivePool>,
     pub groups: BTreeMap<String, crate::model::group::Group>,
+    /// The spec's authorizer and its REST API; read even when the pool does
+    /// not exist yet, because the REST API is not the pool's.
+    pub authorizer: Option<authorizer::AuthorizerState>,
 }
 
 /// Why a pool could not be identified; the caller cannot plan it.
@@ -56,6 +60,7 @@ struct PoolSummary {
 pub struct LiveReader<'a> {
     session: &'a Session,
     listings: Mutex<HashMap<Target, Arc<OnceCell<Vec<PoolSummary>>>>>,
+    rest_apis: Mutex<HashMap<Target, Arc<OnceCell<Vec<authorizer::RestApi>>>>>,
 }
 
 impl<'a> LiveReader<'a> {
@@ -63,28 +68,47 @@ impl<'a> LiveReader<'a> {
         LiveReader {
             session,
             listings: Mutex::default(),
+            rest_apis: Mutex::default(),
         }
     }
 
     pub async fn read(&self, desired: &DesiredPool) -> anyhow::Result<LiveState> {
         let target = target_of(desired);
         let clients = self.session.clients(&target).await;
+        let resources = &desired.resources;
+        let read_authorizer = || async {
+            match &resources.authorizer {
+                Some(spec) => {
+                    let listing = self.rest_apis(&target).await?;
+                    let state =
+                        authorizer::read(&clients.apigateway, &listing, desired, spec).await?;
+                    anyhow::Ok(Some(state))
+                }
+                None => Ok(None),
+            }
+        };
         let id = match &desired.pool_id {
             Some(id) => Some(id.clone()),
             None => self.find_by_name(&target, desired).await?,
         };
         let Some(id) = id else {
-            return Ok(LiveState::default());
+            return Ok(LiveState {
+                authorizer: read_authorizer().await?,
+                ..LiveState::default()
+            });
         };
         // The pool and every declared kind at once: none depends on another.
-        let resources = &desired.resources;
         let cognito = &clients.cognito;
-        let (live, groups) = tokio::try_join!(pool::describe(cognito, &id), async {
-            match &resources.groups {
-                Some(_) => group::read(cognito, &id).await,
-                None => Ok(BTreeMap::new()),
-            }
-        })?;
+        let (live, groups, mut authorizer) = tokio::try_join!(
+            pool::describe(cognito, &id),
+            async {
+                match &resources.groups {
+                    Some(_) => group::read(cognito, &id).await,
+                    None => Ok(BTreeMap::new()),
+                }
+            },
+            read_authorizer()
+        )?;
         let Some(live) = live else {
             if desired.pool_id.is_some() {
                 return Err(LookupError::PinnedMissing {
@@ -95,12 +119,47 @@ impl<'a> LiveReader<'a> {
                 }
                 .into());
             }
-            return Ok(LiveState::default());
+            return Ok(LiveState {
+                authorizer,
+                ..LiveState::default()
+            });
         };
+        // Only with the pool's ARN can an authorizer be recognized as its own.
+        if let (Some(state), Some(spec)) = (&mut authorizer, &resources.authorizer) {
+            let listing = self.rest_apis(&target).await?;
+            authorizer::look_elsewhere(
+                &clients.apigateway,
+                &listing,
+                state,
+                spec.name(),
+                &live.arn,
+            )
+            .await?;
+        }
         Ok(LiveState {
             pool: Some(live),
             groups,
+            authorizer,
         })
+    }
+
+    /// The region's REST APIs, listed once per run and shared by every pool.
+    async fn rest_apis(&self, target: &Target) -> anyhow::Result<Vec<authorizer::RestApi>> {
+        let cell = {
+            let mut map = self.rest_apis.lock().await;
+            map.entry(target.clone()).or_default().clone()
+        };
+        let listing = cell
+            .get_or_try_init(|| async {
+                let clients = self.session.clients(target).await;
+                let apis = authorizer::list_rest_apis(&clients.apigateway)
+                    .await
+                    .map_err(|e| e.context(format!("listing REST APIs in {target}")))?;
+                tracing::info!(target = %target, apis = apis.len(), "listed REST APIs");
+                anyhow::Ok(apis)
+            })
+            .await?;
+        Ok(listing.clone())
     }
 
     async fn find_by_name(
