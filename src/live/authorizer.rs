@@ -161,7 +161,7 @@ pub fn resolve(
     listing: &[RestApi],
     wanted: &str,
     desired: &DesiredPool,
-) -> Result<RestApi, ApiLookupError> {
+) -> anyhow::Result<RestApi> {
     if let Some(api) = listing.iter().find(|a| a.id == wanted) {
         return Ok(api.clone());
     }
@@ -174,7 +174,8 @@ pub fn resolve(
             pool: desired.key.clone(),
             environment: desired.environment.clone(),
             file: desired.file.clone(),
-        }),
+        }
+        .into()),
         many => Err(ApiLookupError::Ambiguous {
             wanted: wanted.to_string(),
             region: desired.region.clone(),
@@ -182,7 +183,8 @@ pub fn resolve(
             environment: desired.environment.clone(),
             file: desired.file.clone(),
             ids: many.iter().map(|a| a.id.clone()).collect(),
-        }),
+        }
+        .into()),
     }
 }
 
