@@ -837,3 +837,33 @@ fn other_authorizers_on_the_api_are_not_poolctl_s() {
         "{p}"
     );
 }
+
+#[test]
+fn the_rest_api_is_found_on_any_page_of_get_rest_apis() {
+    let stack = Stack::new();
+    let api = rest_api(&stack, "shop-api-dev");
+    stack.spec("shop.yaml", EXAMPLE);
+    // A first page that does not hold it, pointing at a next page (which moto,
+    // ignoring paging, answers with everything).
+    stack.proxy.set_fault_rule(fault_first(
+        1,
+        "GET /restapis",
+        Fault::Respond(
+            200,
+            vec![("content-type".into(), "application/json".into())],
+            r#"{"item":[{"id":"decoy00001","name":"another-api"}],"position":"page-2"}"#.into(),
+        ),
+    ));
+    let p = plan(&stack, &[]);
+    assert_eq!(
+        fields(change(&p, "authorizer.cognito"))[0].2,
+        json!(format!("shop-api-dev ({api})"))
+    );
+    let listings = stack.proxy.requests_for("GET /restapis");
+    assert_eq!(listings.len(), 2, "{listings:?}");
+    assert!(
+        listings[1].query.contains("position=page-2"),
+        "{}",
+        listings[1].query
+    );
+}

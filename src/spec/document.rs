@@ -47,7 +47,8 @@ pub const SETTINGS_KEYS: &[&str] = &[
 /// Keys of the resources that live inside a pool. Each names a kind poolctl
 /// manages as a whole once the key is present: live ones missing from it are
 /// reported as unmanaged (and deleted by `--prune`). Absent, the kind is left
-/// entirely alone.
+/// entirely alone. `authorizer` lives on a REST API poolctl does not own: it
+/// is one resource, and other authorizers are never pruned.
 pub const RESOURCE_KEYS: &[&str] = &[
     "clients",
     "identity_providers",
