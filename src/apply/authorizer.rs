@@ -1,5 +1,5 @@
 //! Writing the API Gateway authorizer, the methods it protects, and the stage
-//! deployment that makes changes take effect.
+//! deployment that makes changes take effect; or an HTTP API's JWT authorizer.
 //!
 //! API Gateway updates by patch operations, so an update sends only what
 //! differs and nothing else of the authorizer or the method is touched. The
@@ -8,11 +8,18 @@
 
 use super::ApplyCtx;
 use crate::aws::explain;
+use crate::diff::authorizer::audience_ids;
 use crate::live::authorizer::{AuthorizerState, LiveAuthorizer, LiveMethod};
-use crate::model::authorizer::{Authorizer, COGNITO_USER_POOLS, DEFAULT_IDENTITY_SOURCE};
+use crate::live::http_authorizer::{client_ids, HttpAuthorizerState};
+use crate::model::authorizer::{
+    issuer_url, Authorizer, COGNITO_USER_POOLS, DEFAULT_HTTP_IDENTITY_SOURCE,
+    DEFAULT_IDENTITY_SOURCE,
+};
 use crate::plan::Action;
 use apigateway::types::{AuthorizerType, Op, PatchOperation};
+use apigatewayv2::types::JwtConfiguration;
 use aws_sdk_apigateway as apigateway;
+use aws_sdk_apigatewayv2 as apigatewayv2;
 
 /// One patch operation, before it becomes the SDK's.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -114,6 +121,9 @@ pub async fn run(ctx: &ApplyCtx<'_>, name: &str, action: Action) -> anyhow::Resu
         .as_ref()
         .filter(|a| a.name() == name)
         .ok_or_else(|| anyhow::anyhow!("authorizer `{name}` is not in the spec"))?;
+    if spec.is_http() {
+        return run_http(ctx, spec, action).await;
+    }
     let state = ctx
         .live
         .authorizer
@@ -166,6 +176,78 @@ pub async fn run(ctx: &ApplyCtx<'_>, name: &str, action: Action) -> anyhow::Resu
         }
         other => anyhow::bail!("authorizer {name}: nothing to do for {other:?}"),
     }
+}
+
+/// An HTTP API's JWT authorizer. The audience's client ids are listed again
+/// here: a client the same apply created has one only now.
+async fn run_http(ctx: &ApplyCtx<'_>, spec: &Authorizer, action: Action) -> anyhow::Result<()> {
+    let name = spec.name();
+    let state = ctx
+        .live
+        .http_authorizer
+        .as_ref()
+        .ok_or_else(|| anyhow::anyhow!("authorizer `{name}`: its HTTP API was not read"))?;
+    anyhow::ensure!(
+        !ctx.pool_id.is_empty(),
+        "authorizer `{name}`: the pool's id is not known"
+    );
+    let clients = HttpAuthorizerState {
+        clients: client_ids(&ctx.clients.cognito, &ctx.pool_id).await?,
+        ..HttpAuthorizerState::default()
+    };
+    let names = spec.audience.clone().unwrap_or_default();
+    let audience = audience_ids(&names, &clients).ok_or_else(|| {
+        let problems: Vec<String> = names
+            .iter()
+            .filter_map(|n| match clients.clients.get(n).map(Vec::len) {
+                Some(1) => None,
+                Some(_) => Some(format!("`{n}` names several app clients")),
+                None => Some(format!("`{n}` is not an app client of the pool")),
+            })
+            .collect();
+        anyhow::anyhow!("authorizer `{name}`: audience: {}", problems.join("; "))
+    })?;
+    let jwt = JwtConfiguration::builder()
+        .issuer(issuer_url(&ctx.desired.region, &ctx.pool_id))
+        .set_audience(Some(audience))
+        .build();
+    let client = &ctx.clients.apigatewayv2;
+    match action {
+        Action::Create => {
+            client
+                .create_authorizer()
+                .api_id(&state.api.id)
+                .name(name)
+                .authorizer_type(apigatewayv2::types::AuthorizerType::Jwt)
+                .identity_source(
+                    spec.identity_source
+                        .as_deref()
+                        .unwrap_or(DEFAULT_HTTP_IDENTITY_SOURCE),
+                )
+                .jwt_configuration(jwt)
+                .send()
+                .await
+                .map_err(|e| explain(&format!("CreateAuthorizer {name} on {}", state.api), e))?;
+        }
+        Action::Update => {
+            let have = state
+                .named(name)
+                .ok_or_else(|| anyhow::anyhow!("authorizer `{name}` is not live"))?;
+            // A partial update: what is not sent stays. The JWT
+            // configuration goes whole, issuer and audience together.
+            client
+                .update_authorizer()
+                .api_id(&state.api.id)
+                .authorizer_id(&have.id)
+                .set_identity_source(spec.identity_source.clone().map(|s| vec![s]))
+                .jwt_configuration(jwt)
+                .send()
+                .await
+                .map_err(|e| explain(&format!("UpdateAuthorizer {name} on {}", state.api), e))?;
+        }
+        other => anyhow::bail!("authorizer {name}: nothing to do for {other:?}"),
+    }
+    Ok(())
 }
 
 /// Creates the authorizer on the spec's REST API. Undeclared settings come

@@ -2,12 +2,15 @@
 //! the pool's ARN, the protected methods), replaced when it moves to another
 //! REST API, and never deleted otherwise. The REST API is not poolctl's:
 //! other authorizers on it are left alone, and only those that point at this
-//! pool are mentioned, as unmanaged.
+//! pool are mentioned, as unmanaged. An HTTP API's JWT authorizer is the same
+//! in small: issuer, audience and identity source change in place.
 
 use super::compare;
 use crate::live::authorizer::{AuthorizerState, LiveAuthorizer};
+use crate::live::http_authorizer::{HttpAuthorizerState, JwtAuthorizer};
 use crate::model::authorizer::{
-    Authorizer, COGNITO_USER_POOLS, DEFAULT_IDENTITY_SOURCE, DEFAULT_RESULT_TTL,
+    issuer_url, Authorizer, COGNITO_USER_POOLS, DEFAULT_HTTP_IDENTITY_SOURCE,
+    DEFAULT_IDENTITY_SOURCE, DEFAULT_RESULT_TTL, JWT,
 };
 use crate::model::Duration;
 use crate::plan::{Action, FieldChange, ResourceChange, KNOWN_AFTER_APPLY};
@@ -258,10 +261,152 @@ pub fn diff(
     changes
 }
 
+/// An HTTP API's JWT authorizer, compared in the spec's terms.
+#[derive(Serialize)]
+struct HttpView {
+    http_api: String,
+    #[serde(rename = "type")]
+    kind: String,
+    issuer: Value,
+    /// Client ids, sorted: API Gateway keeps no meaningful order.
+    audience: Value,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    identity_source: Option<String>,
+}
+
+/// The audience's client ids, or `None` while a named client does not exist
+/// (it is created by the same apply) or its name is ambiguous.
+pub fn audience_ids(names: &[String], state: &HttpAuthorizerState) -> Option<Vec<String>> {
+    let mut ids = Vec::new();
+    for name in names {
+        match state.clients.get(name).map(Vec::as_slice) {
+            Some([id]) => ids.push(id.clone()),
+            _ => return None,
+        }
+    }
+    ids.sort();
+    ids.dedup();
+    Some(ids)
+}
+
+fn http_desired_view(
+    spec: &Authorizer,
+    state: &HttpAuthorizerState,
+    region: &str,
+    pool_id: Option<&str>,
+    creating: bool,
+) -> Value {
+    let names = spec.audience.clone().unwrap_or_default();
+    let view = HttpView {
+        http_api: state.api.to_string(),
+        kind: JWT.to_string(),
+        issuer: match pool_id {
+            Some(id) => json!(issuer_url(region, id)),
+            None => json!(KNOWN_AFTER_APPLY),
+        },
+        audience: match audience_ids(&names, state) {
+            Some(ids) => json!(ids),
+            None => json!(KNOWN_AFTER_APPLY),
+        },
+        identity_source: spec
+            .identity_source
+            .clone()
+            .or_else(|| creating.then(|| DEFAULT_HTTP_IDENTITY_SOURCE.to_string())),
+    };
+    serde_json::to_value(view).expect("views serialize")
+}
+
+fn http_live_view(have: &JwtAuthorizer, state: &HttpAuthorizerState) -> Value {
+    let mut audience = have.audience.clone();
+    audience.sort();
+    let view = HttpView {
+        http_api: state.api.to_string(),
+        kind: have.kind.clone(),
+        issuer: json!(have.issuer),
+        audience: json!(audience),
+        identity_source: Some(have.identity_source.join(",")),
+    };
+    serde_json::to_value(view).expect("views serialize")
+}
+
+/// The JWT authorizer's change, and the unmanaged ones that trust the pool.
+pub fn diff_http(
+    spec: Option<&Authorizer>,
+    state: Option<&HttpAuthorizerState>,
+    region: &str,
+    pool_id: Option<&str>,
+) -> Vec<ResourceChange> {
+    let (Some(spec), Some(state)) = (spec, state) else {
+        return Vec::new();
+    };
+    let name = spec.name();
+    let address = format!("{KIND}.{name}");
+    let on_api = format!("on HTTP API {}", state.api);
+    let mut fields = Vec::new();
+    let mut changes = Vec::new();
+    match state.named(name) {
+        Some(have) if have.kind != JWT => changes.push(ResourceChange {
+            address,
+            action: Action::Blocked,
+            fields: vec![FieldChange {
+                path: "type".into(),
+                before: Some(json!(have.kind)),
+                after: Some(json!(JWT)),
+                sensitive: false,
+                blocked: Some("an authorizer's type cannot change".into()),
+            }],
+            reasons: vec![format!(
+                "a {} authorizer named `{name}` already exists {on_api}; it is not a JWT authorizer and poolctl will not replace it: give the spec's authorizer another name",
+                have.kind
+            )],
+        }),
+        Some(have) => {
+            let want = http_desired_view(spec, state, region, pool_id, false);
+            compare(&want, Some(&http_live_view(have, state)), "", &mut fields);
+            if !fields.is_empty() {
+                changes.push(ResourceChange {
+                    address,
+                    action: Action::Update,
+                    fields,
+                    reasons: vec![on_api.clone()],
+                });
+            }
+        }
+        None => {
+            let want = http_desired_view(spec, state, region, pool_id, true);
+            compare(&want, None, "", &mut fields);
+            changes.push(ResourceChange {
+                address,
+                action: Action::Create,
+                fields,
+                reasons: Vec::new(),
+            });
+        }
+    }
+    if let Some(id) = pool_id {
+        let issuer = issuer_url(region, id);
+        for other in state
+            .authorizers
+            .iter()
+            .filter(|a| a.name != name && a.issuer.as_deref() == Some(issuer.as_str()))
+        {
+            changes.push(ResourceChange {
+                address: format!("{KIND}.{}", other.name),
+                action: Action::Unmanaged,
+                fields: Vec::new(),
+                reasons: vec![format!(
+                    "{on_api}, it trusts this pool's tokens but is not the spec's authorizer; poolctl never deletes it, not even with --prune"
+                )],
+            });
+        }
+    }
+    changes
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::live::authorizer::{LiveMethod, Moved, RestApi};
+    use crate::live::authorizer::{ApiRef, LiveMethod, Moved};
     use crate::model::authorizer::{Protect, Route};
 
     const ARN: &str = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_new";
@@ -278,8 +423,8 @@ mod tests {
         a
     }
 
-    fn api(id: &str) -> RestApi {
-        RestApi {
+    fn api(id: &str) -> ApiRef {
+        ApiRef {
             id: id.into(),
             name: format!("api-{id}"),
         }
@@ -515,6 +660,125 @@ mod tests {
         assert!(run(&spec(|_| {}), &st, None)
             .iter()
             .all(|c| c.action != Action::Unmanaged));
+    }
+
+    fn http_state(
+        clients: &[(&str, &str)],
+        authorizers: Vec<JwtAuthorizer>,
+    ) -> HttpAuthorizerState {
+        let mut map: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for (name, id) in clients {
+            map.entry(name.to_string())
+                .or_default()
+                .push(id.to_string());
+        }
+        HttpAuthorizerState {
+            api: api("h1"),
+            authorizers,
+            clients: map,
+        }
+    }
+
+    fn http_spec() -> Authorizer {
+        Authorizer {
+            http_api: Some("shop-http".into()),
+            name: Some("cognito".into()),
+            audience: Some(vec!["web".into(), "mobile".into()]),
+            ..Authorizer::default()
+        }
+    }
+
+    #[test]
+    fn a_jwt_authorizer_trusts_the_pool_s_issuer_and_named_clients() {
+        let st = http_state(&[("web", "c-web"), ("mobile", "c-mob")], vec![]);
+        let changes = diff_http(
+            Some(&http_spec()),
+            Some(&st),
+            "eu-west-1",
+            Some("eu-west-1_P"),
+        );
+        let f: Vec<(String, Option<Value>)> = changes[0]
+            .fields
+            .iter()
+            .map(|f| (f.path.clone(), f.after.clone()))
+            .collect();
+        assert_eq!(
+            f,
+            [
+                ("http_api".to_string(), Some(json!("api-h1 (h1)"))),
+                ("type".to_string(), Some(json!("JWT"))),
+                (
+                    "issuer".to_string(),
+                    Some(json!(
+                        "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_P"
+                    ))
+                ),
+                ("audience".to_string(), Some(json!(["c-mob", "c-web"]))),
+                (
+                    "identity_source".to_string(),
+                    Some(json!("$request.header.Authorization"))
+                ),
+            ]
+        );
+        // A client not created yet (or a new pool): known after apply.
+        let st = http_state(&[("web", "c-web")], vec![]);
+        let changes = diff_http(Some(&http_spec()), Some(&st), "eu-west-1", None);
+        let after = |path: &str| {
+            changes[0]
+                .fields
+                .iter()
+                .find(|f| f.path == path)
+                .unwrap()
+                .after
+                .clone()
+        };
+        assert_eq!(after("issuer"), Some(json!(KNOWN_AFTER_APPLY)));
+        assert_eq!(after("audience"), Some(json!(KNOWN_AFTER_APPLY)));
+    }
+
+    #[test]
+    fn a_jwt_authorizer_updates_what_differs_and_lists_other_trusting_ones() {
+        let issuer = issuer_url("us-east-1", "us-east-1_P");
+        let have = |name: &str, audience: &[&str]| JwtAuthorizer {
+            id: format!("id-{name}"),
+            name: name.into(),
+            kind: JWT.into(),
+            issuer: Some(issuer.clone()),
+            audience: audience.iter().map(|a| a.to_string()).collect(),
+            identity_source: vec![DEFAULT_HTTP_IDENTITY_SOURCE.into()],
+        };
+        let st = http_state(
+            &[("web", "c-web"), ("mobile", "c-mob")],
+            vec![have("cognito", &["c-web"]), have("old", &["c-web"])],
+        );
+        let changes = diff_http(
+            Some(&http_spec()),
+            Some(&st),
+            "us-east-1",
+            Some("us-east-1_P"),
+        );
+        assert_eq!(
+            summary(&changes),
+            [
+                (
+                    "authorizer.cognito".to_string(),
+                    Action::Update,
+                    vec!["audience".to_string()]
+                ),
+                ("authorizer.old".to_string(), Action::Unmanaged, vec![])
+            ]
+        );
+        let st = http_state(
+            &[("web", "c-web"), ("mobile", "c-mob")],
+            vec![have("cognito", &["c-web", "c-mob"])],
+        );
+        assert!(diff_http(
+            Some(&http_spec()),
+            Some(&st),
+            "us-east-1",
+            Some("us-east-1_P")
+        )
+        .is_empty());
     }
 
     #[test]

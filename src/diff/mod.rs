@@ -196,6 +196,12 @@ pub fn plan_pool(desired: &DesiredPool, live: &LiveState, options: PlanOptions) 
         live.pool.as_ref().map(|p| p.arn.as_str()),
         &mut warnings,
     ));
+    changes.extend(authorizer::diff_http(
+        resources.authorizer.as_ref(),
+        live.http_authorizer.as_ref(),
+        &desired.region,
+        live.pool.as_ref().map(|p| p.id.as_str()),
+    ));
     for change in changes.iter().filter(|c| c.action == Action::Delete) {
         if let Some(warning) = change.reasons.first() {
             warnings.push(format!("{}: {warning}", change.address));

@@ -18,14 +18,14 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::PathBuf;
 
-/// A REST API as `GetRestApis` lists it.
+/// An API as `GetRestApis` or `GetApis` lists it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct RestApi {
+pub struct ApiRef {
     pub id: String,
     pub name: String,
 }
 
-impl fmt::Display for RestApi {
+impl fmt::Display for ApiRef {
     /// How the plan names it: `shop-api-dev (a1b2c3d4e5)`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} ({})", self.name, self.id)
@@ -63,7 +63,7 @@ pub struct LiveMethod {
 /// The spec's authorizer found on another REST API than the one it names now.
 #[derive(Debug, Clone)]
 pub struct Moved {
-    pub api: RestApi,
+    pub api: ApiRef,
     pub authorizer: LiveAuthorizer,
     /// Methods of that API that still use it: API Gateway will not delete it
     /// while they do.
@@ -74,7 +74,7 @@ pub struct Moved {
 #[derive(Debug, Clone, Default)]
 pub struct AuthorizerState {
     /// The REST API the spec names, resolved.
-    pub api: RestApi,
+    pub api: ApiRef,
     /// Every authorizer on it, poolctl's or not.
     pub authorizers: Vec<LiveAuthorizer>,
     /// The methods `protect` lists (all of them exist: a missing one is an
@@ -85,7 +85,7 @@ pub struct AuthorizerState {
     pub moved: Option<Moved>,
     /// Authorizers of the spec's name pointing at this pool on other REST
     /// APIs, when there are several and poolctl cannot tell which moved.
-    pub elsewhere: Vec<(RestApi, LiveAuthorizer)>,
+    pub elsewhere: Vec<(ApiRef, LiveAuthorizer)>,
 }
 
 impl AuthorizerState {
@@ -135,7 +135,7 @@ pub enum ApiLookupError {
 }
 
 /// Every REST API in the client's region, through every page.
-pub async fn list_rest_apis(client: &apigateway::Client) -> anyhow::Result<Vec<RestApi>> {
+pub async fn list_rest_apis(client: &apigateway::Client) -> anyhow::Result<Vec<ApiRef>> {
     let items: Vec<_> = client
         .get_rest_apis()
         .limit(500)
@@ -148,7 +148,7 @@ pub async fn list_rest_apis(client: &apigateway::Client) -> anyhow::Result<Vec<R
     Ok(items
         .into_iter()
         .filter_map(|api| {
-            Some(RestApi {
+            Some(ApiRef {
                 id: api.id?,
                 name: api.name.unwrap_or_default(),
             })
@@ -157,15 +157,11 @@ pub async fn list_rest_apis(client: &apigateway::Client) -> anyhow::Result<Vec<R
 }
 
 /// The REST API the spec names: an id wins; else exactly one API of that name.
-pub fn resolve(
-    listing: &[RestApi],
-    wanted: &str,
-    desired: &DesiredPool,
-) -> anyhow::Result<RestApi> {
+pub fn resolve(listing: &[ApiRef], wanted: &str, desired: &DesiredPool) -> anyhow::Result<ApiRef> {
     if let Some(api) = listing.iter().find(|a| a.id == wanted) {
         return Ok(api.clone());
     }
-    let named: Vec<&RestApi> = listing.iter().filter(|a| a.name == wanted).collect();
+    let named: Vec<&ApiRef> = listing.iter().filter(|a| a.name == wanted).collect();
     match named.as_slice() {
         [one] => Ok((*one).clone()),
         [] => Err(ApiLookupError::Missing {
@@ -274,7 +270,7 @@ pub async fn methods(
 /// methods to protect.
 pub async fn read(
     client: &apigateway::Client,
-    listing: &[RestApi],
+    listing: &[ApiRef],
     desired: &DesiredPool,
     spec: &Authorizer,
 ) -> anyhow::Result<AuthorizerState> {
@@ -328,7 +324,7 @@ const SCAN_CONCURRENCY: usize = 4;
 /// name, pointing at this pool) on the region's other REST APIs.
 pub async fn look_elsewhere(
     client: &apigateway::Client,
-    listing: &[RestApi],
+    listing: &[ApiRef],
     state: &mut AuthorizerState,
     name: &str,
     pool_arn: &str,
@@ -336,8 +332,8 @@ pub async fn look_elsewhere(
     if state.named(name).is_some() || pool_arn.is_empty() {
         return Ok(());
     }
-    let others: Vec<&RestApi> = listing.iter().filter(|a| a.id != state.api.id).collect();
-    let found: Vec<Vec<(RestApi, LiveAuthorizer)>> = futures::stream::iter(others)
+    let others: Vec<&ApiRef> = listing.iter().filter(|a| a.id != state.api.id).collect();
+    let found: Vec<Vec<(ApiRef, LiveAuthorizer)>> = futures::stream::iter(others)
         .map(|api| async move {
             let list = authorizers(client, &api.id).await?;
             anyhow::Ok(
@@ -350,7 +346,7 @@ pub async fn look_elsewhere(
         .buffer_unordered(SCAN_CONCURRENCY)
         .try_collect()
         .await?;
-    let mut found: Vec<(RestApi, LiveAuthorizer)> = found.into_iter().flatten().collect();
+    let mut found: Vec<(ApiRef, LiveAuthorizer)> = found.into_iter().flatten().collect();
     found.sort_by(|a, b| a.0.id.cmp(&b.0.id));
     if found.len() == 1 {
         let (api, authorizer) = found.remove(0);

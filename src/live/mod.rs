@@ -3,6 +3,7 @@
 
 pub mod authorizer;
 pub mod group;
+pub mod http_authorizer;
 pub mod pool;
 
 use crate::aws::{explain, Session, Target};
@@ -22,6 +23,8 @@ pub struct LiveState {
     /// The spec's authorizer and its REST API; read even when the pool does
     /// not exist yet, because the REST API is not the pool's.
     pub authorizer: Option<authorizer::AuthorizerState>,
+    /// The same for an HTTP API's JWT authorizer (`http_api`).
+    pub http_authorizer: Option<http_authorizer::HttpAuthorizerState>,
 }
 
 /// Why a pool could not be identified; the caller cannot plan it.
@@ -60,7 +63,8 @@ struct PoolSummary {
 pub struct LiveReader<'a> {
     session: &'a Session,
     listings: Mutex<HashMap<Target, Arc<OnceCell<Vec<PoolSummary>>>>>,
-    rest_apis: Mutex<HashMap<Target, Arc<OnceCell<Vec<authorizer::RestApi>>>>>,
+    rest_apis: Mutex<HashMap<Target, Arc<OnceCell<Vec<authorizer::ApiRef>>>>>,
+    http_apis: Mutex<HashMap<Target, Arc<OnceCell<Vec<authorizer::ApiRef>>>>>,
 }
 
 impl<'a> LiveReader<'a> {
@@ -69,6 +73,7 @@ impl<'a> LiveReader<'a> {
             session,
             listings: Mutex::default(),
             rest_apis: Mutex::default(),
+            http_apis: Mutex::default(),
         }
     }
 
@@ -78,10 +83,26 @@ impl<'a> LiveReader<'a> {
         let resources = &desired.resources;
         let read_authorizer = || async {
             match &resources.authorizer {
-                Some(spec) => {
+                Some(spec) if !spec.is_http() => {
                     let listing = self.rest_apis(&target).await?;
                     let state =
                         authorizer::read(&clients.apigateway, &listing, desired, spec).await?;
+                    anyhow::Ok(Some(state))
+                }
+                _ => Ok(None),
+            }
+        };
+        let read_http_authorizer = || async {
+            match resources
+                .authorizer
+                .as_ref()
+                .and_then(|a| a.http_api.as_ref())
+            {
+                Some(api) => {
+                    let listing = self.http_apis(&target).await?;
+                    let state =
+                        http_authorizer::read(&clients.apigatewayv2, &listing, desired, api)
+                            .await?;
                     anyhow::Ok(Some(state))
                 }
                 None => Ok(None),
@@ -92,14 +113,17 @@ impl<'a> LiveReader<'a> {
             None => self.find_by_name(&target, desired).await?,
         };
         let Some(id) = id else {
+            let (authorizer, http_authorizer) =
+                tokio::try_join!(read_authorizer(), read_http_authorizer())?;
             return Ok(LiveState {
-                authorizer: read_authorizer().await?,
+                authorizer,
+                http_authorizer,
                 ..LiveState::default()
             });
         };
         // The pool and every declared kind at once: none depends on another.
         let cognito = &clients.cognito;
-        let (live, groups, mut authorizer) = tokio::try_join!(
+        let (live, groups, mut authorizer, mut http_authorizer) = tokio::try_join!(
             pool::describe(cognito, &id),
             async {
                 match &resources.groups {
@@ -107,7 +131,14 @@ impl<'a> LiveReader<'a> {
                     None => Ok(BTreeMap::new()),
                 }
             },
-            read_authorizer()
+            read_authorizer(),
+            async {
+                let Some(mut state) = read_http_authorizer().await? else {
+                    return Ok(None);
+                };
+                state.clients = http_authorizer::client_ids(cognito, &id).await?;
+                anyhow::Ok(Some(state))
+            }
         )?;
         let Some(live) = live else {
             if desired.pool_id.is_some() {
@@ -119,8 +150,12 @@ impl<'a> LiveReader<'a> {
                 }
                 .into());
             }
+            if let Some(state) = &mut http_authorizer {
+                state.clients.clear();
+            }
             return Ok(LiveState {
                 authorizer,
+                http_authorizer,
                 ..LiveState::default()
             });
         };
@@ -140,11 +175,31 @@ impl<'a> LiveReader<'a> {
             pool: Some(live),
             groups,
             authorizer,
+            http_authorizer,
         })
     }
 
+    /// The region's HTTP APIs, listed once per run and shared by every pool.
+    async fn http_apis(&self, target: &Target) -> anyhow::Result<Vec<authorizer::ApiRef>> {
+        let cell = {
+            let mut map = self.http_apis.lock().await;
+            map.entry(target.clone()).or_default().clone()
+        };
+        let listing = cell
+            .get_or_try_init(|| async {
+                let clients = self.session.clients(target).await;
+                let apis = http_authorizer::list_http_apis(&clients.apigatewayv2)
+                    .await
+                    .map_err(|e| e.context(format!("listing HTTP APIs in {target}")))?;
+                tracing::info!(target = %target, apis = apis.len(), "listed HTTP APIs");
+                anyhow::Ok(apis)
+            })
+            .await?;
+        Ok(listing.clone())
+    }
+
     /// The region's REST APIs, listed once per run and shared by every pool.
-    async fn rest_apis(&self, target: &Target) -> anyhow::Result<Vec<authorizer::RestApi>> {
+    async fn rest_apis(&self, target: &Target) -> anyhow::Result<Vec<authorizer::ApiRef>> {
         let cell = {
             let mut map = self.rest_apis.lock().await;
             map.entry(target.clone()).or_default().clone()

@@ -1,6 +1,7 @@
-//! The API Gateway Cognito authorizer a pool's spec may own (`authorizer:`):
-//! a COGNITO_USER_POOLS authorizer on a REST API that poolctl does not own,
-//! pointed at the pool, and optionally the methods it protects.
+//! The API Gateway authorizer a pool's spec may own (`authorizer:`): a
+//! COGNITO_USER_POOLS authorizer on a REST API that poolctl does not own,
+//! pointed at the pool, and optionally the methods it protects; or, on an
+//! HTTP API, a JWT authorizer trusting the pool's tokens for named clients.
 
 use super::duration::Duration;
 use serde::{de, Deserialize, Deserializer, Serialize};
@@ -12,6 +13,17 @@ pub const COGNITO_USER_POOLS: &str = "COGNITO_USER_POOLS";
 
 /// What a new authorizer reads the token from when the spec does not say.
 pub const DEFAULT_IDENTITY_SOURCE: &str = "method.request.header.Authorization";
+
+/// Where an HTTP API's JWT authorizer reads the token when the spec does not say.
+pub const DEFAULT_HTTP_IDENTITY_SOURCE: &str = "$request.header.Authorization";
+
+/// The type of an HTTP API authorizer that verifies the pool's tokens.
+pub const JWT: &str = "JWT";
+
+/// The issuer of a pool's tokens: what a JWT authorizer trusts.
+pub fn issuer_url(region: &str, pool_id: &str) -> String {
+    format!("https://cognito-idp.{region}.amazonaws.com/{pool_id}")
+}
 
 /// API Gateway's cache time when none is given at creation.
 pub const DEFAULT_RESULT_TTL: Duration = Duration(300);
@@ -28,10 +40,17 @@ pub struct Authorizer {
     /// The REST API's name (found through every page of `GetRestApis`) or id.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rest_api: Option<String>,
+    /// Instead of `rest_api`: an HTTP API's name or id, for a JWT authorizer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub http_api: Option<String>,
+    /// HTTP APIs only: the app clients (keys of `clients:`) whose ids are
+    /// the JWT authorizer's audience.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub audience: Option<Vec<String>>,
     /// The authorizer's name on the REST API: how poolctl finds it again.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `method.request.header.<Header>`.
+    /// `method.request.header.<Header>` (REST) or `$request.header.<Header>` (HTTP).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub identity_source: Option<String>,
     /// 0 to 1h; 0 turns caching off.
@@ -49,6 +68,11 @@ pub struct Authorizer {
 }
 
 impl Authorizer {
+    /// Whether this is an HTTP API's JWT authorizer.
+    pub fn is_http(&self) -> bool {
+        self.http_api.is_some()
+    }
+
     /// The name, checked present by the spec checks.
     pub fn name(&self) -> &str {
         self.name.as_deref().unwrap_or_default()

@@ -82,7 +82,11 @@ pub fn check(doc: &Document, checks: &mut Checks) {
     check_env(doc, checks);
     pool::check(&doc.settings, checks);
     groups::check(doc.resources.groups.as_ref(), checks);
-    authorizer::check(doc.resources.authorizer.as_ref(), checks);
+    authorizer::check(
+        doc.resources.authorizer.as_ref(),
+        doc.resources.clients.as_ref(),
+        checks,
+    );
 }
 
 fn check_env(doc: &Document, c: &mut Checks) {
@@ -268,6 +272,38 @@ mod tests {
                 .any(|d| !d.is_error() && d.message.contains("without `protect`")),
             "{d:?}"
         );
+    }
+
+    #[test]
+    fn http_api_authorizer_rules() {
+        let clients = "clients: { web: {}, mobile: {} }\n";
+        let ok = format!(
+            "{OK}{clients}authorizer: {{http_api: shop-http, name: cognito, audience: [web, mobile]}}\n"
+        );
+        assert!(errors(&ok).is_empty(), "{:?}", errors(&ok));
+        let e = errors(&format!(
+            "{OK}{clients}authorizer:\n  http_api: shop-http\n  rest_api: shop-api\n  name: cognito\n  audience: [web, desktop]\n  identity_source: method.request.header.Authorization\n  result_ttl: 5m\n  stage: dev\n"
+        ));
+        let fields: Vec<&str> = e.iter().map(|(f, _)| f.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "authorizer.http_api",
+                "authorizer.result_ttl",
+                "authorizer.stage",
+                "authorizer.audience.1",
+                "authorizer.identity_source"
+            ],
+            "{e:?}"
+        );
+        let e = errors(&format!(
+            "{OK}authorizer: {{http_api: shop-http, name: cognito}}\n"
+        ));
+        assert!(e[0].1.contains("needs an `audience`"), "{e:?}");
+        let e = errors(&format!(
+            "{OK}authorizer: {{rest_api: shop-api, name: cognito, audience: [web]}}\n"
+        ));
+        assert!(e[0].1.contains("HTTP API"), "{e:?}");
     }
 
     #[test]
