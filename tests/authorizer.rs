@@ -867,3 +867,204 @@ fn the_rest_api_is_found_on_any_page_of_get_rest_apis() {
         listings[1].query
     );
 }
+
+const HTTP: &str = r#"name: shop-${env}
+environments: { dev: { region: us-east-1 } }
+clients: { web: {}, mobile: {}, admin: {} }
+authorizer:
+  http_api: shop-http-${env}
+  name: cognito
+  audience: [web, mobile]
+"#;
+
+/// An HTTP API straight in moto; returns its id.
+fn http_api(stack: &Stack, name: &str) -> String {
+    block_on(
+        apigatewayv2_client(&stack.moto.endpoint(), TEST_REGION)
+            .create_api()
+            .name(name)
+            .protocol_type(aws_sdk_apigatewayv2::types::ProtocolType::Http)
+            .send(),
+    )
+    .unwrap()
+    .api_id()
+    .unwrap()
+    .to_string()
+}
+
+/// App clients made behind poolctl's back (this branch does not apply
+/// `clients:`); their ids by name.
+fn make_clients(stack: &Stack, names: &[&str]) -> Vec<String> {
+    block_on(async {
+        let c = stack.cognito();
+        let pools = c.list_user_pools().max_results(60).send().await.unwrap();
+        let pool = pools.user_pools()[0].id().unwrap().to_string();
+        let mut ids = Vec::new();
+        for name in names {
+            let out = c
+                .create_user_pool_client()
+                .user_pool_id(&pool)
+                .client_name(*name)
+                .send()
+                .await
+                .unwrap();
+            ids.push(
+                out.user_pool_client()
+                    .unwrap()
+                    .client_id()
+                    .unwrap()
+                    .to_string(),
+            );
+        }
+        ids
+    })
+}
+
+fn pool_id(stack: &Stack) -> String {
+    block_on(stack.cognito().list_user_pools().max_results(60).send())
+        .unwrap()
+        .user_pools()[0]
+        .id()
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn an_http_api_gets_a_jwt_authorizer_for_the_named_clients() {
+    let stack = Stack::new();
+    let api = http_api(&stack, "shop-http-dev");
+    stack.spec("shop.yaml", HTTP);
+
+    // A new pool: issuer and audience are known only after apply.
+    let p = plan(&stack, &[]);
+    assert_eq!(
+        fields(change(&p, "authorizer.cognito")),
+        [
+            (
+                "http_api".into(),
+                Value::Null,
+                json!(format!("shop-http-dev ({api})"))
+            ),
+            ("type".into(), Value::Null, json!("JWT")),
+            ("issuer".into(), Value::Null, json!("(known after apply)")),
+            ("audience".into(), Value::Null, json!("(known after apply)")),
+            (
+                "identity_source".into(),
+                Value::Null,
+                json!("$request.header.Authorization")
+            ),
+        ]
+    );
+
+    // The pool first, then its clients, then the authorizer.
+    stack.spec("shop.yaml", HTTP.split("authorizer:").next().unwrap());
+    apply(&stack, &[]);
+    let ids = make_clients(&stack, &["web", "mobile", "admin"]);
+    stack.spec("shop.yaml", HTTP);
+    let issuer = format!(
+        "https://cognito-idp.us-east-1.amazonaws.com/{}",
+        pool_id(&stack)
+    );
+    let mut audience = vec![ids[0].clone(), ids[1].clone()];
+    audience.sort();
+    let p = plan(&stack, &[]);
+    assert_eq!(
+        actions(&p),
+        [("authorizer.cognito".into(), "create".into())]
+    );
+    let f = fields(change(&p, "authorizer.cognito"));
+    assert_eq!(f[2].2, json!(issuer));
+    assert_eq!(f[3].2, json!(audience));
+
+    stack.proxy.clear();
+    apply(&stack, &[]);
+    let created = &stack
+        .proxy
+        .requests_for(&format!("POST /v2/apis/{api}/authorizers"))[0];
+    let body = created.json();
+    assert_eq!(body["authorizerType"], "JWT");
+    assert_eq!(
+        body["identitySource"],
+        json!(["$request.header.Authorization"])
+    );
+    assert_eq!(body["jwtConfiguration"]["issuer"], json!(issuer));
+    assert_eq!(body["jwtConfiguration"]["audience"], json!(audience));
+    assert!(actions(&plan(&stack, &[])).is_empty());
+
+    // Another client joins the audience: the JWT configuration is sent whole.
+    stack.spec(
+        "shop.yaml",
+        &HTTP.replace("[web, mobile]", "[web, mobile, admin]"),
+    );
+    let p = plan(&stack, &[]);
+    assert_eq!(
+        actions(&p),
+        [("authorizer.cognito".into(), "update".into())]
+    );
+    assert_eq!(
+        fields(change(&p, "authorizer.cognito"))
+            .into_iter()
+            .map(|(path, _, _)| path)
+            .collect::<Vec<_>>(),
+        ["audience"]
+    );
+    stack.proxy.clear();
+    apply(&stack, &[]);
+    let updates: Vec<RecordedRequest> = stack
+        .proxy
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "PATCH")
+        .collect();
+    assert_eq!(updates.len(), 1, "{updates:?}");
+    let mut all = ids.clone();
+    all.sort();
+    assert_eq!(
+        updates[0].json()["jwtConfiguration"]["issuer"],
+        json!(issuer)
+    );
+    assert_eq!(
+        updates[0].json()["jwtConfiguration"]["audience"],
+        json!(all)
+    );
+    assert!(actions(&plan(&stack, &["--prune"])).is_empty());
+
+    // Another authorizer trusting this pool is unmanaged, and stays.
+    block_on(
+        apigatewayv2_client(&stack.proxy.endpoint(), TEST_REGION)
+            .create_authorizer()
+            .api_id(&api)
+            .name("by-hand")
+            .authorizer_type(aws_sdk_apigatewayv2::types::AuthorizerType::Jwt)
+            .identity_source("$request.header.Authorization")
+            .jwt_configuration(
+                aws_sdk_apigatewayv2::types::JwtConfiguration::builder()
+                    .issuer(&issuer)
+                    .audience(&ids[0])
+                    .build(),
+            )
+            .send(),
+    )
+    .unwrap();
+    let p = plan(&stack, &["--prune"]);
+    assert_eq!(
+        actions(&p),
+        [("authorizer.by-hand".into(), "unmanaged".into())]
+    );
+    stack.proxy.clear();
+    apply(&stack, &["--prune"]);
+    assert!(writes(&stack).is_empty(), "{:?}", writes(&stack));
+}
+
+#[test]
+fn a_missing_http_api_is_a_clear_error() {
+    let stack = Stack::new();
+    stack.spec("shop.yaml", HTTP);
+    let out = stack.poolctl().args(["plan", "--env", "dev"]).run();
+    out.assert_exit(1);
+    assert!(
+        out.stderr.contains("`authorizer.http_api` (pool `shop`, environment `dev`): no HTTP API in us-east-1 is named `shop-http-dev`"),
+        "{}",
+        out.dump()
+    );
+}

@@ -7,7 +7,6 @@ use crate::aws::explain;
 use crate::desired::DesiredPool;
 use aws_sdk_apigatewayv2 as apigatewayv2;
 use aws_sdk_cognitoidentityprovider as cognito;
-use futures::TryStreamExt;
 use std::collections::BTreeMap;
 
 /// One authorizer of an HTTP API, of any type.

@@ -173,8 +173,16 @@ pub trait Upstream {
 ///
 /// What was patched here is remembered and laid over moto's answers to
 /// GetAuthorizer(s), GetMethod and GetResources, so later reads see it.
+///
+/// And of HTTP APIs (API Gateway v2): moto has no `GetAuthorizers`, only the
+/// single `GetAuthorizer`. The layer remembers the ids of the authorizers
+/// created through it and answers the list from moto's `GetAuthorizer` of
+/// each. (An authorizer created straight in moto is not seen: tests create
+/// them through the proxy.)
 #[derive(Default)]
 pub struct ApiGatewaySemantics {
+    /// HTTP API authorizer ids by API id, in creation order.
+    http_authorizers: Mutex<HashMap<String, Vec<String>>>,
     /// Provider ARN lists set here, by `{api}/{authorizer}`.
     arns: Mutex<HashMap<String, Vec<String>>>,
     /// Method authorization fields set here, by `{api}/{resource}/{METHOD}`.
@@ -188,6 +196,50 @@ impl ApiGatewaySemantics {
     pub async fn handle(&self, req: &ApiRequest<'_>, upstream: &impl Upstream) -> Option<Answer> {
         let parts: Vec<&str> = req.path.trim_end_matches('/').split('/').collect();
         match (req.method, parts.as_slice()) {
+            ("POST", ["", "v2", "apis", api, "authorizers"]) => {
+                let answer = upstream.call("POST", req.path, req.body.to_vec()).await;
+                if let Some(id) = answer
+                    .parsed()
+                    .filter(|_| answer.is_success())
+                    .and_then(|v| v["authorizerId"].as_str().map(str::to_string))
+                {
+                    self.http_authorizers
+                        .lock()
+                        .unwrap()
+                        .entry(api.to_string())
+                        .or_default()
+                        .push(id);
+                }
+                Some(answer)
+            }
+            ("GET", ["", "v2", "apis", api, "authorizers"]) => {
+                let ids = self
+                    .http_authorizers
+                    .lock()
+                    .unwrap()
+                    .get(*api)
+                    .cloned()
+                    .unwrap_or_default();
+                let mut items = Vec::new();
+                for id in ids {
+                    let one = upstream
+                        .call("GET", &format!("{}/{id}", req.path), Vec::new())
+                        .await;
+                    if let Some(item) = one.parsed().filter(|_| one.is_success()) {
+                        items.push(item);
+                    }
+                }
+                Some(Answer::json(200, &serde_json::json!({ "items": items })))
+            }
+            ("DELETE", ["", "v2", "apis", api, "authorizers", id]) => {
+                let answer = upstream.call("DELETE", req.path, req.body.to_vec()).await;
+                if answer.is_success() {
+                    if let Some(ids) = self.http_authorizers.lock().unwrap().get_mut(*api) {
+                        ids.retain(|i| i != id);
+                    }
+                }
+                Some(answer)
+            }
             ("PATCH", ["", "restapis", api, "authorizers", id]) => {
                 let ops = patch_operations(req.body);
                 if !ops.iter().any(|op| {
