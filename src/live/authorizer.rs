@@ -103,20 +103,47 @@ impl AuthorizerState {
     }
 }
 
-/// Why the spec's REST API (or a route on it) cannot be identified; the pool
+/// Which kind of API the spec names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApiKind {
+    Rest,
+    Http,
+}
+
+impl ApiKind {
+    fn key(self) -> &'static str {
+        match self {
+            ApiKind::Rest => "authorizer.rest_api",
+            ApiKind::Http => "authorizer.http_api",
+        }
+    }
+}
+
+impl fmt::Display for ApiKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ApiKind::Rest => "REST API",
+            ApiKind::Http => "HTTP API",
+        })
+    }
+}
+
+/// Why the spec's API (or a route on it) cannot be identified; the pool
 /// cannot be planned.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiLookupError {
-    #[error("{file}: `authorizer.rest_api` (pool `{pool}`, environment `{environment}`): no REST API in {region} is named `{wanted}` or has that id", file = file.display())]
+    #[error("{file}: `{}` (pool `{pool}`, environment `{environment}`): no {kind} in {region} is named `{wanted}` or has that id", kind.key(), file = file.display())]
     Missing {
+        kind: ApiKind,
         wanted: String,
         region: String,
         pool: String,
         environment: String,
         file: PathBuf,
     },
-    #[error("{file}: `authorizer.rest_api` (pool `{pool}`, environment `{environment}`): {} REST APIs in {region} are named `{wanted}`: {}; poolctl will not guess; write the id instead", ids.len(), ids.join(", "), file = file.display())]
+    #[error("{file}: `{}` (pool `{pool}`, environment `{environment}`): {} {kind}s in {region} are named `{wanted}`: {}; poolctl will not guess; write the id instead", kind.key(), ids.len(), ids.join(", "), file = file.display())]
     Ambiguous {
+        kind: ApiKind,
         wanted: String,
         region: String,
         pool: String,
@@ -156,8 +183,13 @@ pub async fn list_rest_apis(client: &apigateway::Client) -> anyhow::Result<Vec<A
         .collect())
 }
 
-/// The REST API the spec names: an id wins; else exactly one API of that name.
-pub fn resolve(listing: &[ApiRef], wanted: &str, desired: &DesiredPool) -> anyhow::Result<ApiRef> {
+/// The API the spec names: an id wins; else exactly one API of that name.
+pub fn resolve(
+    kind: ApiKind,
+    listing: &[ApiRef],
+    wanted: &str,
+    desired: &DesiredPool,
+) -> anyhow::Result<ApiRef> {
     if let Some(api) = listing.iter().find(|a| a.id == wanted) {
         return Ok(api.clone());
     }
@@ -165,6 +197,7 @@ pub fn resolve(listing: &[ApiRef], wanted: &str, desired: &DesiredPool) -> anyho
     match named.as_slice() {
         [one] => Ok((*one).clone()),
         [] => Err(ApiLookupError::Missing {
+            kind,
             wanted: wanted.to_string(),
             region: desired.region.clone(),
             pool: desired.key.clone(),
@@ -173,6 +206,7 @@ pub fn resolve(listing: &[ApiRef], wanted: &str, desired: &DesiredPool) -> anyho
         }
         .into()),
         many => Err(ApiLookupError::Ambiguous {
+            kind,
             wanted: wanted.to_string(),
             region: desired.region.clone(),
             pool: desired.key.clone(),
@@ -275,6 +309,7 @@ pub async fn read(
     spec: &Authorizer,
 ) -> anyhow::Result<AuthorizerState> {
     let api = resolve(
+        ApiKind::Rest,
         listing,
         spec.rest_api.as_deref().unwrap_or_default(),
         desired,

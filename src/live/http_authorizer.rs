@@ -2,7 +2,7 @@
 //! names (by id, or by exact name through every page of `GetApis`), its
 //! authorizers, and the ids of the app clients its audience names.
 
-use super::authorizer::{ApiLookupError, ApiRef};
+use super::authorizer::{resolve, ApiKind, ApiRef};
 use crate::aws::explain;
 use crate::desired::DesiredPool;
 use aws_sdk_apigatewayv2 as apigatewayv2;
@@ -146,16 +146,7 @@ pub async fn read(
     desired: &DesiredPool,
     wanted: &str,
 ) -> anyhow::Result<HttpAuthorizerState> {
-    let api = super::authorizer::resolve(listing, wanted, desired).map_err(|e| {
-        match e.downcast::<ApiLookupError>() {
-            // The same lookup, worded for an HTTP API.
-            Ok(err) => anyhow::anyhow!(err
-                .to_string()
-                .replace("`authorizer.rest_api`", "`authorizer.http_api`")
-                .replace("REST API", "HTTP API")),
-            Err(other) => other,
-        }
-    })?;
+    let api = resolve(ApiKind::Http, listing, wanted, desired)?;
     let authorizers = authorizers(client, &api.id).await?;
     tracing::info!(api = %api, authorizers = authorizers.len(), "read the HTTP API");
     Ok(HttpAuthorizerState {
