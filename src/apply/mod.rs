@@ -1,9 +1,12 @@
 //! Applying a plan: the AWS calls that carry out each planned change, in
 //! dependency order (the pool first; identity providers, resource servers and
-//! the rest before the clients that name them; deletions last, in reverse),
+//! the rest before the clients that name them; the API Gateway authorizer,
+//! which needs the pool's ARN and client ids, after them, then the stage
+//! deployment; deletions last, in reverse),
 //! independent calls concurrently, reporting what was done and, if a call
 //! fails, what was not.
 
+pub mod authorizer;
 pub mod client;
 pub mod domain;
 pub mod group;
@@ -150,8 +153,10 @@ impl Step {
             Step::CreatePool | Step::UpdatePool => 0,
             Step::AddCustomAttributes(_) | Step::SetMfa => 1,
             Step::Resource { kind, action, .. } => match (kind.as_str(), action) {
-                ("client", Action::Delete) => 4,
-                (_, Action::Delete) => 5,
+                (diff::authorizer::KIND, _) => 4,
+                (diff::authorizer::DEPLOYMENT, _) => 5,
+                ("client", Action::Delete) => 6,
+                (_, Action::Delete) => 7,
                 ("client", _) => 3,
                 _ => 2,
             },
@@ -406,6 +411,8 @@ async fn resource_step(ctx: &ApplyCtx<'_>, step: &Step) -> anyhow::Result<()> {
         diff::domain::ADDRESS => domain::run(ctx, *action).await,
         diff::identity_provider::KIND => identity_provider::run(ctx, name, *action).await,
         diff::client::KIND => client::run(ctx, name, *action).await,
+        diff::authorizer::KIND => authorizer::run(ctx, name, *action).await,
+        diff::authorizer::DEPLOYMENT => authorizer::deploy(ctx, name).await,
         other => anyhow::bail!("no applier for resource kind `{other}`"),
     }
 }

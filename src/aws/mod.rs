@@ -43,6 +43,7 @@ impl std::fmt::Display for Target {
 pub struct Clients {
     pub cognito: cognito::Client,
     pub apigateway: aws_sdk_apigateway::Client,
+    pub apigatewayv2: aws_sdk_apigatewayv2::Client,
     pub lambda: aws_sdk_lambda::Client,
 }
 
@@ -96,6 +97,7 @@ impl Session {
         Clients {
             cognito: cognito::Client::new(&config),
             apigateway: aws_sdk_apigateway::Client::new(&config),
+            apigatewayv2: aws_sdk_apigatewayv2::Client::new(&config),
             lambda: aws_sdk_lambda::Client::new(&config),
         }
     }

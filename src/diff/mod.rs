@@ -3,6 +3,7 @@
 //! compared. Each resource kind's module adds what Cognito can and cannot
 //! change in place.
 
+pub mod authorizer;
 pub mod client;
 pub mod domain;
 pub mod group;
@@ -229,6 +230,18 @@ pub fn plan_pool(desired: &DesiredPool, live: &LiveState, options: PlanOptions) 
         &live.clients,
         options.prune,
         &mut warnings,
+    ));
+    changes.extend(authorizer::diff(
+        resources.authorizer.as_ref(),
+        live.authorizer.as_ref(),
+        live.pool.as_ref().map(|p| p.arn.as_str()),
+        &mut warnings,
+    ));
+    changes.extend(authorizer::diff_http(
+        resources.authorizer.as_ref(),
+        live.http_authorizer.as_ref(),
+        &desired.region,
+        live.pool.as_ref().map(|p| p.id.as_str()),
     ));
     for change in changes.iter().filter(|c| c.action == Action::Delete) {
         if let Some(warning) = change.reasons.first() {

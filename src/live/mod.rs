@@ -1,9 +1,11 @@
 //! Live state: finding each desired pool in AWS and reading everything poolctl
 //! manages about it, concurrently and without reading anything twice.
 
+pub mod authorizer;
 pub mod client;
 pub mod domain;
 pub mod group;
+pub mod http_authorizer;
 pub mod identity_provider;
 pub mod lambda_permission;
 pub mod pool;
@@ -32,6 +34,11 @@ pub struct LiveState {
     /// to tell whether the functions exist.
     pub function_policies: BTreeMap<String, crate::model::lambda_permission::FunctionPolicy>,
     pub clients: client::LiveClients,
+    /// The spec's authorizer and its REST API; read even when the pool does
+    /// not exist yet, because the REST API is not the pool's.
+    pub authorizer: Option<authorizer::AuthorizerState>,
+    /// The same for an HTTP API's JWT authorizer (`http_api`).
+    pub http_authorizer: Option<http_authorizer::HttpAuthorizerState>,
 }
 
 impl LiveState {
@@ -75,6 +82,21 @@ impl LiveState {
             let ids: Vec<&String> = clients.iter().map(|c| &c.id).collect();
             out.insert(format!("client.{name}"), digest(&ids));
         }
+        // The API Gateway states are plain vectors and ordered maps (keyed by
+        // route, which JSON cannot key by), so their Debug form is stable.
+        let debug_digest = |value: &dyn std::fmt::Debug| {
+            use sha2::{Digest, Sha256};
+            format!(
+                "sha256:{}",
+                hex::encode(Sha256::digest(format!("{value:?}")))
+            )
+        };
+        if let Some(state) = &self.authorizer {
+            out.insert("authorizer".to_string(), debug_digest(state));
+        }
+        if let Some(state) = &self.http_authorizer {
+            out.insert("http_authorizer".to_string(), debug_digest(state));
+        }
         out
     }
 }
@@ -115,6 +137,8 @@ struct PoolSummary {
 pub struct LiveReader<'a> {
     session: &'a Session,
     listings: Mutex<HashMap<Target, Arc<OnceCell<Vec<PoolSummary>>>>>,
+    rest_apis: Mutex<HashMap<Target, Arc<OnceCell<Vec<authorizer::ApiRef>>>>>,
+    http_apis: Mutex<HashMap<Target, Arc<OnceCell<Vec<authorizer::ApiRef>>>>>,
 }
 
 impl<'a> LiveReader<'a> {
@@ -122,15 +146,43 @@ impl<'a> LiveReader<'a> {
         LiveReader {
             session,
             listings: Mutex::default(),
+            rest_apis: Mutex::default(),
+            http_apis: Mutex::default(),
         }
     }
 
     pub async fn read(&self, desired: &DesiredPool) -> anyhow::Result<LiveState> {
         let target = target_of(desired);
         let clients = self.session.clients(&target).await;
-        let id = match &desired.pool_id {
-            Some(id) => Some(id.clone()),
-            None => self.find_by_name(&target, desired).await?,
+        let resources = &desired.resources;
+        // What lives outside the pool (the API Gateway authorizers, the
+        // triggers' functions) is read even when the pool does not exist yet.
+        let read_authorizer = || async {
+            match &resources.authorizer {
+                Some(spec) if !spec.is_http() => {
+                    let listing = self.rest_apis(&target).await?;
+                    let state =
+                        authorizer::read(&clients.apigateway, &listing, desired, spec).await?;
+                    anyhow::Ok(Some(state))
+                }
+                _ => Ok(None),
+            }
+        };
+        let read_http_authorizer = || async {
+            match resources
+                .authorizer
+                .as_ref()
+                .and_then(|a| a.http_api.as_ref())
+            {
+                Some(api) => {
+                    let listing = self.http_apis(&target).await?;
+                    let state =
+                        http_authorizer::read(&clients.apigatewayv2, &listing, desired, api)
+                            .await?;
+                    anyhow::Ok(Some(state))
+                }
+                None => Ok(None),
+            }
         };
         // The functions the spec's triggers name; those the live pool's
         // triggers name are known only once it is described (below).
@@ -138,43 +190,67 @@ impl<'a> LiveReader<'a> {
         let wanted = triggers
             .map(|t| lambda_permission::functions_named(t, None))
             .unwrap_or_default();
+        let id = match &desired.pool_id {
+            Some(id) => Some(id.clone()),
+            None => self.find_by_name(&target, desired).await?,
+        };
         let Some(id) = id else {
+            let (authorizer, http_authorizer, function_policies) = tokio::try_join!(
+                read_authorizer(),
+                read_http_authorizer(),
+                lambda_permission::read(self.session, &target, wanted),
+            )?;
             return Ok(LiveState {
-                function_policies: lambda_permission::read(self.session, &target, wanted).await?,
+                authorizer,
+                http_authorizer,
+                function_policies,
                 ..LiveState::default()
             });
         };
         // The pool and every declared kind at once: none depends on another.
-        let resources = &desired.resources;
         let cognito = &clients.cognito;
-        let (live, groups, resource_servers, identity_providers, mut function_policies, clients) =
-            tokio::try_join!(
-                // The domain's name is in the pool's description: read it right after.
-                async {
-                    let live = pool::describe(cognito, &id).await?;
-                    let domain = match (&live, &resources.domain) {
-                        (Some(live), Some(declared)) => {
-                            domain::read(cognito, live, declared).await?
-                        }
-                        _ => None,
-                    };
-                    anyhow::Ok(live.map(|live| (live, domain)))
-                },
-                when_declared(&resources.groups, |_| group::read(cognito, &id)),
-                when_declared(&resources.resource_servers, |_| resource_server::read(
-                    cognito, &id
-                )),
-                when_declared(&resources.identity_providers, |declared| {
-                    identity_provider::read(cognito, &id, declared)
-                }),
-                lambda_permission::read(self.session, &target, wanted),
-                async {
-                    match &resources.clients {
-                        Some(_) => client::read(cognito, &id).await,
-                        None => Ok(client::LiveClients::default()),
-                    }
-                },
-            )?;
+        let (
+            live,
+            groups,
+            resource_servers,
+            identity_providers,
+            mut function_policies,
+            app_clients,
+            mut authorizer,
+            mut http_authorizer,
+        ) = tokio::try_join!(
+            // The domain's name is in the pool's description: read it right after.
+            async {
+                let live = pool::describe(cognito, &id).await?;
+                let domain = match (&live, &resources.domain) {
+                    (Some(live), Some(declared)) => domain::read(cognito, live, declared).await?,
+                    _ => None,
+                };
+                anyhow::Ok(live.map(|live| (live, domain)))
+            },
+            when_declared(&resources.groups, |_| group::read(cognito, &id)),
+            when_declared(&resources.resource_servers, |_| resource_server::read(
+                cognito, &id
+            )),
+            when_declared(&resources.identity_providers, |declared| {
+                identity_provider::read(cognito, &id, declared)
+            }),
+            lambda_permission::read(self.session, &target, wanted),
+            async {
+                match &resources.clients {
+                    Some(_) => client::read(cognito, &id).await,
+                    None => Ok(client::LiveClients::default()),
+                }
+            },
+            read_authorizer(),
+            async {
+                let Some(mut state) = read_http_authorizer().await? else {
+                    return Ok(None);
+                };
+                state.clients = http_authorizer::client_ids(cognito, &id).await?;
+                anyhow::Ok(Some(state))
+            },
+        )?;
         let Some((live, domain)) = live else {
             if desired.pool_id.is_some() {
                 return Err(LookupError::PinnedMissing {
@@ -185,8 +261,13 @@ impl<'a> LiveReader<'a> {
                 }
                 .into());
             }
+            if let Some(state) = &mut http_authorizer {
+                state.clients.clear();
+            }
             return Ok(LiveState {
                 function_policies,
+                authorizer,
+                http_authorizer,
                 ..LiveState::default()
             });
         };
@@ -202,6 +283,18 @@ impl<'a> LiveReader<'a> {
                     .extend(lambda_permission::read(self.session, &target, more).await?);
             }
         }
+        // Only with the pool's ARN can an authorizer be recognized as its own.
+        if let (Some(state), Some(spec)) = (&mut authorizer, &resources.authorizer) {
+            let listing = self.rest_apis(&target).await?;
+            authorizer::look_elsewhere(
+                &clients.apigateway,
+                &listing,
+                state,
+                spec.name(),
+                &live.arn,
+            )
+            .await?;
+        }
         Ok(LiveState {
             pool: Some(live),
             groups,
@@ -209,8 +302,48 @@ impl<'a> LiveReader<'a> {
             domain,
             identity_providers,
             function_policies,
-            clients,
+            clients: app_clients,
+            authorizer,
+            http_authorizer,
         })
+    }
+
+    /// The region's HTTP APIs, listed once per run and shared by every pool.
+    async fn http_apis(&self, target: &Target) -> anyhow::Result<Vec<authorizer::ApiRef>> {
+        let cell = {
+            let mut map = self.http_apis.lock().await;
+            map.entry(target.clone()).or_default().clone()
+        };
+        let listing = cell
+            .get_or_try_init(|| async {
+                let clients = self.session.clients(target).await;
+                let apis = http_authorizer::list_http_apis(&clients.apigatewayv2)
+                    .await
+                    .map_err(|e| e.context(format!("listing HTTP APIs in {target}")))?;
+                tracing::info!(target = %target, apis = apis.len(), "listed HTTP APIs");
+                anyhow::Ok(apis)
+            })
+            .await?;
+        Ok(listing.clone())
+    }
+
+    /// The region's REST APIs, listed once per run and shared by every pool.
+    async fn rest_apis(&self, target: &Target) -> anyhow::Result<Vec<authorizer::ApiRef>> {
+        let cell = {
+            let mut map = self.rest_apis.lock().await;
+            map.entry(target.clone()).or_default().clone()
+        };
+        let listing = cell
+            .get_or_try_init(|| async {
+                let clients = self.session.clients(target).await;
+                let apis = authorizer::list_rest_apis(&clients.apigateway)
+                    .await
+                    .map_err(|e| e.context(format!("listing REST APIs in {target}")))?;
+                tracing::info!(target = %target, apis = apis.len(), "listed REST APIs");
+                anyhow::Ok(apis)
+            })
+            .await?;
+        Ok(listing.clone())
     }
 
     async fn find_by_name(

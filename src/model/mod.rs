@@ -1,6 +1,7 @@
 //! The normalized model: the types desired state (from specs) and live state
 //! (from AWS) are both expressed in, so the diff compares like with like.
 
+pub mod authorizer;
 pub mod client;
 pub mod domain;
 pub mod duration;

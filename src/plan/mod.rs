@@ -10,6 +10,10 @@ pub mod saved;
 /// Bumped whenever a field of the JSON plan changes meaning or goes away.
 pub const FORMAT_VERSION: u32 = 1;
 
+/// The value of a field apply learns only when it runs (the ARN of a pool
+/// created by the same apply).
+pub const KNOWN_AFTER_APPLY: &str = "(known after apply)";
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Plan {
     pub format_version: u32,

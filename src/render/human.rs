@@ -127,6 +127,7 @@ fn field_line(out: &mut String, action: Action, field: &FieldChange) {
 pub fn value(v: &Value) -> String {
     match v {
         Value::Null => "(none)".into(),
+        Value::String(s) if s == crate::plan::KNOWN_AFTER_APPLY => s.clone(),
         other => {
             let text = other.to_string();
             if text.len() > 200 {

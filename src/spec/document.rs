@@ -3,6 +3,7 @@
 //! resource sections, each read into its typed form with located errors.
 
 use super::diag::{nearest, Diagnostic};
+use crate::model::authorizer::Authorizer;
 use crate::model::client::AppClient;
 use crate::model::domain::Domain;
 use crate::model::group::Group;
@@ -46,13 +47,15 @@ pub const SETTINGS_KEYS: &[&str] = &[
 /// Keys of the resources that live inside a pool. Each names a kind poolctl
 /// manages as a whole once the key is present: live ones missing from it are
 /// reported as unmanaged (and deleted by `--prune`). Absent, the kind is left
-/// entirely alone.
+/// entirely alone. `authorizer` lives on a REST API poolctl does not own: it
+/// is one resource, and other authorizers are never pruned.
 pub const RESOURCE_KEYS: &[&str] = &[
     "clients",
     "identity_providers",
     "resource_servers",
     "groups",
     "domain",
+    "authorizer",
 ];
 
 /// The only key that exists at the top of a file but not inside an environment.
@@ -76,6 +79,8 @@ pub struct Resources {
     pub resource_servers: Option<BTreeMap<String, ResourceServer>>,
     pub groups: Option<BTreeMap<String, Group>>,
     pub domain: Option<Domain>,
+    /// An API Gateway authorizer pointed at the pool (one per pool and environment).
+    pub authorizer: Option<Authorizer>,
 }
 
 /// A pool's document in one environment, typed.
@@ -113,6 +118,7 @@ pub fn read(root: &MarkedMappingNode) -> Result<Document, Vec<Diagnostic>> {
                 "resource_servers" => resources.resource_servers = typed(value, name, &mut errors),
                 "groups" => resources.groups = typed(value, name, &mut errors),
                 "domain" => resources.domain = typed(value, name, &mut errors),
+                "authorizer" => resources.authorizer = typed(value, name, &mut errors),
                 _ => unreachable!("every resource key is read"),
             }
         } else if ENV_KEYS.contains(&name) {

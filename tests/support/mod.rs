@@ -24,8 +24,8 @@ pub use moto::{moto_server_path, Moto};
 pub use proxy::{fault_first, fault_on, Fault, FaultRule, Proxy, RecordedRequest};
 #[allow(unused_imports)]
 pub use sdk::{
-    apigateway_client, block_on, cognito_client, lambda_client, sdk_config, test_credentials,
-    TEST_REGION,
+    apigateway_client, apigatewayv2_client, block_on, cognito_client, lambda_client, sdk_config,
+    test_credentials, TEST_REGION,
 };
 #[allow(unused_imports)]
 pub use stack::Stack;

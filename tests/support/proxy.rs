@@ -137,6 +137,7 @@ struct State {
     latency: Duration,
     /// AWS's answers where moto's differ (see `faithful`).
     cognito: Option<super::faithful::CognitoSemantics>,
+    apigateway: Option<super::faithful::ApiGatewaySemantics>,
     inner: Mutex<Inner>,
 }
 
@@ -180,6 +181,7 @@ impl Proxy {
             upstream: upstream.trim_end_matches('/').to_string(),
             latency,
             cognito: faithful.then(super::faithful::CognitoSemantics::default),
+            apigateway: faithful.then(super::faithful::ApiGatewaySemantics::default),
             inner: Mutex::new(Inner::default()),
         });
         let (shutdown, shutdown_rx) = oneshot::channel();
@@ -399,7 +401,33 @@ async fn handle(
                 }
                 synthetic(answer.status, &headers, &answer.body)
             }
-            None => forward(&state, &client, parts, body).await,
+            None => match &state.apigateway {
+                Some(semantics) => {
+                    let upstream = Moto {
+                        state: &state,
+                        client: &client,
+                        headers: parts.headers.clone(),
+                    };
+                    let request = super::faithful::ApiRequest {
+                        method: parts.method.as_str(),
+                        path: parts.uri.path(),
+                        query: parts.uri.query().unwrap_or(""),
+                        body: &body,
+                    };
+                    match semantics.handle(&request, &upstream).await {
+                        Some(answer) => {
+                            let headers: Vec<(&str, &str)> = answer
+                                .headers
+                                .iter()
+                                .map(|(n, v)| (n.as_str(), v.as_str()))
+                                .collect();
+                            synthetic_bytes(answer.status, &headers, answer.body)
+                        }
+                        None => forward(&state, &client, parts, body).await,
+                    }
+                }
+                None => forward(&state, &client, parts, body).await,
+            },
         },
         Some(Fault::Delay(delay)) => {
             tokio::time::sleep(delay).await;
@@ -517,8 +545,67 @@ async fn forward(
     Response::from_parts(parts, Full::new(body))
 }
 
+/// moto reached directly by the AWS-semantics layer: not recorded, not
+/// faulted, with the headers of the request being played.
+struct Moto<'a> {
+    state: &'a State,
+    client: &'a Upstream,
+    headers: hyper::HeaderMap,
+}
+
+impl super::faithful::Upstream for Moto<'_> {
+    async fn call(&self, method: &str, path: &str, body: Vec<u8>) -> super::faithful::ApiAnswer {
+        let uri = format!("{}{path}", self.state.upstream);
+        let mut request = Request::new(Full::new(Bytes::from(body)));
+        *request.method_mut() = method.parse().expect("a valid HTTP method");
+        *request.uri_mut() = uri.parse().expect("a valid upstream URI");
+        for (name, value) in &self.headers {
+            if name != "content-length" && name != "host" {
+                request.headers_mut().append(name.clone(), value.clone());
+            }
+        }
+        let (status, headers, body) = match self.client.request(request).await {
+            Ok(response) => {
+                let (parts, body) = response.into_parts();
+                let body = body
+                    .collect()
+                    .await
+                    .map(|c| c.to_bytes())
+                    .unwrap_or_default();
+                let headers = parts
+                    .headers
+                    .iter()
+                    .filter(|(n, _)| {
+                        !matches!(
+                            n.as_str(),
+                            "transfer-encoding" | "content-length" | "connection" | "keep-alive"
+                        )
+                    })
+                    .map(|(n, v)| {
+                        (
+                            n.to_string(),
+                            String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                        )
+                    })
+                    .collect();
+                (parts.status.as_u16(), headers, body.to_vec())
+            }
+            Err(e) => (502, Vec::new(), format!("upstream: {e:?}").into_bytes()),
+        };
+        super::faithful::ApiAnswer {
+            status,
+            headers,
+            body,
+        }
+    }
+}
+
 fn synthetic(status: u16, headers: &[(&str, &str)], body: &str) -> Response<Full<Bytes>> {
-    let mut response = Response::new(Full::new(Bytes::from(body.to_string())));
+    synthetic_bytes(status, headers, body.as_bytes().to_vec())
+}
+
+fn synthetic_bytes(status: u16, headers: &[(&str, &str)], body: Vec<u8>) -> Response<Full<Bytes>> {
+    let mut response = Response::new(Full::new(Bytes::from(body)));
     *response.status_mut() = hyper::StatusCode::from_u16(status)
         .unwrap_or_else(|_| panic!("fault rule gave invalid HTTP status {status}"));
     let map = response.headers_mut();

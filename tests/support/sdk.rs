@@ -45,6 +45,10 @@ pub fn apigateway_client(endpoint: &str, region: &str) -> aws_sdk_apigateway::Cl
     aws_sdk_apigateway::Client::new(&sdk_config(endpoint, region, RetryConfig::disabled()))
 }
 
+pub fn apigatewayv2_client(endpoint: &str, region: &str) -> aws_sdk_apigatewayv2::Client {
+    aws_sdk_apigatewayv2::Client::new(&sdk_config(endpoint, region, RetryConfig::disabled()))
+}
+
 pub fn lambda_client(endpoint: &str, region: &str) -> aws_sdk_lambda::Client {
     aws_sdk_lambda::Client::new(&sdk_config(endpoint, region, RetryConfig::disabled()))
 }

@@ -5,6 +5,7 @@
 //! so the emulator) would either reject it halfway through an apply or, worse,
 //! accept it.
 
+mod authorizer;
 mod clients;
 mod domain;
 mod groups;
@@ -104,6 +105,11 @@ pub fn check(doc: &Document, checks: &mut Checks) {
         checks,
     );
     clients::check(doc, checks);
+    authorizer::check(
+        doc.resources.authorizer.as_ref(),
+        doc.resources.clients.as_ref(),
+        checks,
+    );
 }
 
 fn check_env(doc: &Document, c: &mut Checks) {
@@ -253,6 +259,74 @@ mod tests {
             msgs.iter().any(|m| m.contains("string attributes only")),
             "{msgs:?}"
         );
+    }
+
+    #[test]
+    fn authorizer_rules() {
+        let ok = format!(
+            "{OK}authorizer:\n  rest_api: shop-api\n  name: cognito\n  identity_source: method.request.header.Authorization\n  result_ttl: 5m\n  protect: [\"GET /orders\", {{route: \"POST /orders\", authorization_scopes: [shop/orders.write]}}]\n  stage: dev\n"
+        );
+        assert!(errors(&ok).is_empty(), "{:?}", errors(&ok));
+        let e = errors(&format!(
+            "{OK}authorizer:\n  identity_source: Authorization\n  result_ttl: 2h\n  protect: [\"GET /orders\", \"get /orders\", \"FETCH /x\"]\n  authorization_scopes: [\"a b\"]\n  stage: dev stage\n"
+        ));
+        let fields: Vec<&str> = e.iter().map(|(f, _)| f.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "authorizer.rest_api",
+                "authorizer.name",
+                "authorizer.identity_source",
+                "authorizer.result_ttl",
+                "authorizer.protect.1",
+                "authorizer.protect.2",
+                "authorizer.authorization_scopes.0",
+                "authorizer.stage"
+            ],
+            "{e:?}"
+        );
+        assert!(e[3].1.contains("0s (off) to 1h"), "{}", e[3].1);
+        assert!(e[4].1.contains("listed twice"), "{}", e[4].1);
+        let d = run(&format!(
+            "{OK}authorizer: {{rest_api: a, name: b, authorization_scopes: [x/y]}}\n"
+        ));
+        assert!(
+            d.iter()
+                .any(|d| !d.is_error() && d.message.contains("without `protect`")),
+            "{d:?}"
+        );
+    }
+
+    #[test]
+    fn http_api_authorizer_rules() {
+        let clients = "clients: { web: {}, mobile: {} }\n";
+        let ok = format!(
+            "{OK}{clients}authorizer: {{http_api: shop-http, name: cognito, audience: [web, mobile]}}\n"
+        );
+        assert!(errors(&ok).is_empty(), "{:?}", errors(&ok));
+        let e = errors(&format!(
+            "{OK}{clients}authorizer:\n  http_api: shop-http\n  rest_api: shop-api\n  name: cognito\n  audience: [web, desktop]\n  identity_source: method.request.header.Authorization\n  result_ttl: 5m\n  stage: dev\n"
+        ));
+        let fields: Vec<&str> = e.iter().map(|(f, _)| f.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "authorizer.http_api",
+                "authorizer.result_ttl",
+                "authorizer.stage",
+                "authorizer.audience.1",
+                "authorizer.identity_source"
+            ],
+            "{e:?}"
+        );
+        let e = errors(&format!(
+            "{OK}authorizer: {{http_api: shop-http, name: cognito}}\n"
+        ));
+        assert!(e[0].1.contains("needs an `audience`"), "{e:?}");
+        let e = errors(&format!(
+            "{OK}authorizer: {{rest_api: shop-api, name: cognito, audience: [web]}}\n"
+        ));
+        assert!(e[0].1.contains("HTTP API"), "{e:?}");
     }
 
     #[test]
