@@ -190,9 +190,7 @@ fn created_from_nothing_converges_and_statements_stay_single() {
         human
             .stdout
             .contains("+ lambda_permission.pre_sign_up will be created")
-            && human
-                .stdout
-                .contains("+ source_arn: \"(known after apply)\""),
+            && human.stdout.contains("+ source_arn: (known after apply)"),
         "{}",
         human.dump()
     );
