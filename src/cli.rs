@@ -62,6 +62,19 @@ pub enum Command {
     Apply(ApplyArgs),
     /// Check whether live state still matches the specs: exit 0 in sync, 2 drifted, 1 error.
     Drift(DriftArgs),
+    /// Show a plan saved by `plan --out`.
+    Show(ShowArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The saved plan.
+    #[arg(value_name = "PLAN_FILE")]
+    pub plan_file: std::path::PathBuf,
+
+    /// Print it as the versioned JSON plan document.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -74,7 +87,7 @@ pub struct ValidateArgs {
 #[derive(Debug, Clone, Args)]
 pub struct Selection {
     /// The environment(s) to work on; repeat for several.
-    #[arg(long = "env", value_name = "ENV", required_unless_present = "all_envs")]
+    #[arg(long = "env", value_name = "ENV")]
     pub envs: Vec<String>,
 
     /// Every environment any selected spec declares.
@@ -121,10 +134,19 @@ pub struct PlanArgs {
     /// Plan deletion of live resources the spec does not declare.
     #[arg(long)]
     pub prune: bool,
+
+    /// Also save the plan to FILE, for `poolctl apply FILE` (and `poolctl show FILE`).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Args)]
 pub struct ApplyArgs {
+    /// A plan saved by `plan --out`: apply exactly it, or refuse if what it
+    /// was made against has changed since.
+    #[arg(value_name = "PLAN_FILE", conflicts_with_all = ["envs", "all_envs", "pool", "prune"])]
+    pub plan_file: Option<std::path::PathBuf>,
+
     #[command(flatten)]
     pub selection: Selection,
 

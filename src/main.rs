@@ -17,7 +17,19 @@ use cli::{Cli, Color, Command};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // clap exits 2 on a usage error, but 2 means "changes present" here (and
+    // "drifted" for drift): a mistyped flag in CI must not read as drift.
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let _ = err.print();
+            return if err.use_stderr() {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
     setup_output(&cli);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -41,6 +53,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Plan(args) => commands::plan::run(&ctx, args).await,
         Command::Apply(args) => commands::apply::run(&ctx, args).await,
         Command::Drift(args) => commands::drift::run(&ctx, args).await,
+        Command::Show(args) => commands::show::run(args),
     }
 }
 

@@ -288,3 +288,211 @@ fn ctrl_c_during_apply_finishes_the_request_in_flight_then_stops() {
         .run()
         .assert_exit(0);
 }
+
+const WITH_SECRET: &str = r#"name: saved-${env}
+environments: { dev: { region: us-east-1 } }
+password_policy: { minimum_length: 12 }
+groups:
+  admins: { precedence: 1 }
+identity_providers:
+  Google:
+    type: google
+    client_id: 1234567890-abc.apps.googleusercontent.com
+    client_secret: ${env:GOOGLE_CLIENT_SECRET}
+    authorize_scopes: [openid, email]
+    attribute_mapping: { email: email }
+"#;
+
+#[test]
+fn a_saved_plan_applies_exactly_and_shows() {
+    let stack = Stack::new();
+    stack.spec("saved.yaml", WITH_SECRET);
+    let file = stack.path().join("dev.plan.json");
+    let secret = "s3cret-value-never-in-plan-files";
+    let out = stack
+        .poolctl()
+        .args(["plan", "--env", "dev", "--out"])
+        .arg(&file)
+        .env("GOOGLE_CLIENT_SECRET", secret)
+        .run();
+    out.assert_success();
+    assert!(out.stderr.contains("poolctl apply"), "{}", out.dump());
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(!text.contains(secret), "the plan file holds the secret");
+    assert!(text.contains("sha256:"), "secrets are kept as digests");
+    assert!(stack.writes().is_empty());
+
+    let shown = stack.poolctl().args(["show"]).arg(&file).run();
+    shown.assert_success();
+    assert!(
+        shown.stdout.contains("+ user_pool will be created"),
+        "{}",
+        shown.dump()
+    );
+    assert!(
+        shown
+            .stdout
+            .contains("+ identity_provider.Google will be created"),
+        "{}",
+        shown.dump()
+    );
+    assert!(!shown.stdout.contains(secret));
+    let json: Value = serde_json::from_str(
+        &stack
+            .poolctl()
+            .args(["show", "--json"])
+            .arg(&file)
+            .run()
+            .stdout,
+    )
+    .unwrap();
+    assert_eq!(json["format_version"], 1);
+    assert_eq!(json["summary"]["create"], 3);
+
+    // Applying it needs no confirmation (it was reviewed) and makes exactly it.
+    let out = stack
+        .poolctl()
+        .arg("apply")
+        .arg(&file)
+        .env("GOOGLE_CLIENT_SECRET", secret)
+        .run();
+    out.assert_success();
+    assert!(
+        out.stdout.contains("Apply complete: 3 created"),
+        "{}",
+        out.dump()
+    );
+    let plan = stack
+        .poolctl()
+        .args(["plan", "--env", "dev", "--detailed-exitcode"])
+        .env("GOOGLE_CLIENT_SECRET", secret)
+        .run();
+    plan.assert_exit(0);
+
+    // A saved plan already says where it applies.
+    let out = stack
+        .poolctl()
+        .arg("apply")
+        .arg(&file)
+        .args(["--env", "dev"])
+        .run();
+    out.assert_exit(1);
+    assert!(out.stderr.contains("cannot be used with"), "{}", out.dump());
+}
+
+#[test]
+fn a_stale_saved_plan_is_refused_with_nothing_changed() {
+    let stack = Stack::new();
+    stack.spec("saved.yaml", WITH_SECRET);
+    let secret = "first-secret";
+    stack
+        .poolctl()
+        .args(["apply", "--env", "dev", "--auto-approve"])
+        .env("GOOGLE_CLIENT_SECRET", secret)
+        .run()
+        .assert_success();
+    stack.spec(
+        "saved.yaml",
+        &WITH_SECRET.replace("minimum_length: 12", "minimum_length: 14"),
+    );
+    let file = stack.path().join("dev.plan.json");
+    let save = || {
+        stack
+            .poolctl()
+            .args(["plan", "--env", "dev", "--out"])
+            .arg(&file)
+            .env("GOOGLE_CLIENT_SECRET", secret)
+            .run()
+            .assert_success();
+    };
+    let apply_saved = |secret: &str| {
+        stack.proxy.clear();
+        let out = stack
+            .poolctl()
+            .arg("apply")
+            .arg(&file)
+            .env("GOOGLE_CLIENT_SECRET", secret)
+            .run();
+        out.assert_exit(1);
+        assert!(
+            out.stderr.contains("saved plan is stale; run plan again"),
+            "{}",
+            out.dump()
+        );
+        assert!(
+            stack.writes().is_empty(),
+            "a stale plan wrote: {:?}",
+            stack.writes()
+        );
+        out
+    };
+
+    // Live state moved: someone changed the group by hand.
+    save();
+    let id = pool_id(&stack, "saved-dev");
+    block_on(
+        stack
+            .cognito()
+            .update_group()
+            .user_pool_id(&id)
+            .group_name("admins")
+            .precedence(7)
+            .send(),
+    )
+    .unwrap();
+    let out = apply_saved(secret);
+    assert!(
+        out.stderr.contains("group.admins changed"),
+        "{}",
+        out.dump()
+    );
+
+    // The secret in the environment is not the one the plan was made with.
+    save();
+    let out = apply_saved("another-secret");
+    assert!(
+        out.stderr
+            .contains("a secret it reads from the environment, changed"),
+        "{}",
+        out.dump()
+    );
+    assert!(!out.stderr.contains("another-secret") && !out.stderr.contains(secret));
+
+    // The spec changed.
+    save();
+    stack.spec(
+        "saved.yaml",
+        &WITH_SECRET.replace("minimum_length: 12", "minimum_length: 15"),
+    );
+    apply_saved(secret);
+
+    // Unchanged, it applies.
+    stack.spec(
+        "saved.yaml",
+        &WITH_SECRET.replace("minimum_length: 12", "minimum_length: 14"),
+    );
+    save();
+    stack
+        .poolctl()
+        .arg("apply")
+        .arg(&file)
+        .env("GOOGLE_CLIENT_SECRET", secret)
+        .run()
+        .assert_success();
+}
+
+#[test]
+fn a_usage_error_exits_1_never_2() {
+    // 2 means "drifted" or "changes present" to CI: a typo must not read so.
+    let dir = tempfile::tempdir().unwrap();
+    for args in [
+        &["drift", "--bogus"][..],
+        &["plan", "--detailed-exitcode", "--nope"],
+        &["frobnicate"],
+    ] {
+        let out = Poolctl::new(dir.path()).args(args.iter()).run();
+        out.assert_exit(1);
+        assert!(out.stderr.contains("error:"), "{}", out.dump());
+    }
+    Poolctl::new(dir.path()).arg("--help").run().assert_exit(0);
+}

@@ -1,9 +1,11 @@
 //! `poolctl apply`: show the plan, get a yes, carry it out.
 
-use super::Context;
+use super::{Context, Planned};
 use crate::apply::{apply_pool, ApplyError};
 use crate::cli::ApplyArgs;
+use crate::diff::PlanOptions;
 use crate::live::target_of;
+use crate::plan::saved::{SavedPlan, SavedPlanError};
 use crate::render::human;
 use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
@@ -11,9 +13,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 pub async fn run(ctx: &Context, args: &ApplyArgs) -> anyhow::Result<ExitCode> {
-    let desired = ctx.desired(&args.selection)?;
-    let options = crate::diff::PlanOptions { prune: args.prune };
-    let planned = ctx.plan(desired, options).await;
+    let planned = match &args.plan_file {
+        Some(path) => planned_from_saved(ctx, path).await?,
+        None => {
+            let desired = ctx.desired(&args.selection)?;
+            let options = crate::diff::PlanOptions { prune: args.prune };
+            ctx.plan(desired, options).await
+        }
+    };
     let plan = planned.plan();
     anstream::print!("{}", human::plan(&plan));
     let read_failed = planned.report_failures();
@@ -74,7 +81,9 @@ pub async fn run(ctx: &Context, args: &ApplyArgs) -> anyhow::Result<ExitCode> {
     if !args.auto_approve {
         let desired: Vec<&crate::desired::DesiredPool> =
             planned.pools.iter().map(|p| &p.desired).collect();
-        confirm(&desired)?;
+        // A saved plan was reviewed when it was made: only protected
+        // environments are asked about again.
+        confirm(&desired, args.plan_file.is_none())?;
     }
 
     let interrupt = interrupt_on_ctrl_c();
@@ -110,6 +119,49 @@ pub async fn run(ctx: &Context, args: &ApplyArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Plans again for exactly the pools and environments a saved plan names,
+/// and refuses (changing nothing) unless the specs, the secrets they read and
+/// every live resource are as they were when the plan was made.
+async fn planned_from_saved(ctx: &Context, path: &std::path::Path) -> anyhow::Result<Planned> {
+    let saved = SavedPlan::read(path)?;
+    let files = ctx.load()?;
+    let mut pairs = Vec::new();
+    let mut moved = Vec::new();
+    for pool in &saved.pools {
+        match files
+            .iter()
+            .find(|f| f.key == pool.pool && f.environments.contains(&pool.environment))
+        {
+            Some(file) => pairs.push((file, pool.environment.clone())),
+            None => moved.push(format!(
+                "  pool `{}` ({}): no longer in the specs",
+                pool.pool, pool.environment
+            )),
+        }
+    }
+    if !moved.is_empty() {
+        return Err(SavedPlanError::Stale(moved).into());
+    }
+    let desired = ctx.resolve(&pairs)?;
+    let planned = ctx.plan(desired, PlanOptions { prune: saved.prune }).await;
+    if planned.report_failures() {
+        anyhow::bail!("cannot re-read live state for the saved plan; nothing was changed");
+    }
+    let now: Vec<_> = planned
+        .pools
+        .iter()
+        .map(|p| (&p.desired, &p.live))
+        .collect();
+    let mut moved = saved.staleness(&now);
+    if moved.is_empty() && serde_json::to_value(planned.plan()).ok().as_ref() != Some(&saved.plan) {
+        moved.push("  the plan poolctl computes now differs from the saved one".to_string());
+    }
+    if !moved.is_empty() {
+        return Err(SavedPlanError::Stale(moved).into());
+    }
+    Ok(planned)
+}
+
 /// The first Ctrl-C asks apply to stop once the requests in flight have
 /// finished (nothing is cut off half-way); a second one exits at once.
 fn interrupt_on_ctrl_c() -> Arc<AtomicBool> {
@@ -129,7 +181,11 @@ fn interrupt_on_ctrl_c() -> Arc<AtomicBool> {
 
 /// Asks for `yes` on a terminal (and for the environment's name where the
 /// spec marks it protected); refuses outright without a terminal.
-fn confirm(desired: &[&crate::desired::DesiredPool]) -> anyhow::Result<()> {
+fn confirm(desired: &[&crate::desired::DesiredPool], ask_yes: bool) -> anyhow::Result<()> {
+    let protected_envs = desired.iter().any(|d| d.protected);
+    if !ask_yes && !protected_envs {
+        return Ok(());
+    }
     if !std::io::stdin().is_terminal() {
         anyhow::bail!("refusing to apply without confirmation: stdin is not a terminal; pass --auto-approve to apply non-interactively");
     }
@@ -138,6 +194,7 @@ fn confirm(desired: &[&crate::desired::DesiredPool]) -> anyhow::Result<()> {
         .filter(|d| d.protected)
         .map(|d| d.environment.as_str())
         .collect();
+    protected.sort();
     protected.dedup();
     let stdin = std::io::stdin();
     let ask = |prompt: &str| -> anyhow::Result<String> {
@@ -157,7 +214,9 @@ fn confirm(desired: &[&crate::desired::DesiredPool]) -> anyhow::Result<()> {
             );
         }
     }
-    if ask("Do you want to perform these actions? Only 'yes' will be accepted: ")? != "yes" {
+    if ask_yes
+        && ask("Do you want to perform these actions? Only 'yes' will be accepted: ")? != "yes"
+    {
         anyhow::bail!("apply cancelled; nothing was changed");
     }
     Ok(())

@@ -4,6 +4,7 @@
 pub mod apply;
 pub mod drift;
 pub mod plan;
+pub mod show;
 pub mod validate;
 
 use crate::aws::Session;
@@ -61,6 +62,9 @@ impl Context {
 
     /// The desired pools a plan or apply works on.
     pub fn desired(&self, selection: &Selection) -> anyhow::Result<Vec<DesiredPool>> {
+        if selection.envs.is_empty() && !selection.all_envs {
+            anyhow::bail!("which environment? Give --env ENV (repeatable) or --all-envs");
+        }
         let files = self.load()?;
         let envs = if selection.all_envs {
             all_environments(&files)

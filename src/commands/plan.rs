@@ -2,6 +2,7 @@
 
 use super::Context;
 use crate::cli::PlanArgs;
+use crate::plan::saved::SavedPlan;
 use crate::render::{human, json};
 use std::process::ExitCode;
 
@@ -17,6 +18,15 @@ pub async fn run(ctx: &Context, args: &PlanArgs) -> anyhow::Result<ExitCode> {
     }
     if planned.report_failures() {
         return Ok(ExitCode::FAILURE);
+    }
+    if let Some(path) = &args.out {
+        let pools: Vec<_> = planned
+            .pools
+            .iter()
+            .map(|p| (&p.desired, &p.live))
+            .collect();
+        SavedPlan::new(&plan, &pools, args.prune).write(path)?;
+        anstream::eprintln!("{}", human::saved_plan_written(path));
     }
     if args.detailed_exitcode && plan.has_changes() {
         return Ok(super::exit(2));

@@ -237,6 +237,34 @@ pub fn interrupting() -> String {
     )
 }
 
+pub fn saved_plan_written(path: &std::path::Path) -> String {
+    format!(
+        "Saved the plan to {}. To apply exactly this plan: poolctl apply {}",
+        path.display(),
+        path.display()
+    )
+}
+
+/// What `show` says of a saved plan before drawing it.
+pub fn saved_plan_heading(path: &std::path::Path, saved: &crate::plan::saved::SavedPlan) -> String {
+    let pools: Vec<String> = saved
+        .pools
+        .iter()
+        .map(|p| format!("{} ({})", p.pool, p.environment))
+        .collect();
+    paint(
+        DIM,
+        &format!(
+            "# saved plan {} · poolctl {} · made at {} (Unix time) · {}{}",
+            path.display(),
+            saved.poolctl_version,
+            saved.created_at,
+            pools.join(", "),
+            if saved.prune { " · with --prune" } else { "" }
+        ),
+    )
+}
+
 /// One finished apply step.
 pub fn step_done(pool: &str, step: &str) -> String {
     format!("{} {pool}: {step}", paint(GREEN, "done"))
