@@ -8,7 +8,6 @@
 //!   cargo bench --bench plan -- [--sizes 1,10,50] [--latency-ms 40] [--no-quotas] [--runs 3]
 
 #[path = "../tests/support/mod.rs"]
-#[allow(dead_code)]
 mod support;
 
 use std::collections::BTreeMap;

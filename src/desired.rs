@@ -5,7 +5,6 @@ use crate::model::PoolSettings;
 use crate::spec::diag::Diagnostic;
 use crate::spec::document::{Document, Resources};
 use crate::spec::SpecFile;
-use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 /// Serialized (secrets as digests only), it is what a saved plan records to
@@ -27,9 +26,6 @@ pub struct DesiredPool {
     /// Warnings from the offline checks.
     #[serde(skip)]
     pub warnings: Vec<Diagnostic>,
-    /// Key paths whose values came from `${env:...}`.
-    #[serde(skip)]
-    pub from_env_vars: BTreeSet<String>,
 }
 
 impl DesiredPool {
@@ -38,7 +34,6 @@ impl DesiredPool {
         environment: &str,
         doc: Document,
         warnings: Vec<Diagnostic>,
-        from_env_vars: BTreeSet<String>,
     ) -> Self {
         let mut settings = doc.settings;
         settings.normalize();
@@ -53,7 +48,6 @@ impl DesiredPool {
             settings,
             resources: doc.resources,
             warnings,
-            from_env_vars,
         }
     }
 

@@ -20,7 +20,9 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Semaphore;
 
-/// Cognito's request-rate quota categories (per account and region).
+/// Cognito's request-rate quota categories (per account and region), named
+/// as AWS's quota table names them.
+#[allow(clippy::enum_variant_names)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Category {
     UserPoolRead,

@@ -80,8 +80,6 @@ pub fn compare(desired: &Value, live: Option<&Value>, path: &str, out: &mut Vec<
 pub enum Forces {
     /// Delete and create again (`--allow-replace`); the reason and its price.
     Replace(String),
-    /// Not possible at all.
-    Blocked(String),
 }
 
 /// A collection of named resources of one kind, desired against live.
@@ -130,15 +128,8 @@ pub fn diff_named<T: Serialize>(named: Named<'_, T>) -> Vec<ResourceChange> {
                 let mut reasons = Vec::new();
                 for field in &mut fields {
                     match (named.forces)(&field.path) {
-                        Some(Forces::Blocked(reason)) => {
-                            field.blocked = Some(reason.clone());
-                            action = Action::Blocked;
-                            push_unique(&mut reasons, reason);
-                        }
                         Some(Forces::Replace(reason)) => {
-                            if action != Action::Blocked {
-                                action = Action::Replace;
-                            }
+                            action = Action::Replace;
                             push_unique(&mut reasons, reason);
                         }
                         None => {}

@@ -62,8 +62,6 @@ macro_rules! api_enum {
     };
 }
 
-pub(crate) use api_enum;
-
 api_enum! {
     /// What users type as their user name.
     pub enum UsernameAttribute {

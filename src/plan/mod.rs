@@ -144,10 +144,6 @@ impl PoolPlan {
         }
         s
     }
-
-    pub fn change(&self, address: &str) -> Option<&ResourceChange> {
-        self.changes.iter().find(|c| c.address == address)
-    }
 }
 
 /// One pool's drift in a word: `in_sync`, `drifted`, or `missing` when the

@@ -124,7 +124,7 @@ pub fn parse_file(path: &Path, bytes: Vec<u8>) -> Result<SpecFile, Vec<Diagnosti
             "nested more than {MAX_DEPTH} levels deep"
         ))));
     }
-    let root = yaml::parse(&text).map_err(fail)?;
+    let root = yaml::parse(&text).map_err(|d| fail(*d))?;
     let key = path
         .file_stem()
         .and_then(|s| s.to_str())
@@ -164,6 +164,8 @@ fn nesting_depth(text: &str) -> usize {
     max_brackets + max_indent
 }
 
+// A cold path whose only caller turns the diagnostic into the file's errors.
+#[allow(clippy::result_large_err)]
 fn environment_names(root: &Node) -> Result<Vec<String>, Diagnostic> {
     let map = root.as_mapping().expect("the loader only accepts mappings");
     let Some(envs) = map.get_node(document::ENVIRONMENTS_KEY) else {
@@ -341,13 +343,7 @@ pub fn resolve(
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(SpecErrors(diagnostics));
     }
-    Ok(DesiredPool::new(
-        file,
-        env,
-        doc,
-        diagnostics,
-        interpolated.from_env_vars,
-    ))
+    Ok(DesiredPool::new(file, env, doc, diagnostics))
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ use std::collections::{BTreeSet, HashMap};
 /// Parses one spec file. Anchors and aliases are refused by the loader, which
 /// also rules out alias bombs; duplicate keys are errors rather than silently
 /// taking the last one.
-pub fn parse(text: &str) -> Result<Node, Diagnostic> {
+pub fn parse(text: &str) -> Result<Node, Box<Diagnostic>> {
     let options = LoaderOptions::default()
         .error_on_duplicate_keys(true)
         .prevent_coercion(true)
@@ -41,10 +41,10 @@ pub fn parse(text: &str) -> Result<Node, Diagnostic> {
             ),
         };
         let diag = Diagnostic::error(message);
-        match marker {
+        Box::new(match marker {
             Some(m) => diag.at(m.line(), m.column()),
             None => diag,
-        }
+        })
     })
 }
 
