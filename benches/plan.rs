@@ -59,7 +59,8 @@ fn options() -> Options {
     o
 }
 
-/// A realistic pool: the shop example's settings with five groups.
+/// A realistic pool: the shop example's settings, 5 app clients, 2 identity
+/// providers (Google and SAML), 5 groups, a resource server and a domain.
 fn spec(i: usize) -> String {
     let mut groups = String::new();
     for (g, name) in ["admins", "support", "finance", "ops", "readonly"]
@@ -68,6 +69,12 @@ fn spec(i: usize) -> String {
     {
         groups.push_str(&format!(
             "  {name}: {{ description: {name} of pool {i}, precedence: {g} }}\n"
+        ));
+    }
+    let mut clients = String::new();
+    for name in ["web", "admin", "partner", "ios", "android"] {
+        clients.push_str(&format!(
+            "  {name}:\n    explicit_auth_flows: [user_srp, refresh_token]\n    allowed_oauth_flows: [code]\n    allowed_oauth_scopes: [openid, email, api/orders.read]\n    callback_urls: [https://{name}.example.com/callback]\n    supported_identity_providers: [COGNITO, Google, Corp]\n    access_token_validity: 1h\n    refresh_token_validity: 30d\n"
         ));
     }
     format!(
@@ -88,8 +95,23 @@ schema:
   custom:tenant_id: {{ type: string, mutable: false, max_length: 128 }}
 tier: essentials
 tags: {{ team: bench, managed-by: poolctl }}
+clients:
+{clients}identity_providers:
+  Google:
+    type: google
+    client_id: bench-{i}.apps.googleusercontent.com
+    client_secret: ${{env:BENCH_GOOGLE_SECRET}}
+    authorize_scopes: [openid, email]
+    attribute_mapping: {{ email: email }}
+  Corp:
+    type: saml
+    metadata_url: https://login.example.com/{i}/federationmetadata.xml
+    attribute_mapping: {{ email: http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress }}
+resource_servers:
+  api: {{ name: Bench API, scopes: {{ orders.read: Read orders, orders.write: Place orders }} }}
 groups:
-{groups}"#
+{groups}domain: bench{i}-${{env}}
+"#
     )
 }
 
@@ -127,7 +149,11 @@ fn measure(n: usize, o: &Options) -> Row {
         .map(|(a, b)| (a.as_str(), b.as_str()))
         .collect();
     write_pools(dir.path(), &refs);
-    let poolctl = || Poolctl::new(dir.path()).endpoint(&proxy.endpoint());
+    let poolctl = || {
+        Poolctl::new(dir.path())
+            .endpoint(&proxy.endpoint())
+            .env("BENCH_GOOGLE_SECRET", "bench-secret")
+    };
 
     let (out, apply) = run_measured(poolctl().args(["apply", "--all-envs", "--auto-approve"]));
     out.assert_success();
@@ -146,7 +172,8 @@ fn measure(n: usize, o: &Options) -> Row {
                 .arg(&report)
                 .arg(env!("CARGO_BIN_EXE_poolctl"))
                 .args(["plan", "--all-envs", "--detailed-exitcode"])
-                .endpoint(&proxy.endpoint());
+                .endpoint(&proxy.endpoint())
+                .env("BENCH_GOOGLE_SECRET", "bench-secret");
             let measured = run_measured(cmd);
             peak_rss_kb = std::fs::read_to_string(&report)
                 .ok()
@@ -217,6 +244,33 @@ fn measure(n: usize, o: &Options) -> Row {
     }
 }
 
+/// `validate` of many realistic pool files (3 environments each): offline,
+/// so it measures poolctl alone. Median of `runs`.
+fn measure_validate(files: usize, runs: usize) -> Duration {
+    let dir = tempfile::tempdir().unwrap();
+    let specs: Vec<(String, String)> = (0..files)
+        .map(|i| (format!("bench{i}.yaml"), spec(i)))
+        .collect();
+    let refs: Vec<(&str, &str)> = specs
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    write_pools(dir.path(), &refs);
+    let mut times: Vec<Duration> = (0..runs.max(1))
+        .map(|_| {
+            let (out, elapsed) = run_measured(
+                Poolctl::new(dir.path())
+                    .arg("validate")
+                    .env("BENCH_GOOGLE_SECRET", "bench-secret"),
+            );
+            out.assert_success();
+            elapsed
+        })
+        .collect();
+    times.sort();
+    times[times.len() / 2]
+}
+
 fn main() {
     // `cargo test --all-targets` runs this file too, without `--bench`: only
     // `cargo bench` (scripts/bench) should start the minutes-long measurement.
@@ -230,6 +284,12 @@ fn main() {
         o.latency.as_millis(),
         if o.quotas { "enforced" } else { "not enforced" },
         o.runs
+    );
+    println!();
+    let validate = measure_validate(200, o.runs);
+    println!(
+        "validate of 200 pool files (600 pool environments): {:.3} s",
+        validate.as_secs_f64()
     );
     println!();
     println!("| pools x envs | apply s | plan s | requests | throttled | depth bound s | quota bound s | plan / larger bound | peak RSS MiB |");
