@@ -644,6 +644,8 @@ fn planted_secrets_never_appear_in_any_output() {
                 format!("-----BEGIN PRIVATE KEY-----\nMIGT{MARK}{round}KEY0b5e\n-----END PRIVATE KEY-----"),
             ),
             ("OKTA_CLIENT_SECRET", format!("okta-{MARK}-{round}-33cc")),
+            // The AWS credentials themselves are never logged either.
+            ("AWS_SECRET_ACCESS_KEY", format!("aws-{MARK}-{round}-44dd")),
         ]
     };
     let stack = Stack::new();
@@ -674,6 +676,23 @@ fn planted_secrets_never_appear_in_any_output() {
         verbose.dump()
     );
     go(2, &["plan", "--env", "dev", "--json", "-vvv"]).assert_success();
+    // A saved plan, the file itself, drawn by show, and the drift report.
+    let saved = stack.path().join("dev.plan.json");
+    go(
+        2,
+        &[
+            "plan",
+            "--env",
+            "dev",
+            "-vvv",
+            "--out",
+            saved.to_str().unwrap(),
+        ],
+    )
+    .assert_success();
+    go(2, &["show", saved.to_str().unwrap()]).assert_success();
+    go(2, &["show", "--json", saved.to_str().unwrap()]).assert_success();
+    go(2, &["drift", "--json", "-vvv"]).assert_exit(2);
     go(2, &["apply", "--env", "dev", "--auto-approve", "-vvv"]).assert_success();
     // Failures: AWS refusing the update, and a broken spec.
     // A service that echoes the secret it was sent in its error.
@@ -712,6 +731,11 @@ fn planted_secrets_never_appear_in_any_output() {
     go(3, &["validate", "-vvv"]).assert_exit(1);
     go(3, &["plan", "--env", "dev", "-vvv"]).assert_exit(1);
 
+    let file = std::fs::read_to_string(&saved).unwrap();
+    assert!(
+        !file.contains(MARK),
+        "the saved plan holds a secret:\n{file}"
+    );
     for out in &outputs {
         for (name, value) in planted(1).into_iter().chain(planted(2)).chain(planted(3)) {
             for text in [&out.stdout, &out.stderr] {

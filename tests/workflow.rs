@@ -496,3 +496,26 @@ fn a_usage_error_exits_1_never_2() {
     }
     Poolctl::new(dir.path()).arg("--help").run().assert_exit(0);
 }
+
+#[test]
+fn colour_follows_the_flag_and_no_color() {
+    let stack = Stack::new();
+    stack.spec("flow.yaml", SPEC);
+    let coloured = stack
+        .poolctl()
+        .args(["--color", "always", "plan", "--env", "dev"])
+        .run();
+    coloured.assert_success();
+    assert!(coloured.stdout.contains("\u{1b}["), "{}", coloured.dump());
+    // `auto` on a pipe, and `never`, draw no escape codes; NO_COLOR is set by
+    // the harness, and `auto` honours it.
+    for args in [&["--color", "never"][..], &["--color", "auto"]] {
+        let plain = stack
+            .poolctl()
+            .args(args.iter())
+            .args(["plan", "--env", "dev"])
+            .run();
+        plain.assert_success();
+        assert!(!plain.stdout.contains('\u{1b}'), "{}", plain.dump());
+    }
+}
