@@ -119,45 +119,6 @@ fn plan(stack: &Stack, extra: &[&str]) -> Value {
     serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", out.dump()))
 }
 
-fn actions(plan: &Value) -> Vec<(String, String)> {
-    plan["pools"][0]["changes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| {
-            (
-                c["address"].as_str().unwrap().to_string(),
-                c["action"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect()
-}
-
-fn change<'a>(plan: &'a Value, address: &str) -> &'a Value {
-    plan["pools"][0]["changes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["address"] == address)
-        .unwrap_or_else(|| panic!("no change {address} in {plan}"))
-}
-
-/// `path -> (before, after)` of a change's fields.
-fn fields(change: &Value) -> Vec<(String, Value, Value)> {
-    change["fields"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            (
-                f["path"].as_str().unwrap().to_string(),
-                f["before"].clone(),
-                f["after"].clone(),
-            )
-        })
-        .collect()
-}
-
 fn apply(stack: &Stack, extra: &[&str]) -> Output {
     let mut args = vec!["apply", "--env", "dev", "--auto-approve"];
     args.extend(extra);
@@ -918,15 +879,6 @@ fn client_ids(stack: &Stack, names: &[&str]) -> Vec<String> {
             })
             .collect()
     })
-}
-
-fn pool_id(stack: &Stack) -> String {
-    block_on(stack.cognito().list_user_pools().max_results(60).send())
-        .unwrap()
-        .user_pools()[0]
-        .id()
-        .unwrap()
-        .to_string()
 }
 
 #[test]

@@ -52,46 +52,6 @@ fn apply(stack: &Stack, extra: &[&str]) -> Output {
     run_ok(stack, &args)
 }
 
-/// `(address, action)` of every change.
-fn actions(plan: &Value) -> Vec<(String, String)> {
-    plan["pools"][0]["changes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| {
-            (
-                c["address"].as_str().unwrap().to_string(),
-                c["action"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect()
-}
-
-fn change<'a>(plan: &'a Value, address: &str) -> &'a Value {
-    plan["pools"][0]["changes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["address"] == address)
-        .unwrap_or_else(|| panic!("no change to {address} in {plan}"))
-}
-
-/// `(path, before, after)` of every field of one change.
-fn fields(change: &Value) -> Vec<(String, Value, Value)> {
-    change["fields"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            (
-                f["path"].as_str().unwrap().to_string(),
-                f["before"].clone(),
-                f["after"].clone(),
-            )
-        })
-        .collect()
-}
-
 fn assert_converged(stack: &Stack) {
     let p = plan(stack, &[]);
     assert!(actions(&p).is_empty(), "expected no changes: {p}");
@@ -100,11 +60,6 @@ fn assert_converged(stack: &Stack) {
         .args(["plan", "--env", "dev", "--detailed-exitcode"])
         .run();
     assert_eq!(out.status, 0, "{}", out.dump());
-}
-
-fn pool_id(stack: &Stack) -> String {
-    let pools = block_on(stack.cognito().list_user_pools().max_results(60).send()).unwrap();
-    pools.user_pools()[0].id().unwrap().to_string()
 }
 
 /// Every live client named `name`, as AWS reports it (through the faithful

@@ -20,31 +20,12 @@ fn plan(stack: &Stack, extra: &[&str]) -> (Output, Value) {
     (out, json)
 }
 
-fn actions(plan: &Value) -> Vec<(String, String)> {
-    plan["pools"][0]["changes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| {
-            (
-                c["address"].as_str().unwrap().to_string(),
-                c["action"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect()
-}
-
 fn apply(stack: &Stack, extra: &[&str]) -> Output {
     let mut args = vec!["apply", "--env", "dev", "--auto-approve"];
     args.extend(extra);
     let out = stack.poolctl().args(args).run();
     out.assert_success();
     out
-}
-
-fn pool_id(stack: &Stack) -> String {
-    let pools = block_on(stack.cognito().list_user_pools().max_results(60).send()).unwrap();
-    pools.user_pools()[0].id().unwrap().to_string()
 }
 
 #[test]

@@ -104,20 +104,6 @@ fn apply(stack: &Stack, extra: &[&str]) -> Output {
     out
 }
 
-fn actions(plan: &Value) -> Vec<(String, String)> {
-    plan["pools"][0]["changes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| {
-            (
-                c["address"].as_str().unwrap().to_string(),
-                c["action"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect()
-}
-
 /// `(path, before, after, sensitive)` of each field of one change.
 fn fields(plan: &Value, address: &str) -> Vec<(String, Value, Value, bool)> {
     let change = plan["pools"][0]["changes"]
@@ -144,11 +130,6 @@ fn fields(plan: &Value, address: &str) -> Vec<(String, Value, Value, bool)> {
 fn assert_converged(stack: &Stack) {
     let out = run(stack, &["plan", "--env", "dev", "--detailed-exitcode"]);
     assert_eq!(out.status, 0, "expected no changes:\n{}", out.dump());
-}
-
-fn pool_id(stack: &Stack) -> String {
-    let pools = block_on(stack.cognito().list_user_pools().max_results(60).send()).unwrap();
-    pools.user_pools()[0].id().unwrap().to_string()
 }
 
 /// What moto holds for a provider (without the proxy's additions).

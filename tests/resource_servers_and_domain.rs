@@ -32,20 +32,6 @@ fn plan(stack: &Stack, extra: &[&str]) -> (Output, Value) {
     (out, json)
 }
 
-fn actions(plan: &Value) -> Vec<(String, String)> {
-    plan["pools"][0]["changes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| {
-            (
-                c["address"].as_str().unwrap().to_string(),
-                c["action"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect()
-}
-
 fn pair(address: &str, action: &str) -> (String, String) {
     (address.to_string(), action.to_string())
 }
@@ -86,11 +72,6 @@ fn apply(stack: &Stack, extra: &[&str]) -> Output {
 fn assert_converged(stack: &Stack) {
     let (out, p) = plan(stack, &[]);
     assert!(actions(&p).is_empty(), "{}", out.dump());
-}
-
-fn pool_id(stack: &Stack) -> String {
-    let pools = block_on(stack.cognito().list_user_pools().max_results(60).send()).unwrap();
-    pools.user_pools()[0].id().unwrap().to_string()
 }
 
 /// A client through the proxy, for changes behind poolctl's back that moto

@@ -48,45 +48,6 @@ fn plan(stack: &Stack) -> Value {
     serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", out.dump()))
 }
 
-fn actions(plan: &Value) -> Vec<(String, String)> {
-    plan["pools"][0]["changes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| {
-            (
-                c["address"].as_str().unwrap().to_string(),
-                c["action"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect()
-}
-
-fn change<'a>(plan: &'a Value, address: &str) -> &'a Value {
-    plan["pools"][0]["changes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["address"] == address)
-        .unwrap_or_else(|| panic!("no change for {address} in {plan}"))
-}
-
-/// `(path, before, after)` of every field of a change.
-fn fields(change: &Value) -> Vec<(String, Value, Value)> {
-    change["fields"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            (
-                f["path"].as_str().unwrap().to_string(),
-                f["before"].clone(),
-                f["after"].clone(),
-            )
-        })
-        .collect()
-}
-
 fn field<'a>(change: &'a Value, path: &str) -> &'a Value {
     change["fields"]
         .as_array()

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod faithful;
 pub mod lambda;
 pub mod moto;
+pub mod plans;
 pub mod proxy;
 pub mod quota;
 pub mod sdk;
@@ -20,6 +21,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 pub use cli::{Output, Poolctl};
 #[allow(unused_imports)]
 pub use moto::{moto_server_path, Moto};
+#[allow(unused_imports)]
+pub use plans::{actions, change, fields, pool_id};
 #[allow(unused_imports)]
 pub use proxy::{fault_first, fault_on, Fault, FaultRule, Proxy, RecordedRequest};
 #[allow(unused_imports)]
