@@ -519,3 +519,31 @@ fn colour_follows_the_flag_and_no_color() {
         assert!(!plain.stdout.contains('\u{1b}'), "{}", plain.dump());
     }
 }
+
+#[test]
+fn requests_may_wait_long_for_their_turn() {
+    // Paced requests wait inside the SDK's HTTP layer; a wait longer than the
+    // SDK's stall grace period (5 s) must not fail them as a stalled upload.
+    let stack = Stack::new();
+    let groups: String = (0..12)
+        .map(|i| format!("  g{i}: {{ precedence: {i} }}\n"))
+        .collect();
+    stack.spec("flow.yaml", &format!("name: wait-${{env}}\nenvironments: {{ dev: {{ region: us-east-1 }} }}\ngroups:\n{groups}"));
+    stack.proxy.set_fault_rule(fault_on(
+        "CreateGroup",
+        Fault::Delay(std::time::Duration::from_millis(600)),
+    ));
+    let out = stack
+        .poolctl()
+        .args([
+            "--max-concurrency",
+            "1",
+            "apply",
+            "--env",
+            "dev",
+            "--auto-approve",
+        ])
+        .run();
+    out.assert_success();
+    assert_eq!(stack.proxy.requests_for("CreateGroup").len(), 12);
+}

@@ -75,8 +75,16 @@ impl Session {
     }
 
     async fn load(&self, target: &Target) -> Clients {
+        // A request waits in the pacer (limiter) inside the HTTP layer before
+        // its body is sent; upload stall protection would take a long wait
+        // there, in a large plan, for a stalled upload and fail it. Requests
+        // are small JSON; downloads stay protected.
+        let stall = aws_config::stalled_stream_protection::StalledStreamProtectionConfig::enabled()
+            .upload_enabled(false)
+            .build();
         let mut loader = aws_config::defaults(BehaviorVersion::latest())
-            .region(Region::new(target.region.clone()));
+            .region(Region::new(target.region.clone()))
+            .stalled_stream_protection(stall);
         if let Some(profile) = &target.profile {
             loader = loader.profile_name(profile);
         }
