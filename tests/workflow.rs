@@ -543,6 +543,8 @@ fn requests_may_wait_long_for_their_turn() {
             "dev",
             "--auto-approve",
         ])
+        // One attempt: a stalled-upload failure must not hide behind a retry.
+        .env("AWS_MAX_ATTEMPTS", "1")
         .run();
     out.assert_success();
     assert_eq!(stack.proxy.requests_for("CreateGroup").len(), 12);
