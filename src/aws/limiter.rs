@@ -139,25 +139,25 @@ impl Limiter {
         }
     }
 
-    /// Waits until a request may go: a place among those in flight, then the
-    /// per-pool operation's turn, then the category's.
+    /// Waits until a request may go: the per-pool operation's turn, then the
+    /// category's, then a place among those in flight. A request waiting for
+    /// its category's turn holds no place in flight, so a busy category never
+    /// starves the others.
     async fn admit(
         &self,
         operation: Option<String>,
         pool: Option<String>,
     ) -> tokio::sync::SemaphorePermit<'_> {
-        let permit = self
-            .in_flight
-            .acquire()
-            .await
-            .expect("the semaphore is never closed");
         if let Some(category) = operation.as_deref().and_then(Category::of) {
             if let (true, Some(pool), Some(op)) = (category.capped_per_pool(), pool, operation) {
                 self.per_pool.until_key_ready(&(category, op, pool)).await;
             }
             self.categories[&category].until_ready().await;
         }
-        permit
+        self.in_flight
+            .acquire()
+            .await
+            .expect("the semaphore is never closed")
     }
 }
 
