@@ -6,6 +6,7 @@ mod cli;
 mod commands;
 mod desired;
 mod diff;
+mod import;
 mod live;
 mod model;
 mod plan;
@@ -41,6 +42,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Plan(args) => commands::plan::run(&ctx, args).await,
         Command::Apply(args) => commands::apply::run(&ctx, args).await,
         Command::Drift(args) => commands::drift::run(&ctx, args).await,
+        Command::Import(args) => commands::import::run(&ctx, args).await,
     }
 }
 

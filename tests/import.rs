@@ -1,0 +1,609 @@
+//! `poolctl import` end to end: pools built with every feature straight
+//! through the SDK (not through poolctl), imported, validated and planned
+//! with nothing to change; a second environment added to the same file as
+//! its differences only; secrets never written; files that hold another
+//! pool, or the environment already, refused.
+
+mod support;
+use aws_sdk_apigateway::types::IntegrationType;
+use aws_sdk_cognitoidentityprovider::types as sdk;
+use serde_yaml::Value;
+use support::lambda::*;
+use support::*;
+
+const GOOGLE_SECRET: &str = "google-live-secret-8c1f";
+const PROD_GOOGLE_SECRET: &str = "google-prod-secret-44ab";
+const METADATA: &str = "<EntityDescriptor xmlns=\"urn:oasis:names:tc:SAML:2.0:metadata\" entityID=\"https://idp.example.com/saml\"/>\n";
+
+/// How the two environments of the test pool differ.
+struct Variant {
+    env: &'static str,
+    region: &'static str,
+    min_length: i32,
+    deletion_protection: bool,
+    google_secret: &'static str,
+    /// The prod pool has no SAML provider and no `support` group.
+    everything: bool,
+}
+
+const DEV: Variant = Variant {
+    env: "dev",
+    region: "us-east-1",
+    min_length: 12,
+    deletion_protection: false,
+    google_secret: GOOGLE_SECRET,
+    everything: true,
+};
+
+const PROD: Variant = Variant {
+    env: "prod",
+    region: "eu-west-1",
+    min_length: 14,
+    deletion_protection: true,
+    google_secret: PROD_GOOGLE_SECRET,
+    everything: false,
+};
+
+struct Built {
+    pool_id: String,
+}
+
+fn s(v: &str) -> String {
+    v.to_string()
+}
+
+/// A pool with every feature poolctl manages, made the way a console user or
+/// another tool would: pool settings (MFA, schema with custom attributes,
+/// templates, tags, tier), triggers on moto Lambda functions with the
+/// permissions that let Cognito invoke them, a resource server, Google and
+/// SAML providers, clients of three kinds, groups, a prefix domain, and a
+/// REST API whose Cognito authorizer protects two methods.
+fn build(stack: &Stack, v: &Variant) -> Built {
+    let env = v.env;
+    let region = v.region;
+    let cognito = cognito_client(&stack.moto.endpoint(), region);
+    let pre = create_function(&stack.moto, &format!("shop-{env}-pre-signup"), region);
+    let claims = create_function(&stack.moto, &format!("shop-{env}-claims"), region);
+    let created = block_on(
+        cognito
+            .create_user_pool()
+            .pool_name(format!("shop-{env}"))
+            .username_attributes(sdk::UsernameAttributeType::Email)
+            .username_configuration(
+                sdk::UsernameConfigurationType::builder()
+                    .case_sensitive(false)
+                    .build()
+                    .unwrap(),
+            )
+            .auto_verified_attributes(sdk::VerifiedAttributeType::Email)
+            .policies(
+                sdk::UserPoolPolicyType::builder()
+                    .password_policy(
+                        sdk::PasswordPolicyType::builder()
+                            .minimum_length(v.min_length)
+                            .require_uppercase(true)
+                            .require_lowercase(true)
+                            .require_numbers(true)
+                            .require_symbols(false)
+                            .temporary_password_validity_days(7)
+                            .build(),
+                    )
+                    .build(),
+            )
+            .account_recovery_setting(
+                sdk::AccountRecoverySettingType::builder()
+                    .recovery_mechanisms(
+                        sdk::RecoveryOptionType::builder()
+                            .name(sdk::RecoveryOptionNameType::VerifiedEmail)
+                            .priority(1)
+                            .build()
+                            .unwrap(),
+                    )
+                    .build(),
+            )
+            .admin_create_user_config(
+                sdk::AdminCreateUserConfigType::builder()
+                    .allow_admin_create_user_only(true)
+                    .invite_message_template(
+                        sdk::MessageTemplateType::builder()
+                            .email_subject("Your shop account")
+                            .email_message(
+                                "Welcome! Your user name is {username} and your temporary password is {####}.",
+                            )
+                            .build(),
+                    )
+                    .build(),
+            )
+            .verification_message_template(
+                sdk::VerificationMessageTemplateType::builder()
+                    .default_email_option(sdk::DefaultEmailOptionType::ConfirmWithCode)
+                    .email_subject("Your verification code")
+                    .email_message("Your verification code is {####}.")
+                    .build(),
+            )
+            .schema(
+                sdk::SchemaAttributeType::builder()
+                    .name("email")
+                    .attribute_data_type(sdk::AttributeDataType::String)
+                    .required(true)
+                    .mutable(true)
+                    .build(),
+            )
+            .schema(
+                sdk::SchemaAttributeType::builder()
+                    .name("tenant_id")
+                    .attribute_data_type(sdk::AttributeDataType::String)
+                    .mutable(false)
+                    .string_attribute_constraints(
+                        sdk::StringAttributeConstraintsType::builder()
+                            .min_length("1")
+                            .max_length("128")
+                            .build(),
+                    )
+                    .build(),
+            )
+            .schema(
+                sdk::SchemaAttributeType::builder()
+                    .name("seats")
+                    .attribute_data_type(sdk::AttributeDataType::Number)
+                    .mutable(true)
+                    .number_attribute_constraints(
+                        sdk::NumberAttributeConstraintsType::builder()
+                            .min_value("1")
+                            .max_value("500")
+                            .build(),
+                    )
+                    .build(),
+            )
+            .lambda_config(
+                sdk::LambdaConfigType::builder()
+                    .pre_sign_up(&pre)
+                    .pre_token_generation_config(
+                        sdk::PreTokenGenerationVersionConfigType::builder()
+                            .lambda_arn(&claims)
+                            .lambda_version(sdk::PreTokenGenerationLambdaVersionType::V20)
+                            .build()
+                            .unwrap(),
+                    )
+                    .build(),
+            )
+            .device_configuration(
+                sdk::DeviceConfigurationType::builder()
+                    .challenge_required_on_new_device(true)
+                    .device_only_remembered_on_user_prompt(true)
+                    .build(),
+            )
+            .deletion_protection(if v.deletion_protection {
+                sdk::DeletionProtectionType::Active
+            } else {
+                sdk::DeletionProtectionType::Inactive
+            })
+            .user_pool_tier(sdk::UserPoolTierType::Essentials)
+            .user_pool_tags("team", "payments")
+            .user_pool_tags("env", env)
+            .send(),
+    )
+    .expect("CreateUserPool");
+    let pool = created.user_pool().unwrap();
+    let pool_id = pool.id().unwrap().to_string();
+    let pool_arn = pool.arn().unwrap().to_string();
+    add_cognito_statement(&stack.moto, &pre, "cognito-pre", &pool_arn);
+    add_cognito_statement(&stack.moto, &claims, "cognito-claims", &pool_arn);
+
+    block_on(async {
+        cognito
+            .set_user_pool_mfa_config()
+            .user_pool_id(&pool_id)
+            .software_token_mfa_configuration(
+                sdk::SoftwareTokenMfaConfigType::builder()
+                    .enabled(true)
+                    .build(),
+            )
+            .mfa_configuration(sdk::UserPoolMfaType::Optional)
+            .send()
+            .await
+            .expect("SetUserPoolMfaConfig");
+        cognito
+            .create_resource_server()
+            .user_pool_id(&pool_id)
+            .identifier("shop-api")
+            .name("Shop API")
+            .scopes(
+                sdk::ResourceServerScopeType::builder()
+                    .scope_name("orders.read")
+                    .scope_description("Read orders")
+                    .build()
+                    .unwrap(),
+            )
+            .scopes(
+                sdk::ResourceServerScopeType::builder()
+                    .scope_name("orders.write")
+                    .scope_description("Place orders")
+                    .build()
+                    .unwrap(),
+            )
+            .send()
+            .await
+            .expect("CreateResourceServer");
+        cognito
+            .create_identity_provider()
+            .user_pool_id(&pool_id)
+            .provider_name("Google")
+            .provider_type(sdk::IdentityProviderTypeType::Google)
+            .provider_details(
+                "client_id",
+                format!("{env}-1234.apps.googleusercontent.com"),
+            )
+            .provider_details("client_secret", v.google_secret)
+            .provider_details("authorize_scopes", "openid email profile")
+            .attribute_mapping("email", "email")
+            .attribute_mapping("name", "name")
+            .send()
+            .await
+            .expect("CreateIdentityProvider Google");
+        if v.everything {
+            cognito
+                .create_identity_provider()
+                .user_pool_id(&pool_id)
+                .provider_name("Corp")
+                .provider_type(sdk::IdentityProviderTypeType::Saml)
+                .provider_details("MetadataFile", METADATA)
+                .provider_details("IDPSignout", "true")
+                .attribute_mapping(
+                    "email",
+                    "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress",
+                )
+                .idp_identifiers("example.com")
+                .send()
+                .await
+                .expect("CreateIdentityProvider Corp");
+        }
+        let mut web = cognito
+            .create_user_pool_client()
+            .user_pool_id(&pool_id)
+            .client_name("web")
+            .explicit_auth_flows(sdk::ExplicitAuthFlowsType::AllowUserSrpAuth)
+            .explicit_auth_flows(sdk::ExplicitAuthFlowsType::AllowRefreshTokenAuth)
+            .allowed_o_auth_flows(sdk::OAuthFlowType::Code)
+            .allowed_o_auth_flows_user_pool_client(true)
+            .allowed_o_auth_scopes("openid")
+            .allowed_o_auth_scopes("email")
+            .allowed_o_auth_scopes("shop-api/orders.read")
+            .callback_urls(format!("https://{env}.shop.example.com/callback"))
+            .logout_urls(format!("https://{env}.shop.example.com/logout"))
+            .supported_identity_providers("COGNITO")
+            .supported_identity_providers("Google")
+            .access_token_validity(30)
+            .id_token_validity(30)
+            .token_validity_units(
+                sdk::TokenValidityUnitsType::builder()
+                    .access_token(sdk::TimeUnitsType::Minutes)
+                    .id_token(sdk::TimeUnitsType::Minutes)
+                    .build(),
+            )
+            .prevent_user_existence_errors(sdk::PreventUserExistenceErrorTypes::Enabled);
+        if v.everything {
+            web = web.supported_identity_providers("Corp");
+        }
+        web.send().await.expect("CreateUserPoolClient web");
+        cognito
+            .create_user_pool_client()
+            .user_pool_id(&pool_id)
+            .client_name("mobile")
+            .explicit_auth_flows(sdk::ExplicitAuthFlowsType::AllowUserSrpAuth)
+            .explicit_auth_flows(sdk::ExplicitAuthFlowsType::AllowRefreshTokenAuth)
+            .refresh_token_validity(90)
+            .send()
+            .await
+            .expect("CreateUserPoolClient mobile");
+        cognito
+            .create_user_pool_client()
+            .user_pool_id(&pool_id)
+            .client_name("reports")
+            .generate_secret(true)
+            .explicit_auth_flows(sdk::ExplicitAuthFlowsType::AllowRefreshTokenAuth)
+            .allowed_o_auth_flows(sdk::OAuthFlowType::ClientCredentials)
+            .allowed_o_auth_flows_user_pool_client(true)
+            .allowed_o_auth_scopes("shop-api/orders.read")
+            .send()
+            .await
+            .expect("CreateUserPoolClient reports");
+        cognito
+            .create_group()
+            .user_pool_id(&pool_id)
+            .group_name("admins")
+            .description("Store administrators")
+            .precedence(1)
+            .send()
+            .await
+            .expect("CreateGroup admins");
+        if v.everything {
+            cognito
+                .create_group()
+                .user_pool_id(&pool_id)
+                .group_name("support")
+                .precedence(10)
+                .role_arn(format!("arn:aws:iam::123456789012:role/shop-{env}-support"))
+                .send()
+                .await
+                .expect("CreateGroup support");
+        }
+        cognito
+            .create_user_pool_domain()
+            .user_pool_id(&pool_id)
+            .domain(format!("shop-{env}"))
+            .send()
+            .await
+            .expect("CreateUserPoolDomain");
+    });
+    rest_api(stack, v, &pool_arn);
+    Built { pool_id }
+}
+
+/// `shop-api-<env>` with GET and POST `/orders` behind a Cognito authorizer
+/// named `cognito` (POST needing a scope), and an open `/health`.
+fn rest_api(stack: &Stack, v: &Variant, pool_arn: &str) {
+    let c = apigateway_client(&stack.moto.endpoint(), v.region);
+    block_on(async {
+        let api = c
+            .create_rest_api()
+            .name(format!("shop-api-{}", v.env))
+            .send()
+            .await
+            .unwrap();
+        let id = api.id().unwrap().to_string();
+        let root = api.root_resource_id().unwrap().to_string();
+        let authorizer = c
+            .create_authorizer()
+            .rest_api_id(&id)
+            .name("cognito")
+            .r#type(aws_sdk_apigateway::types::AuthorizerType::CognitoUserPools)
+            .provider_arns(pool_arn)
+            .identity_source("method.request.header.Authorization")
+            .authorizer_result_ttl_in_seconds(60)
+            .send()
+            .await
+            .unwrap();
+        let authorizer_id = authorizer.id().unwrap().to_string();
+        let orders = c
+            .create_resource()
+            .rest_api_id(&id)
+            .parent_id(&root)
+            .path_part("orders")
+            .send()
+            .await
+            .unwrap();
+        let health = c
+            .create_resource()
+            .rest_api_id(&id)
+            .parent_id(&root)
+            .path_part("health")
+            .send()
+            .await
+            .unwrap();
+        for (resource, method, protected, scopes) in [
+            (orders.id().unwrap(), "GET", true, vec![]),
+            (
+                orders.id().unwrap(),
+                "POST",
+                true,
+                vec![s("shop-api/orders.write")],
+            ),
+            (health.id().unwrap(), "GET", false, vec![]),
+        ] {
+            let mut put = c
+                .put_method()
+                .rest_api_id(&id)
+                .resource_id(resource)
+                .http_method(method);
+            put = if protected {
+                put.authorization_type("COGNITO_USER_POOLS")
+                    .authorizer_id(&authorizer_id)
+                    .set_authorization_scopes((!scopes.is_empty()).then_some(scopes))
+            } else {
+                put.authorization_type("NONE")
+            };
+            put.send().await.unwrap();
+            c.put_integration()
+                .rest_api_id(&id)
+                .resource_id(resource)
+                .http_method(method)
+                .r#type(IntegrationType::Mock)
+                .send()
+                .await
+                .unwrap();
+        }
+    });
+}
+
+fn read(stack: &Stack, name: &str) -> String {
+    std::fs::read_to_string(stack.path().join("pools").join(name))
+        .unwrap_or_else(|e| panic!("cannot read pools/{name}: {e}"))
+}
+
+fn yaml(text: &str) -> Value {
+    serde_yaml::from_str(text).unwrap_or_else(|e| panic!("not YAML ({e}):\n{text}"))
+}
+
+/// Every secret the pools hold, which must never be written or shown.
+fn assert_no_secrets(stack: &Stack, outputs: &[&Output]) {
+    for out in outputs {
+        for secret in [GOOGLE_SECRET, PROD_GOOGLE_SECRET] {
+            assert!(
+                !out.stdout.contains(secret) && !out.stderr.contains(secret),
+                "a live secret was printed:\n{}",
+                out.dump()
+            );
+        }
+    }
+    for entry in std::fs::read_dir(stack.path().join("pools")).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        for secret in [GOOGLE_SECRET, PROD_GOOGLE_SECRET] {
+            assert!(!text.contains(secret), "a live secret was written:\n{text}");
+        }
+    }
+}
+
+#[test]
+fn a_pool_built_with_every_feature_imports_to_a_spec_whose_plan_is_empty() {
+    let stack = Stack::new();
+    let built = build(&stack, &DEV);
+
+    let out = stack
+        .poolctl()
+        .region("us-east-1")
+        .args([
+            "import",
+            "--env",
+            "dev",
+            "--name",
+            "shop-dev",
+            "--rest-api",
+            "shop-api-dev",
+        ])
+        .run();
+    out.assert_success();
+    assert!(
+        out.stderr.contains("wrote pools/shop.yaml"),
+        "{}",
+        out.dump()
+    );
+    assert!(
+        out.stderr
+            .contains("checked: `poolctl plan --env dev` shows no changes"),
+        "{}",
+        out.dump()
+    );
+    let text = read(&stack, "shop.yaml");
+    eprintln!("{text}\n{}", out.stderr);
+    let doc = yaml(&text);
+
+    // Where it came from and what it needs.
+    assert!(
+        text.starts_with(&format!(
+            "# Imported by `poolctl import` from user pool shop-dev ({}) in us-east-1, as environment `dev`.\n",
+            built.pool_id
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "#   POOLCTL_SHOP_DEV_GOOGLE_CLIENT_SECRET  identity_providers.Google.client_secret"
+        ),
+        "{text}"
+    );
+    assert!(out.stderr.contains("POOLCTL_SHOP_DEV_GOOGLE_CLIENT_SECRET"));
+
+    // The pool, found by name, is not pinned; names carry the environment.
+    assert_eq!(doc["name"], "shop-${env}");
+    assert_eq!(yaml("{ region: us-east-1 }"), doc["environments"]["dev"]);
+    assert_eq!(doc["username_attributes"], yaml("[email]"));
+    assert_eq!(doc["case_sensitive"], false);
+    assert_eq!(doc["password_policy"]["minimum_length"], 12);
+    assert_eq!(doc["mfa"], yaml("{ mode: optional, totp: true }"));
+    assert_eq!(doc["tier"], "essentials");
+    assert_eq!(doc["tags"], yaml("{ env: dev, team: payments }"));
+    assert_eq!(
+        doc["device_configuration"],
+        yaml("{ challenge_required_on_new_device: true, device_only_remembered_on_user_prompt: true }")
+    );
+    // Custom attributes whole, standard ones only where they differ from AWS's.
+    assert_eq!(doc["schema"]["email"], yaml("{ required: true }"));
+    assert_eq!(doc["schema"]["custom:tenant_id"]["type"], "string");
+    assert_eq!(doc["schema"]["custom:tenant_id"]["mutable"], false);
+    assert_eq!(doc["schema"]["custom:seats"]["max_value"], 500);
+    assert!(doc["schema"].get("sub").is_none(), "{text}");
+    assert!(
+        doc.get("deletion_protection").is_none(),
+        "AWS's default is left out: {text}"
+    );
+    // Triggers, with the environment and region templated in their ARNs.
+    assert_eq!(
+        doc["triggers"]["pre_sign_up"],
+        "arn:aws:lambda:${region}:123456789012:function:shop-${env}-pre-signup"
+    );
+    assert_eq!(
+        doc["triggers"]["pre_token_generation"],
+        yaml("{ lambda_arn: 'arn:aws:lambda:${region}:123456789012:function:shop-${env}-claims', lambda_version: v2 }")
+    );
+    assert!(doc["triggers"].get("post_confirmation").is_none());
+    // Providers: the secret as a placeholder, SAML metadata in its own file.
+    let google = &doc["identity_providers"]["Google"];
+    assert_eq!(
+        google["client_secret"],
+        "${env:POOLCTL_SHOP_DEV_GOOGLE_CLIENT_SECRET}"
+    );
+    assert_eq!(google["authorize_scopes"], yaml("[email, openid, profile]"));
+    assert_eq!(
+        google["attribute_mapping"],
+        yaml("{ email: email, name: name }")
+    );
+    let corp = &doc["identity_providers"]["Corp"];
+    assert_eq!(corp["metadata_file"], "shop-Corp-${env}-metadata.xml");
+    assert_eq!(corp["idp_signout"], true);
+    assert_eq!(corp["idp_identifiers"], yaml("[example.com]"));
+    assert_eq!(read(&stack, "shop-Corp-dev-metadata.xml"), METADATA);
+    assert_eq!(
+        doc["resource_servers"]["shop-api"],
+        yaml(
+            "{ name: Shop API, scopes: { orders.read: Read orders, orders.write: Place orders } }"
+        )
+    );
+    assert_eq!(
+        doc["groups"],
+        yaml("{ admins: { description: Store administrators, precedence: 1 }, support: { precedence: 10, role_arn: 'arn:aws:iam::123456789012:role/shop-${env}-support' } }")
+    );
+    assert_eq!(doc["domain"], "shop-${env}");
+    // Clients of every kind, defaults left out.
+    let clients = &doc["clients"];
+    assert_eq!(clients["web"]["access_token_validity"], "30m");
+    assert_eq!(
+        clients["web"]["callback_urls"],
+        yaml("['https://${env}.shop.example.com/callback']")
+    );
+    assert_eq!(clients["web"]["prevent_user_existence_errors"], true);
+    assert!(clients["web"].get("refresh_token_validity").is_none());
+    assert_eq!(
+        clients["mobile"],
+        yaml("{ explicit_auth_flows: [user_srp, refresh_token], refresh_token_validity: 90d }")
+    );
+    assert_eq!(clients["reports"]["generate_secret"], true);
+    assert_eq!(
+        clients["reports"]["allowed_oauth_flows"],
+        yaml("[client_credentials]")
+    );
+    // The authorizer and the methods it protects.
+    assert_eq!(
+        doc["authorizer"],
+        yaml("{ rest_api: 'shop-api-${env}', name: cognito, result_ttl: 1m, protect: ['GET /orders', { route: 'POST /orders', authorization_scopes: [shop-api/orders.write] }] }")
+    );
+
+    // The spec is valid, and the plan against the same pool is empty.
+    let with_secret =
+        |cmd: Poolctl| cmd.env("POOLCTL_SHOP_DEV_GOOGLE_CLIENT_SECRET", GOOGLE_SECRET);
+    let validate = with_secret(stack.poolctl()).arg("validate").run();
+    validate.assert_success();
+    let plan = with_secret(stack.poolctl())
+        .args(["plan", "--env", "dev", "--detailed-exitcode"])
+        .run();
+    plan.assert_success();
+    assert!(
+        plan.stdout
+            .contains("No changes: live state matches the specs."),
+        "{}",
+        plan.dump()
+    );
+    // A changed secret is a change: the placeholder really is compared.
+    let wrong = stack
+        .poolctl()
+        .env("POOLCTL_SHOP_DEV_GOOGLE_CLIENT_SECRET", "not-the-secret")
+        .args(["plan", "--env", "dev", "--detailed-exitcode"])
+        .run();
+    wrong.assert_exit(2);
+    assert!(
+        wrong.stdout.contains("identity_provider.Google"),
+        "{}",
+        wrong.dump()
+    );
+    assert_no_secrets(&stack, &[&out, &validate, &plan, &wrong]);
+}
