@@ -502,7 +502,7 @@ fn a_pool_built_with_every_feature_imports_to_a_spec_whose_plan_is_empty() {
     assert_eq!(doc["password_policy"]["minimum_length"], 12);
     assert_eq!(doc["mfa"], yaml("{ mode: optional, totp: true }"));
     assert_eq!(doc["tier"], "essentials");
-    assert_eq!(doc["tags"], yaml("{ env: dev, team: payments }"));
+    assert_eq!(doc["tags"], yaml("{ env: '${env}', team: payments }"));
     assert_eq!(
         doc["device_configuration"],
         yaml("{ challenge_required_on_new_device: true, device_only_remembered_on_user_prompt: true }")
@@ -606,4 +606,236 @@ fn a_pool_built_with_every_feature_imports_to_a_spec_whose_plan_is_empty() {
         wrong.dump()
     );
     assert_no_secrets(&stack, &[&out, &validate, &plan, &wrong]);
+}
+
+/// Imports dev into a new file, as the first test does.
+fn import_dev(stack: &Stack) -> Output {
+    let out = stack
+        .poolctl()
+        .region("us-east-1")
+        .args([
+            "import",
+            "--env",
+            "dev",
+            "--name",
+            "shop-dev",
+            "--rest-api",
+            "shop-api-dev",
+        ])
+        .run();
+    out.assert_success();
+    out
+}
+
+#[test]
+fn a_second_environment_adds_only_its_differences_and_keeps_the_file_as_written() {
+    let stack = Stack::new();
+    build(&stack, &DEV);
+    let prod = build(&stack, &PROD);
+    let first = import_dev(&stack);
+    // Someone edits the file between the two imports.
+    let path = stack.path().join("pools/shop.yaml");
+    let edited = read(&stack, "shop.yaml").replace(
+        "password_policy:\n",
+        "# Stronger in prod, see the environment block.\npassword_policy:\n",
+    );
+    std::fs::write(&path, &edited).unwrap();
+
+    // By id: the region comes from the id, and the pool is pinned.
+    let out = stack
+        .poolctl()
+        .args([
+            "import",
+            "--env",
+            "prod",
+            "--pool-id",
+            &prod.pool_id,
+            "--rest-api",
+            "shop-api-prod",
+        ])
+        .run();
+    out.assert_success();
+    assert!(
+        out.stderr
+            .contains("checked: `poolctl plan --env prod` shows no changes"),
+        "{}",
+        out.dump()
+    );
+    let text = read(&stack, "shop.yaml");
+    // Everything that was there is still there, as it was written.
+    let insert_at = text
+        .find("  # prod: imported by `poolctl import`")
+        .unwrap_or_else(|| panic!("no prod comment:\n{text}"));
+    assert!(edited.starts_with(&text[..insert_at]), "{text}");
+    let block_end = insert_at + text[insert_at..].find("\n\n").unwrap() + 1;
+    assert_eq!(&text[block_end..], &edited[insert_at..], "{text}");
+
+    let doc = yaml(&text);
+    assert_eq!(
+        doc["environments"]["dev"],
+        yaml("{ region: us-east-1 }"),
+        "{text}"
+    );
+    let expected = yaml(&format!(
+        "region: eu-west-1
+pool_id: {}
+password_policy: {{ minimum_length: 14 }}
+deletion_protection: active
+identity_providers:
+  Google:
+    client_id: prod-1234.apps.googleusercontent.com
+    client_secret: ${{env:POOLCTL_SHOP_PROD_GOOGLE_CLIENT_SECRET}}
+  Corp: null
+groups: {{ support: null }}
+clients:
+  web: {{ supported_identity_providers: [COGNITO, Google] }}
+",
+        prod.pool_id
+    ));
+    assert_eq!(doc["environments"]["prod"], expected, "{text}");
+    assert!(
+        text.contains("  #   POOLCTL_SHOP_PROD_GOOGLE_CLIENT_SECRET  identity_providers.Google.client_secret\n"),
+        "{text}"
+    );
+
+    // Both environments validate and plan empty, together.
+    let both = |cmd: Poolctl| {
+        cmd.env("POOLCTL_SHOP_DEV_GOOGLE_CLIENT_SECRET", GOOGLE_SECRET)
+            .env("POOLCTL_SHOP_PROD_GOOGLE_CLIENT_SECRET", PROD_GOOGLE_SECRET)
+    };
+    let validate = both(stack.poolctl()).arg("validate").run();
+    validate.assert_success();
+    let plan = both(stack.poolctl())
+        .args(["plan", "--all-envs", "--detailed-exitcode"])
+        .run();
+    plan.assert_success();
+    assert!(
+        plan.stdout.contains("pool shop · prod · eu-west-1")
+            && plan.stdout.contains("pool shop · dev · us-east-1"),
+        "{}",
+        plan.dump()
+    );
+    assert_no_secrets(&stack, &[&first, &out, &validate, &plan]);
+
+    // The same environment twice is refused, and the file left alone.
+    let again = stack
+        .poolctl()
+        .args(["import", "--env", "prod", "--pool-id", &prod.pool_id])
+        .run();
+    again.assert_exit(1);
+    assert!(
+        again
+            .stderr
+            .contains("pools/shop.yaml already declares environment `prod`"),
+        "{}",
+        again.dump()
+    );
+    assert_eq!(read(&stack, "shop.yaml"), text);
+}
+
+#[test]
+fn a_file_that_holds_another_pool_is_refused_and_standard_output_writes_no_file() {
+    let stack = Stack::new();
+    let cognito = stack.cognito();
+    let id = block_on(cognito.create_user_pool().pool_name("billing-dev").send())
+        .unwrap()
+        .user_pool()
+        .unwrap()
+        .id()
+        .unwrap()
+        .to_string();
+    let other = "name: shop-${env}\nenvironments:\n  dev: { region: us-east-1 }\n";
+    let path = stack.spec("shop.yaml", other);
+
+    let refused = stack
+        .poolctl()
+        .args([
+            "import",
+            "--env",
+            "prod",
+            "--pool-id",
+            &id,
+            "--out",
+            "pools/shop.yaml",
+        ])
+        .run();
+    refused.assert_exit(1);
+    assert!(
+        refused.stderr.contains(
+            "pools/shop.yaml is the spec of pool `shop-${env}`, which in environment `prod` is not `billing-dev`"
+        ),
+        "{}",
+        refused.dump()
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), other);
+
+    let printed = stack
+        .poolctl()
+        .args(["import", "--env", "dev", "--pool-id", &id, "--out", "-"])
+        .run();
+    printed.assert_success();
+    let doc = yaml(&printed.stdout);
+    assert_eq!(doc["name"], "billing-${env}");
+    assert_eq!(
+        doc["environments"]["dev"],
+        yaml(&format!("{{ region: us-east-1, pool_id: {id} }}"))
+    );
+    assert!(
+        printed
+            .stderr
+            .contains("checked: `poolctl plan --env dev` shows no changes"),
+        "{}",
+        printed.dump()
+    );
+    assert!(!stack.path().join("pools/billing.yaml").exists());
+
+    // Environments written in flow style cannot take a block: the file is
+    // written again whole, with a warning.
+    let flow = printed.stdout.replace(
+        &format!("environments:\n  dev: {{ region: us-east-1, pool_id: {id} }}\n"),
+        &format!("environments: {{ dev: {{ region: us-east-1, pool_id: {id} }} }}\n"),
+    );
+    assert_ne!(flow, printed.stdout);
+    stack.spec("billing.yaml", &flow);
+    block_on(cognito.create_user_pool().pool_name("billing-prod").send()).unwrap();
+    let added = stack
+        .poolctl()
+        .region("us-east-1")
+        .args(["import", "--env", "prod", "--name", "billing-prod"])
+        .run();
+    added.assert_success();
+    assert!(
+        added
+            .stderr
+            .contains("pools/billing.yaml: `environments` is not a block mapping at the top of the file; the whole file is written again, and its comments are lost"),
+        "{}",
+        added.dump()
+    );
+    let doc = yaml(&read(&stack, "billing.yaml"));
+    assert_eq!(doc["environments"]["prod"], yaml("{ region: us-east-1 }"));
+    stack
+        .poolctl()
+        .args([
+            "plan",
+            "--all-envs",
+            "--pool",
+            "billing",
+            "--detailed-exitcode",
+        ])
+        .run()
+        .assert_success();
+
+    let missing = stack
+        .poolctl()
+        .region("us-east-1")
+        .args(["import", "--env", "dev", "--name", "no-such-pool"])
+        .run();
+    missing.assert_exit(1);
+    assert!(
+        missing
+            .stderr
+            .contains("no user pool in us-east-1 is named `no-such-pool`"),
+        "{}",
+        missing.dump()
+    );
 }

@@ -7,6 +7,7 @@ use crate::aws::Target;
 use crate::cli::ImportArgs;
 use crate::diff::PlanOptions;
 use crate::import::{self, merge, render, template::Templater, Imported};
+use crate::live::authorizer::ApiLookupError;
 use crate::live::import::{Request, Selector, WholePool};
 use crate::live::LookupError;
 use crate::render::human;
@@ -131,7 +132,25 @@ mod live {
                 Ok(LookupError::PinnedMissing { id, region, .. }) => {
                     anyhow::anyhow!("no user pool `{id}` in {region}")
                 }
-                Err(err) => err,
+                Err(err) => match err.downcast::<ApiLookupError>() {
+                    Ok(ApiLookupError::Missing { wanted, region, .. }) => {
+                        anyhow::anyhow!(
+                            "no REST API in {region} is named `{wanted}` or has that id"
+                        )
+                    }
+                    Ok(ApiLookupError::Ambiguous {
+                        wanted,
+                        region,
+                        ids,
+                        ..
+                    }) => anyhow::anyhow!(
+                        "{} REST APIs in {region} are named `{wanted}`: {}; give --rest-api the id",
+                        ids.len(),
+                        ids.join(", ")
+                    ),
+                    Ok(other) => other.into(),
+                    Err(err) => err,
+                },
             })
     }
 }
@@ -189,6 +208,15 @@ fn add_environment(
         &imported.readable_with_env(),
         &imported.full_with_env(),
     );
+    for (key, value) in &block {
+        if value.is_null() {
+            anstream::eprintln!(
+                "{} `{}`: the file declares it and this pool has none, so environment `{env}` sets it to null (not managed there)",
+                human::warning_label(),
+                render::scalar_text(key).unwrap_or_default()
+            );
+        }
+    }
     let block = Value::Mapping(block);
     match merge::insert_environment(&text, env, &block, &imported.environment_comment()) {
         Ok(merged) => Ok(merged),
@@ -289,14 +317,28 @@ async fn check(
             (s.name.as_str(), value)
         })
         .collect();
+    let unset = std::cell::RefCell::new(Vec::new());
     let env_var = |name: &str| {
-        secrets
+        let value = secrets
             .get(name)
             .cloned()
-            .or_else(|| std::env::var(name).ok())
+            .or_else(|| std::env::var(name).ok());
+        if value.is_none() {
+            unset.borrow_mut().push(name.to_string());
+        }
+        value
     };
     let desired = match crate::spec::resolve(&file, env, &ctx.overrides, &env_var) {
         Ok(desired) => desired,
+        // Variables the file already used, for other secrets: not ours to know.
+        Err(_) if !unset.borrow().is_empty() => {
+            anstream::eprintln!(
+                "{} not checked against live state: set {} first",
+                human::warning_label(),
+                unset.borrow().join(", ")
+            );
+            return Ok(ExitCode::SUCCESS);
+        }
         Err(SpecErrors(diags)) => {
             for d in &diags {
                 anstream::eprintln!("{}", human::diagnostic(d));

@@ -137,7 +137,11 @@ pub fn insert_environment(
     let pad = " ".repeat(indent);
     let mut inserted = String::new();
     for line in comment {
-        inserted.push_str(&format!("{pad}# {line}\n"));
+        if line.is_empty() {
+            inserted.push_str(&format!("{pad}#\n"));
+        } else {
+            inserted.push_str(&format!("{pad}# {line}\n"));
+        }
     }
     let entry = render::entry(env, block, indent);
     let entry = if render::entry_reads_back(&entry, env, block) {

@@ -238,6 +238,10 @@ pub fn from_live(whole: &WholePool, o: &Options) -> Imported {
             ours
         });
     }
+    // Tags often name the environment (`env: dev`).
+    for (key, value) in settings.tags.iter().flatten() {
+        finals.push((path(&["tags", key]), Value::String(t.with_env(value))));
+    }
     let settings_value = to_mapping(&settings);
     for (key, value) in settings_value {
         full.insert(key, value);
