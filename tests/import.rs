@@ -839,3 +839,111 @@ fn a_file_that_holds_another_pool_is_refused_and_standard_output_writes_no_file(
         missing.dump()
     );
 }
+
+#[test]
+fn what_cannot_round_trip_is_said_and_the_check_shows_it() {
+    let stack = Stack::new();
+    let cognito = stack.cognito();
+    // A trigger whose function does not let Cognito invoke it.
+    let pre = create_function(&stack.moto, "legacy-dev-pre", TEST_REGION);
+    let id = block_on(
+        cognito
+            .create_user_pool()
+            .pool_name("legacy-dev")
+            .lambda_config(sdk::LambdaConfigType::builder().pre_sign_up(&pre).build())
+            .send(),
+    )
+    .unwrap()
+    .user_pool()
+    .unwrap()
+    .id()
+    .unwrap()
+    .to_string();
+    block_on(async {
+        cognito
+            .create_identity_provider()
+            .user_pool_id(&id)
+            .provider_name("SignInWithApple")
+            .provider_type(sdk::IdentityProviderTypeType::SignInWithApple)
+            .provider_details("client_id", "com.example.legacy")
+            .provider_details("team_id", "TEAM123456")
+            .provider_details("key_id", "KEY1234567")
+            .provider_details(
+                "private_key",
+                "-----BEGIN PRIVATE KEY-----\nlegacy\n-----END PRIVATE KEY-----",
+            )
+            .provider_details("authorize_scopes", "email name")
+            .send()
+            .await
+            .unwrap();
+        // Two clients of one name: a spec cannot tell them apart.
+        for _ in 0..2 {
+            cognito
+                .create_user_pool_client()
+                .user_pool_id(&id)
+                .client_name("twin")
+                .send()
+                .await
+                .unwrap();
+        }
+        cognito
+            .create_user_pool_client()
+            .user_pool_id(&id)
+            .client_name("single")
+            .send()
+            .await
+            .unwrap();
+    });
+
+    let out = stack
+        .poolctl()
+        .args(["import", "--env", "dev", "--pool-id", &id])
+        .run();
+    out.assert_success();
+    for said in [
+        "warning: trigger `pre_sign_up`: function arn:aws:lambda:us-east-1:123456789012:function:legacy-dev-pre does not let Cognito invoke it for this pool; plan proposes the permission",
+        "warning: identity provider `SignInWithApple`: AWS never returns an Apple private key",
+        "warning: 2 live clients are named `twin`",
+        "warning: `poolctl plan --env dev` would not be empty",
+        "+ lambda_permission.pre_sign_up will be created",
+    ] {
+        assert!(out.stderr.contains(said), "{said}\n{}", out.dump());
+    }
+    assert!(!out.stderr.contains("shows no changes"), "{}", out.dump());
+    let doc = yaml(&read(&stack, "legacy.yaml"));
+    assert_eq!(
+        doc["identity_providers"]["SignInWithApple"]["private_key"],
+        "${env:POOLCTL_LEGACY_DEV_SIGNINWITHAPPLE_PRIVATE_KEY}"
+    );
+    assert!(doc["clients"].get("twin").is_none(), "{doc:?}");
+    assert!(doc["clients"].get("single").is_some(), "{doc:?}");
+    let text = read(&stack, "legacy.yaml");
+    assert!(!text.contains("BEGIN PRIVATE KEY"), "{text}");
+
+    // The plan says the same: the permission, nothing else.
+    let plan = stack
+        .poolctl()
+        .env("POOLCTL_LEGACY_DEV_SIGNINWITHAPPLE_PRIVATE_KEY", "any")
+        .args(["plan", "--env", "dev", "--detailed-exitcode", "--json"])
+        .run();
+    plan.assert_exit(2);
+    let plan: serde_json::Value = serde_json::from_str(&plan.stdout).unwrap();
+    let changes: Vec<(&str, &str)> = plan["pools"][0]["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["address"].as_str().unwrap(),
+                c["action"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        changes,
+        [
+            ("lambda_permission.pre_sign_up", "create"),
+            ("client.twin", "unmanaged")
+        ]
+    );
+}

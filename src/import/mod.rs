@@ -759,8 +759,11 @@ fn readable_of(full: &Mapping) -> Mapping {
                         "type" => !standard,
                         "required" | "developer_only" => text != "false",
                         "mutable" => !(standard && text == "true"),
-                        "min_length" | "min_value" => !(standard && text == "0"),
-                        "max_length" => !(standard && text == "2048"),
+                        // AWS's own: 10 characters for a birthdate (YYYY-MM-DD),
+                        // 0 to 2048 for every other standard string.
+                        "min_length" => !(standard && text == standard_min_length(name)),
+                        "max_length" => !(standard && text == standard_max_length(name)),
+                        "min_value" => !(standard && text == "0"),
                         _ => true,
                     }
                 });
@@ -787,6 +790,22 @@ fn readable_of(full: &Mapping) -> Mapping {
     match value {
         Value::Mapping(m) => m,
         _ => unreachable!("a mapping stays a mapping"),
+    }
+}
+
+fn standard_min_length(name: &str) -> &'static str {
+    if name == "birthdate" {
+        "10"
+    } else {
+        "0"
+    }
+}
+
+fn standard_max_length(name: &str) -> &'static str {
+    if name == "birthdate" {
+        "10"
+    } else {
+        "2048"
     }
 }
 
@@ -839,6 +858,7 @@ schema:
   sub: { type: string, required: true, mutable: false, min_length: 1, max_length: 2048 }
   email: { type: string, required: true, mutable: true, developer_only: false, min_length: 0, max_length: 2048 }
   name: { type: string, required: false, mutable: true, min_length: 0, max_length: 2048 }
+  birthdate: { type: string, required: false, mutable: true, min_length: 10, max_length: 10 }
   custom:plan: { type: string, required: false, mutable: true, developer_only: false, max_length: 32 }
 groups: { admins: {} }
 domain: { prefix: 'shop-${env}', managed_login_version: 1 }

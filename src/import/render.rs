@@ -175,6 +175,9 @@ fn flow_sequence(items: &[Value], style: Style) -> Option<String> {
     if style == Style::Conservative {
         return None;
     }
+    if items.iter().any(quoted_only_in_flow) {
+        return None;
+    }
     let parts: Option<Vec<String>> = items
         .iter()
         .map(|item| is_scalar(item).then(|| scalar(item, true, style)))
@@ -184,7 +187,10 @@ fn flow_sequence(items: &[Value], style: Style) -> Option<String> {
 
 /// `{ a: b, c: [d] }` for a small mapping of scalars and scalar lists.
 fn flow_mapping(map: &Mapping, style: Style) -> Option<String> {
-    if style == Style::Conservative || map.len() > FLOW_ENTRIES {
+    if style == Style::Conservative
+        || map.len() > FLOW_ENTRIES
+        || map.values().any(quoted_only_in_flow)
+    {
         return None;
     }
     let mut parts = Vec::new();
@@ -203,6 +209,12 @@ fn flow_mapping(map: &Mapping, style: Style) -> Option<String> {
         parts.push(format!("{key}: {value}"));
     }
     Some(format!("{{ {} }}", parts.join(", ")))
+}
+
+/// A string flow style would have to quote and block style would not
+/// (`shop-${env}`): block style reads better then.
+fn quoted_only_in_flow(value: &Value) -> bool {
+    matches!(value, Value::String(s) if plain_ok(s, false) && !plain_ok(s, true))
 }
 
 fn is_scalar(value: &Value) -> bool {
@@ -459,7 +471,7 @@ mod tests {
             "{text}"
         );
         assert!(
-            text.contains("small: { custom:a: \"b,c\", route: \"GET /x/{id}\" }"),
+            text.contains("small:\n  custom:a: b,c\n  route: GET /x/{id}\n"),
             "{text}"
         );
         let conservative = document_in(&[], &top, Style::Conservative);
