@@ -605,7 +605,21 @@ fn a_pool_built_with_every_feature_imports_to_a_spec_whose_plan_is_empty() {
         "{}",
         wrong.dump()
     );
-    assert_no_secrets(&stack, &[&out, &validate, &plan, &wrong]);
+    // Not even the SDK's own logs show it.
+    let traced = stack
+        .poolctl()
+        .region("us-east-1")
+        .args([
+            "-vvv", "import", "--env", "dev", "--name", "shop-dev", "--out", "-",
+        ])
+        .run();
+    traced.assert_success();
+    assert!(
+        traced.stderr.contains("DescribeIdentityProvider"),
+        "{}",
+        traced.dump()
+    );
+    assert_no_secrets(&stack, &[&out, &validate, &plan, &wrong, &traced]);
 }
 
 /// Imports dev into a new file, as the first test does.
@@ -633,13 +647,14 @@ fn a_second_environment_adds_only_its_differences_and_keeps_the_file_as_written(
     build(&stack, &DEV);
     let prod = build(&stack, &PROD);
     let first = import_dev(&stack);
-    // Someone edits the file between the two imports.
-    let path = stack.path().join("pools/shop.yaml");
+    // Someone edits the file between the two imports, and renames it: the
+    // import finds it by the pool's name.
     let edited = read(&stack, "shop.yaml").replace(
         "password_policy:\n",
         "# Stronger in prod, see the environment block.\npassword_policy:\n",
     );
-    std::fs::write(&path, &edited).unwrap();
+    std::fs::remove_file(stack.path().join("pools/shop.yaml")).unwrap();
+    stack.spec("customers.yaml", &edited);
 
     // By id: the region comes from the id, and the pool is pinned.
     let out = stack
@@ -661,7 +676,13 @@ fn a_second_environment_adds_only_its_differences_and_keeps_the_file_as_written(
         "{}",
         out.dump()
     );
-    let text = read(&stack, "shop.yaml");
+    assert!(
+        out.stderr.contains("wrote pools/customers.yaml"),
+        "{}",
+        out.dump()
+    );
+    assert!(!stack.path().join("pools/shop.yaml").exists());
+    let text = read(&stack, "customers.yaml");
     // Everything that was there is still there, as it was written.
     let insert_at = text
         .find("  # prod: imported by `poolctl import`")
@@ -684,7 +705,7 @@ deletion_protection: active
 identity_providers:
   Google:
     client_id: prod-1234.apps.googleusercontent.com
-    client_secret: ${{env:POOLCTL_SHOP_PROD_GOOGLE_CLIENT_SECRET}}
+    client_secret: ${{env:POOLCTL_CUSTOMERS_PROD_GOOGLE_CLIENT_SECRET}}
   Corp: null
 groups: {{ support: null }}
 clients:
@@ -694,14 +715,14 @@ clients:
     ));
     assert_eq!(doc["environments"]["prod"], expected, "{text}");
     assert!(
-        text.contains("  #   POOLCTL_SHOP_PROD_GOOGLE_CLIENT_SECRET  identity_providers.Google.client_secret\n"),
+        text.contains("  #   POOLCTL_CUSTOMERS_PROD_GOOGLE_CLIENT_SECRET  identity_providers.Google.client_secret\n"),
         "{text}"
     );
 
     // Both environments validate and plan empty, together.
     let both = |cmd: Poolctl| {
         cmd.env("POOLCTL_SHOP_DEV_GOOGLE_CLIENT_SECRET", GOOGLE_SECRET)
-            .env("POOLCTL_SHOP_PROD_GOOGLE_CLIENT_SECRET", PROD_GOOGLE_SECRET)
+            .env("POOLCTL_CUSTOMERS_PROD_GOOGLE_CLIENT_SECRET", PROD_GOOGLE_SECRET)
     };
     let validate = both(stack.poolctl()).arg("validate").run();
     validate.assert_success();
@@ -710,8 +731,8 @@ clients:
         .run();
     plan.assert_success();
     assert!(
-        plan.stdout.contains("pool shop · prod · eu-west-1")
-            && plan.stdout.contains("pool shop · dev · us-east-1"),
+        plan.stdout.contains("pool customers · prod · eu-west-1")
+            && plan.stdout.contains("pool customers · dev · us-east-1"),
         "{}",
         plan.dump()
     );
@@ -726,11 +747,11 @@ clients:
     assert!(
         again
             .stderr
-            .contains("pools/shop.yaml already declares environment `prod`"),
+            .contains("pools/customers.yaml already declares environment `prod`"),
         "{}",
         again.dump()
     );
-    assert_eq!(read(&stack, "shop.yaml"), text);
+    assert_eq!(read(&stack, "customers.yaml"), text);
 }
 
 #[test]

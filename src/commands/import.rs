@@ -68,13 +68,15 @@ pub async fn run(ctx: &Context, args: &ImportArgs) -> anyhow::Result<ExitCode> {
         region: &region,
     }
     .with_env(&live_name);
+    let same_pool = |name: &str| is_same_pool(name, env, &region, &live_name, &templated);
     let out = match &args.out {
         _ if to_stdout => None,
         Some(path) => Some(path.clone()),
-        None => Some(default_path(
-            &ctx.pools_dir,
-            &import::stem_of(&templated, &live_name),
-        )),
+        None => Some(
+            existing_spec(&ctx.pools_dir, &same_pool)?.unwrap_or_else(|| {
+                default_path(&ctx.pools_dir, &import::stem_of(&templated, &live_name))
+            }),
+        ),
     };
     let stem = out
         .as_deref()
@@ -97,7 +99,7 @@ pub async fn run(ctx: &Context, args: &ImportArgs) -> anyhow::Result<ExitCode> {
         .clone()
         .unwrap_or_else(|| ctx.pools_dir.join(format!("{stem}.yaml")));
     let text = match &out {
-        Some(path) if path.exists() => add_environment(path, &imported, &live_name, &templated)?,
+        Some(path) if path.exists() => add_environment(path, &imported, &same_pool)?,
         _ => imported.new_file()?,
     };
     let dir = spec_path
@@ -171,17 +173,65 @@ fn default_path(pools_dir: &Path, stem: &str) -> PathBuf {
     }
 }
 
+/// Whether a spec whose `name` is `name` is the live pool's, in `env`: the
+/// name resolves to the live one, or it reads as the import would write it.
+fn is_same_pool(name: &str, env: &str, region: &str, live_name: &str, templated: &str) -> bool {
+    let resolved = name.replace("${env}", env).replace("${region}", region);
+    resolved == live_name || name == templated
+}
+
+/// The spec in the pools directory that is the live pool's, if one is.
+fn existing_spec(
+    pools_dir: &Path,
+    same_pool: &dyn Fn(&str) -> bool,
+) -> anyhow::Result<Option<PathBuf>> {
+    let Ok(entries) = std::fs::read_dir(pools_dir) else {
+        return Ok(None);
+    };
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")))
+        .collect();
+    paths.sort();
+    let found: Vec<PathBuf> = paths
+        .into_iter()
+        .filter(|path| {
+            std::fs::read_to_string(path)
+                .ok()
+                .and_then(|text| serde_yaml::from_str::<Mapping>(&text).ok())
+                .and_then(|m| m.get("name").and_then(render::scalar_text))
+                .is_some_and(|name| same_pool(&name))
+        })
+        .collect();
+    match found.as_slice() {
+        [] => Ok(None),
+        [one] => Ok(Some(one.clone())),
+        many => anyhow::bail!(
+            "several specs are this pool's ({}); choose one with --out",
+            many.iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
 /// The existing file's text with the imported environment's differences
 /// from its base added as that environment's block.
 fn add_environment(
     path: &Path,
     imported: &Imported,
-    live_name: &str,
-    templated_name: &str,
+    same_pool: &dyn Fn(&str) -> bool,
 ) -> anyhow::Result<String> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let file = crate::spec::parse_file(path, text.clone().into_bytes()).map_err(SpecErrors)?;
+    let file = crate::spec::parse_file(path, text.clone().into_bytes()).map_err(|diags| {
+        anyhow::anyhow!(
+            "{} cannot take another environment: {}",
+            path.display(),
+            SpecErrors(diags)
+        )
+    })?;
     let env = &imported.environment;
     anyhow::ensure!(
         !file.environments.contains(env),
@@ -195,13 +245,11 @@ fn add_environment(
         .get("name")
         .and_then(render::scalar_text)
         .unwrap_or_default();
-    let resolved = name
-        .replace("${env}", env)
-        .replace("${region}", &imported.region);
     anyhow::ensure!(
-        resolved == live_name || name == templated_name,
-        "{} is the spec of pool `{name}`, which in environment `{env}` is not `{live_name}`; refusing to add a different pool to it (write elsewhere with --out)",
-        path.display()
+        same_pool(&name),
+        "{} is the spec of pool `{name}`, which in environment `{env}` is not `{}`; refusing to add a different pool to it (write elsewhere with --out)",
+        path.display(),
+        imported.pool_name
     );
     let block = merge::overrides(
         &base,
