@@ -722,7 +722,10 @@ clients:
     // Both environments validate and plan empty, together.
     let both = |cmd: Poolctl| {
         cmd.env("POOLCTL_SHOP_DEV_GOOGLE_CLIENT_SECRET", GOOGLE_SECRET)
-            .env("POOLCTL_CUSTOMERS_PROD_GOOGLE_CLIENT_SECRET", PROD_GOOGLE_SECRET)
+            .env(
+                "POOLCTL_CUSTOMERS_PROD_GOOGLE_CLIENT_SECRET",
+                PROD_GOOGLE_SECRET,
+            )
     };
     let validate = both(stack.poolctl()).arg("validate").run();
     validate.assert_success();

@@ -13,7 +13,7 @@ use crate::live::LookupError;
 use crate::render::human;
 use crate::spec::diag::SpecErrors;
 use anyhow::Context as _;
-use serde_yaml::{Mapping, Value};
+use serde_yaml::Mapping;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -68,7 +68,7 @@ pub async fn run(ctx: &Context, args: &ImportArgs) -> anyhow::Result<ExitCode> {
         region: &region,
     }
     .with_env(&live_name);
-    let same_pool = |name: &str| is_same_pool(name, env, &region, &live_name, &templated);
+    let same_pool = |name: &str| merge::is_same_pool(name, env, &region, &live_name, &templated);
     let out = match &args.out {
         _ if to_stdout => None,
         Some(path) => Some(path.clone()),
@@ -173,13 +173,6 @@ fn default_path(pools_dir: &Path, stem: &str) -> PathBuf {
     }
 }
 
-/// Whether a spec whose `name` is `name` is the live pool's, in `env`: the
-/// name resolves to the live one, or it reads as the import would write it.
-fn is_same_pool(name: &str, env: &str, region: &str, live_name: &str, templated: &str) -> bool {
-    let resolved = name.replace("${env}", env).replace("${region}", region);
-    resolved == live_name || name == templated
-}
-
 /// The spec in the pools directory that is the live pool's, if one is.
 fn existing_spec(
     pools_dir: &Path,
@@ -216,8 +209,7 @@ fn existing_spec(
     }
 }
 
-/// The existing file's text with the imported environment's differences
-/// from its base added as that environment's block.
+/// The existing file with the imported environment added.
 fn add_environment(
     path: &Path,
     imported: &Imported,
@@ -225,64 +217,11 @@ fn add_environment(
 ) -> anyhow::Result<String> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let file = crate::spec::parse_file(path, text.clone().into_bytes()).map_err(|diags| {
-        anyhow::anyhow!(
-            "{} cannot take another environment: {}",
-            path.display(),
-            SpecErrors(diags)
-        )
-    })?;
-    let env = &imported.environment;
-    anyhow::ensure!(
-        !file.environments.contains(env),
-        "{} already declares environment `{env}`; import adds new environments only (remove its block to import it again, or write elsewhere with --out)",
-        path.display()
-    );
-    let mut base: Mapping = serde_yaml::from_str(&text)
-        .with_context(|| format!("cannot read {} as YAML", path.display()))?;
-    base.shift_remove(crate::spec::document::ENVIRONMENTS_KEY);
-    let name = base
-        .get("name")
-        .and_then(render::scalar_text)
-        .unwrap_or_default();
-    anyhow::ensure!(
-        same_pool(&name),
-        "{} is the spec of pool `{name}`, which in environment `{env}` is not `{}`; refusing to add a different pool to it (write elsewhere with --out)",
-        path.display(),
-        imported.pool_name
-    );
-    let block = merge::overrides(
-        &base,
-        &imported.readable_with_env(),
-        &imported.full_with_env(),
-    );
-    for (key, value) in &block {
-        if value.is_null() {
-            anstream::eprintln!(
-                "{} `{}`: the file declares it and this pool has none, so environment `{env}` sets it to null (not managed there)",
-                human::warning_label(),
-                render::scalar_text(key).unwrap_or_default()
-            );
-        }
+    let added = merge::add_environment(path, &text, imported, same_pool)?;
+    for warning in &added.warnings {
+        anstream::eprintln!("{} {warning}", human::warning_label());
     }
-    let block = Value::Mapping(block);
-    match merge::insert_environment(&text, env, &block, &imported.environment_comment()) {
-        Ok(merged) => Ok(merged),
-        Err(why) => {
-            anstream::eprintln!(
-                "{} {}: {why}; the whole file is written again, and its comments are lost",
-                human::warning_label(),
-                path.display()
-            );
-            let mut whole: Mapping = serde_yaml::from_str(&text)?;
-            if let Some(Value::Mapping(envs)) =
-                whole.get_mut(crate::spec::document::ENVIRONMENTS_KEY)
-            {
-                envs.insert(env.clone().into(), block);
-            }
-            render::document(&[], &whole)
-        }
-    }
+    Ok(added.text)
 }
 
 /// The SAML metadata documents, next to the spec. An existing file is

@@ -4,8 +4,92 @@
 //! of the file stays as it was.
 
 use super::render::{self, same_text, scalar_text};
+use super::Imported;
 use crate::model::Duration;
+use crate::spec::diag::SpecErrors;
 use serde_yaml::{Mapping, Value};
+use std::path::Path;
+
+/// Whether a spec whose `name` is `name` is the live pool's, in `env`: the
+/// name resolves to the live one, or it reads as the import would write it.
+pub fn is_same_pool(name: &str, env: &str, region: &str, live_name: &str, templated: &str) -> bool {
+    let resolved = name.replace("${env}", env).replace("${region}", region);
+    resolved == live_name || name == templated
+}
+
+/// A spec file's text with an environment added, and what to tell the user.
+pub struct Added {
+    pub text: String,
+    pub warnings: Vec<String>,
+}
+
+/// `text` (the spec at `path`) with the imported environment's differences
+/// from its base added as that environment's block. Refuses a file of
+/// another pool (`same_pool` judges its `name`) or one that already declares
+/// the environment.
+pub fn add_environment(
+    path: &Path,
+    text: &str,
+    imported: &Imported,
+    same_pool: &dyn Fn(&str) -> bool,
+) -> anyhow::Result<Added> {
+    let file = crate::spec::parse_file(path, text.as_bytes().to_vec()).map_err(|diags| {
+        anyhow::anyhow!(
+            "{} cannot take another environment: {}",
+            path.display(),
+            SpecErrors(diags)
+        )
+    })?;
+    let env = &imported.environment;
+    anyhow::ensure!(
+        !file.environments.contains(env),
+        "{} already declares environment `{env}`; import adds new environments only (remove its block to import it again, or write elsewhere with --out)",
+        path.display()
+    );
+    let mut whole: Mapping = serde_yaml::from_str(text)
+        .map_err(|e| anyhow::anyhow!("cannot read {} as YAML: {e}", path.display()))?;
+    let mut base = whole.clone();
+    base.shift_remove(crate::spec::document::ENVIRONMENTS_KEY);
+    let name = base.get("name").and_then(scalar_text).unwrap_or_default();
+    anyhow::ensure!(
+        same_pool(&name),
+        "{} is the spec of pool `{name}`, which in environment `{env}` is not `{}`; refusing to add a different pool to it (write elsewhere with --out)",
+        path.display(),
+        imported.pool_name
+    );
+    let block = overrides(
+        &base,
+        &imported.readable_with_env(),
+        &imported.full_with_env(),
+    );
+    let mut warnings: Vec<String> = block
+        .iter()
+        .filter(|(_, value)| value.is_null())
+        .map(|(key, _)| {
+            format!(
+                "`{}`: the file declares it and this pool has none, so environment `{env}` sets it to null (not managed there)",
+                scalar_text(key).unwrap_or_default()
+            )
+        })
+        .collect();
+    let block = Value::Mapping(block);
+    let text = match insert_environment(text, env, &block, &imported.environment_comment()) {
+        Ok(text) => text,
+        Err(why) => {
+            warnings.push(format!(
+                "{}: {why}; the whole file is written again, and its comments are lost",
+                path.display()
+            ));
+            if let Some(Value::Mapping(envs)) =
+                whole.get_mut(crate::spec::document::ENVIRONMENTS_KEY)
+            {
+                envs.insert(env.clone().into(), block);
+            }
+            render::document(&[], &whole)?
+        }
+    };
+    Ok(Added { text, warnings })
+}
 
 /// Top-level keys of a base that say how to reach AWS rather than what the
 /// pool is; an imported environment that lacks them does not remove them.
@@ -218,6 +302,16 @@ tags: { cost-center: null }
 clients: { old: null }
 ")
         );
+    }
+
+    #[test]
+    fn the_same_pool_by_its_resolved_or_templated_name() {
+        let same = |name: &str| is_same_pool(name, "prod", "eu-west-1", "shop-prod", "shop-${env}");
+        assert!(same("shop-${env}"));
+        assert!(same("shop-prod"));
+        assert!(!same("billing-${env}"));
+        assert!(!same("shop-${region}"));
+        assert!(!same(""));
     }
 
     #[test]
