@@ -305,6 +305,18 @@ clients: { old: null }
     }
 
     #[test]
+    fn a_kind_the_pool_has_none_of_lists_the_base_s_as_null() {
+        let base = m(
+            "name: x\ngroups: { admins: {}, support: { precedence: 10 } }\ndomain: shop-${env}\n",
+        );
+        let out = overrides(&base, &m("name: x\n"), &m("name: x\ngroups: {}\n"));
+        assert_eq!(
+            out,
+            m("groups: { admins: null, support: null }\ndomain: null\n")
+        );
+    }
+
+    #[test]
     fn the_same_pool_by_its_resolved_or_templated_name() {
         let same = |name: &str| is_same_pool(name, "prod", "eu-west-1", "shop-prod", "shop-${env}");
         assert!(same("shop-${env}"));

@@ -153,6 +153,12 @@ const DEFAULTS: &[(&str, &str)] = &[
     ("deletion_protection", "inactive"),
     ("tags", "{}"),
     ("triggers.*", "false"),
+    // A kind the pool has none of: written, it would manage that there are
+    // none (a second environment's block says so for what the base lists).
+    ("identity_providers", "{}"),
+    ("resource_servers", "{}"),
+    ("groups", "{}"),
+    ("clients", "{}"),
     ("identity_providers.*.idp_identifiers", "[]"),
     ("identity_providers.*.idp_signout", "false"),
     ("identity_providers.*.idp_init", "false"),
@@ -262,7 +268,8 @@ pub fn from_live(whole: &WholePool, o: &Options) -> Imported {
 
     let mut secrets = Vec::new();
     let mut metadata_files = Vec::new();
-    if !state.identity_providers.is_empty() {
+    // Every kind is in `full`, empty or not: what the import read, it manages.
+    {
         let mut providers = Mapping::new();
         for (name, live) in &state.identity_providers {
             let (value, more_finals) = provider(
@@ -278,12 +285,8 @@ pub fn from_live(whole: &WholePool, o: &Options) -> Imported {
         }
         full.insert("identity_providers".into(), Value::Mapping(providers));
     }
-    if !state.resource_servers.is_empty() {
-        full.insert("resource_servers".into(), to_value(&state.resource_servers));
-    }
-    if !state.groups.is_empty() {
-        full.insert("groups".into(), to_value(&state.groups));
-    }
+    full.insert("resource_servers".into(), to_value(&state.resource_servers));
+    full.insert("groups".into(), to_value(&state.groups));
     if let Some(domain) = &state.domain {
         full.insert("domain".into(), to_value(&domain.settings));
         for (key, name) in [
@@ -308,9 +311,7 @@ pub fn from_live(whole: &WholePool, o: &Options) -> Imported {
         }
     }
     let clients: BTreeMap<String, AppClient> = state.clients.models();
-    if !clients.is_empty() {
-        full.insert("clients".into(), to_value(&clients));
-    }
+    full.insert("clients".into(), to_value(&clients));
     for (name, client) in &state.clients.by_name {
         let legacy: Vec<&str> = client
             .raw
