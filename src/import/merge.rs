@@ -180,7 +180,7 @@ fn same(a: &Value, b: &Value) -> bool {
 pub enum InsertError {
     #[error("`environments` is not a block mapping at the top of the file")]
     NotBlock,
-    #[error("the inserted block did not read back as written")]
+    #[error("the file with the environment added did not read back as written")]
     ReadBack,
 }
 
@@ -248,7 +248,18 @@ pub fn insert_environment(
         out.push_str(line);
         out.push('\n');
     }
-    Ok(out)
+    // The whole file must read as before, plus the one environment.
+    let expected = serde_yaml::from_str::<Mapping>(text).ok().map(|mut m| {
+        if let Some(Value::Mapping(envs)) = m.get_mut(crate::spec::document::ENVIRONMENTS_KEY) {
+            envs.insert(env.into(), block.clone());
+        }
+        Value::Mapping(m)
+    });
+    let merged = serde_yaml::from_str::<Value>(&out).ok();
+    match (expected, merged) {
+        (Some(expected), Some(merged)) if same_text(&expected, &merged) => Ok(out),
+        _ => Err(InsertError::ReadBack),
+    }
 }
 
 #[cfg(test)]
