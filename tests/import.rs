@@ -178,7 +178,35 @@ fn build(stack: &Stack, v: &Variant) -> Built {
             } else {
                 sdk::DeletionProtectionType::Inactive
             })
-            .user_pool_tier(sdk::UserPoolTierType::Essentials)
+            .email_configuration(
+                sdk::EmailConfigurationType::builder()
+                    .email_sending_account(sdk::EmailSendingAccountType::Developer)
+                    .source_arn(format!(
+                        "arn:aws:ses:{region}:123456789012:identity/{env}@shop.example.com"
+                    ))
+                    .from(format!("Shop <{env}@shop.example.com>"))
+                    .build(),
+            )
+            .sms_configuration(
+                sdk::SmsConfigurationType::builder()
+                    .sns_caller_arn(format!("arn:aws:iam::123456789012:role/shop-{env}-sms"))
+                    .external_id(format!("shop-{env}"))
+                    .build(),
+            )
+            .user_attribute_update_settings(
+                sdk::UserAttributeUpdateSettingsType::builder()
+                    .attributes_require_verification_before_update(
+                        sdk::VerifiedAttributeType::Email,
+                    )
+                    .build(),
+            )
+            .user_pool_add_ons(
+                sdk::UserPoolAddOnsType::builder()
+                    .advanced_security_mode(sdk::AdvancedSecurityModeType::Audit)
+                    .build()
+                    .unwrap(),
+            )
+            .user_pool_tier(sdk::UserPoolTierType::Plus)
             .user_pool_tags("team", "payments")
             .user_pool_tags("env", env)
             .send(),
@@ -501,7 +529,23 @@ fn a_pool_built_with_every_feature_imports_to_a_spec_whose_plan_is_empty() {
     assert_eq!(doc["case_sensitive"], false);
     assert_eq!(doc["password_policy"]["minimum_length"], 12);
     assert_eq!(doc["mfa"], yaml("{ mode: optional, totp: true }"));
-    assert_eq!(doc["tier"], "essentials");
+    assert_eq!(doc["tier"], "plus");
+    assert_eq!(
+        doc["email_configuration"],
+        yaml("{ email_sending_account: developer, source_arn: 'arn:aws:ses:${region}:123456789012:identity/${env}@shop.example.com', from: 'Shop <dev@shop.example.com>' }")
+    );
+    assert_eq!(
+        doc["sms_configuration"],
+        yaml("{ sns_caller_arn: 'arn:aws:iam::123456789012:role/shop-${env}-sms', external_id: shop-dev }")
+    );
+    assert_eq!(
+        doc["user_attribute_update_settings"],
+        yaml("{ attributes_require_verification_before_update: [email] }")
+    );
+    assert_eq!(
+        doc["user_pool_add_ons"],
+        yaml("{ advanced_security_mode: audit }")
+    );
     assert_eq!(doc["tags"], yaml("{ env: '${env}', team: payments }"));
     assert_eq!(
         doc["device_configuration"],
@@ -701,6 +745,8 @@ fn a_second_environment_adds_only_its_differences_and_keeps_the_file_as_written(
         "region: eu-west-1
 pool_id: {}
 password_policy: {{ minimum_length: 14 }}
+email_configuration: {{ from: 'Shop <prod@shop.example.com>' }}
+sms_configuration: {{ external_id: shop-prod }}
 deletion_protection: active
 identity_providers:
   Google:
