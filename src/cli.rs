@@ -127,7 +127,8 @@ pub struct ImportArgs {
     pub name: Option<String>,
 
     /// Where to write: a spec file (an existing one gets the environment
-    /// added), or `-` for standard output. Default: <pools>/<name>.yaml.
+    /// added), or `-` for standard output. Default: the spec in --pools whose
+    /// `name` is this pool's, else <pools>/<name without the environment>.yaml.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
 
