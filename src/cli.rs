@@ -64,6 +64,8 @@ pub enum Command {
     Drift(DriftArgs),
     /// Show a plan saved by `plan --out`.
     Show(ShowArgs),
+    /// Write a spec from a live pool, or add an environment to an existing spec.
+    Import(ImportArgs),
 }
 
 #[derive(Debug, Args)]
@@ -116,6 +118,41 @@ pub struct DriftArgs {
     /// Print the report as a versioned JSON document.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The environment the live pool is.
+    #[arg(long = "env", value_name = "ENV")]
+    pub env: String,
+
+    /// The live pool's id (pinned in the environment's block).
+    #[arg(
+        long,
+        value_name = "ID",
+        required_unless_present = "name",
+        conflicts_with = "name"
+    )]
+    pub pool_id: Option<String>,
+
+    /// The live pool's name (exactly one pool of the region must have it).
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+
+    /// Where to write: a spec file (an existing one gets the environment
+    /// added), or `-` for standard output. Default: the spec in --pools whose
+    /// `name` is this pool's, else <pools>/<name without the environment>.yaml.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+
+    /// Also import the Cognito authorizer of this REST API (name or id) that
+    /// points at the pool.
+    #[arg(long, value_name = "NAME_OR_ID")]
+    pub rest_api: Option<String>,
+
+    /// Which authorizer, when several on the REST API point at the pool.
+    #[arg(long, value_name = "NAME", requires = "rest_api")]
+    pub authorizer: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -6,6 +6,7 @@ mod cli;
 mod commands;
 mod desired;
 mod diff;
+mod import;
 mod live;
 mod model;
 mod plan;
@@ -54,6 +55,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Apply(args) => commands::apply::run(&ctx, args).await,
         Command::Drift(args) => commands::drift::run(&ctx, args).await,
         Command::Show(args) => commands::show::run(args),
+        Command::Import(args) => commands::import::run(&ctx, args).await,
     }
 }
 

@@ -111,6 +111,16 @@ impl Session {
     }
 }
 
+/// The region the SDK's standard chain names (`AWS_REGION`, the profile's
+/// `region`), for a command no spec gives a region to (`poolctl import`).
+pub async fn default_region(profile: Option<&str>) -> Option<String> {
+    let mut chain = aws_config::default_provider::region::DefaultRegionChain::builder();
+    if let Some(profile) = profile {
+        chain = chain.profile_name(profile);
+    }
+    chain.build().region().await.map(|r| r.to_string())
+}
+
 /// An SDK error as one readable line: the service's own code and message, or
 /// for a failure before the service answered, the chain of causes (the SDK's
 /// `Display` alone says only "service error").

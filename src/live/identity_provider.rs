@@ -37,6 +37,22 @@ pub async fn read(
     pool_id: &str,
     declared: &BTreeMap<String, IdentityProvider>,
 ) -> anyhow::Result<BTreeMap<String, LiveIdentityProvider>> {
+    read_where(client, pool_id, |name| declared.contains_key(name)).await
+}
+
+/// Every provider of the pool, each described (`poolctl import`).
+pub async fn read_all(
+    client: &cognito::Client,
+    pool_id: &str,
+) -> anyhow::Result<BTreeMap<String, LiveIdentityProvider>> {
+    read_where(client, pool_id, |_| true).await
+}
+
+async fn read_where(
+    client: &cognito::Client,
+    pool_id: &str,
+    describe_it: impl Fn(&str) -> bool,
+) -> anyhow::Result<BTreeMap<String, LiveIdentityProvider>> {
     let mut providers = BTreeMap::new();
     let mut pages = client
         .list_identity_providers()
@@ -68,7 +84,7 @@ pub async fn read(
 
     let to_describe: Vec<String> = providers
         .keys()
-        .filter(|name| declared.contains_key(*name))
+        .filter(|name| describe_it(name))
         .cloned()
         .collect();
     let described: Vec<(String, Option<LiveIdentityProvider>)> =

@@ -7,6 +7,7 @@ pub mod domain;
 pub mod group;
 pub mod http_authorizer;
 pub mod identity_provider;
+pub mod import;
 pub mod lambda_permission;
 pub mod pool;
 pub mod resource_server;

@@ -332,6 +332,10 @@ pub fn error_label() -> String {
     paint(RED.bold(), "error:")
 }
 
+pub fn warning_label() -> String {
+    paint(YELLOW.bold(), "warning:")
+}
+
 pub fn diagnostic(d: &Diagnostic) -> String {
     let label = match d.severity {
         Severity::Error => paint(RED.bold(), "error:"),

@@ -1,0 +1,241 @@
+//! Reading a whole pool for `poolctl import`: the pool and every kind poolctl
+//! manages, each identity provider described, the policies of the functions
+//! its triggers name, and (when asked) the REST API authorizer pointing at
+//! it. A plan reads only what a spec declares; an import has no spec yet, so
+//! it declares everything.
+
+use super::authorizer::{self, ApiKind, ApiRef, LiveAuthorizer, LiveMethod};
+use super::{identity_provider, lambda_permission, LiveReader, LiveState, LookupError};
+use crate::aws::{Session, Target};
+use crate::desired::DesiredPool;
+use crate::model::authorizer::{Route, COGNITO_USER_POOLS};
+use crate::model::domain::Domain;
+use crate::model::PoolSettings;
+use crate::spec::document::Resources;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// Which live pool to import.
+#[derive(Debug, Clone)]
+pub enum Selector {
+    Id(String),
+    /// Exactly one pool of the region must have this name.
+    Name(String),
+}
+
+/// What `read` needs besides the session.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub target: Target,
+    pub selector: Selector,
+    pub environment: String,
+    /// The spec file the import writes, for error messages that suggest
+    /// pinning a pool.
+    pub file: PathBuf,
+    /// A REST API (name or id) whose Cognito authorizer for this pool is
+    /// imported too.
+    pub rest_api: Option<String>,
+    /// Which of that API's authorizers, when several point at the pool.
+    pub authorizer: Option<String>,
+}
+
+/// A live pool, everything poolctl manages about it read.
+#[derive(Debug, Clone)]
+pub struct WholePool {
+    /// Every kind read (the pool itself is always there); `function_policies`
+    /// holds the policy of each function a live trigger names.
+    pub state: LiveState,
+    pub authorizer: Option<FoundAuthorizer>,
+}
+
+impl WholePool {
+    pub fn pool(&self) -> &super::LivePool {
+        self.state.pool.as_ref().expect("an imported pool exists")
+    }
+}
+
+/// The REST API authorizer that points at the pool, and the methods it
+/// protects.
+#[derive(Debug, Clone)]
+pub struct FoundAuthorizer {
+    pub api: ApiRef,
+    /// No other REST API of the region has its name, so the spec can name
+    /// it (else it gives the id).
+    pub api_name_unique: bool,
+    pub authorizer: LiveAuthorizer,
+    pub methods: BTreeMap<Route, LiveMethod>,
+    /// Other Cognito authorizers of the API that point at the pool.
+    pub others: Vec<String>,
+}
+
+/// Why an import cannot find what it was asked for.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportLookupError {
+    #[error("no user pool in {region} is named `{name}`")]
+    NoSuchName { name: String, region: String },
+    #[error("no Cognito authorizer on REST API {api} points at pool `{pool}`")]
+    NoAuthorizer { api: String, pool: String },
+    #[error("REST API {api} has no authorizer named `{name}` that points at pool `{pool}` (those that do: {})", if found.is_empty() { "none".to_string() } else { found.join(", ") })]
+    NoSuchAuthorizer {
+        api: String,
+        name: String,
+        pool: String,
+        found: Vec<String>,
+    },
+    #[error("{} Cognito authorizers on REST API {api} point at pool `{pool}`: {}; choose one with --authorizer", found.len(), found.join(", "))]
+    SeveralAuthorizers {
+        api: String,
+        pool: String,
+        found: Vec<String>,
+    },
+}
+
+pub async fn read(session: &Session, request: &Request) -> anyhow::Result<WholePool> {
+    let desired = declare_everything(request);
+    let reader = LiveReader::new(session);
+    let mut state = reader.read(&desired).await?;
+    let Some(pool) = state.pool.as_ref() else {
+        return Err(match &request.selector {
+            Selector::Id(id) => LookupError::PinnedMissing {
+                id: id.clone(),
+                region: request.target.region.clone(),
+                environment: request.environment.clone(),
+                file: request.file.clone(),
+            }
+            .into(),
+            Selector::Name(name) => ImportLookupError::NoSuchName {
+                name: name.clone(),
+                region: request.target.region.clone(),
+            }
+            .into(),
+        });
+    };
+    let clients = session.clients(&request.target).await;
+    let functions = pool
+        .settings
+        .triggers
+        .as_ref()
+        .map(|t| {
+            t.declared()
+                .filter_map(|(_, f)| f.map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    let (providers, policies, found) = tokio::try_join!(
+        identity_provider::read_all(&clients.cognito, &pool.id),
+        lambda_permission::read(session, &request.target, functions),
+        async {
+            match &request.rest_api {
+                Some(api) => find_authorizer(&clients.apigateway, request, &desired, api, pool)
+                    .await
+                    .map(Some),
+                None => Ok(None),
+            }
+        },
+    )?;
+    state.identity_providers = providers;
+    state.function_policies = policies;
+    Ok(WholePool {
+        state,
+        authorizer: found,
+    })
+}
+
+/// A request that declares every kind, so that the reader reads them all.
+fn declare_everything(request: &Request) -> DesiredPool {
+    let (pool_id, name) = match &request.selector {
+        Selector::Id(id) => (Some(id.clone()), None),
+        Selector::Name(name) => (None, Some(name.clone())),
+    };
+    DesiredPool {
+        key: request
+            .file
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("import")
+            .to_string(),
+        file: request.file.clone(),
+        environment: request.environment.clone(),
+        region: request.target.region.clone(),
+        profile: request.target.profile.clone(),
+        pool_id,
+        protected: false,
+        settings: PoolSettings {
+            name,
+            ..PoolSettings::default()
+        },
+        resources: Resources {
+            clients: Some(BTreeMap::new()),
+            // Described separately: the reader describes only declared ones.
+            identity_providers: None,
+            resource_servers: Some(BTreeMap::new()),
+            groups: Some(BTreeMap::new()),
+            domain: Some(Domain::default()),
+            authorizer: None,
+        },
+        warnings: Vec::new(),
+    }
+}
+
+async fn find_authorizer(
+    client: &aws_sdk_apigateway::Client,
+    request: &Request,
+    desired: &DesiredPool,
+    wanted: &str,
+    pool: &super::LivePool,
+) -> anyhow::Result<FoundAuthorizer> {
+    let listing = authorizer::list_rest_apis(client).await?;
+    let api = authorizer::resolve(ApiKind::Rest, &listing, wanted, desired)?;
+    let all = authorizer::authorizers(client, &api.id).await?;
+    let pointing: Vec<&LiveAuthorizer> = all.iter().filter(|a| a.points_at(&pool.arn)).collect();
+    let names = || pointing.iter().map(|a| a.name.clone()).collect::<Vec<_>>();
+    let chosen = match &request.authorizer {
+        Some(name) => pointing
+            .iter()
+            .find(|a| &a.name == name)
+            .copied()
+            .ok_or_else(|| ImportLookupError::NoSuchAuthorizer {
+                api: api.to_string(),
+                name: name.clone(),
+                pool: pool.id.clone(),
+                found: names(),
+            })?,
+        None => match pointing.as_slice() {
+            [one] => *one,
+            [] => {
+                return Err(ImportLookupError::NoAuthorizer {
+                    api: api.to_string(),
+                    pool: pool.id.clone(),
+                }
+                .into())
+            }
+            _ => {
+                return Err(ImportLookupError::SeveralAuthorizers {
+                    api: api.to_string(),
+                    pool: pool.id.clone(),
+                    found: names(),
+                }
+                .into())
+            }
+        },
+    };
+    let methods = authorizer::methods(client, &api.id)
+        .await?
+        .into_iter()
+        .filter(|(_, m)| {
+            m.authorization_type == COGNITO_USER_POOLS
+                && m.authorizer_id.as_deref() == Some(chosen.id.as_str())
+        })
+        .collect();
+    Ok(FoundAuthorizer {
+        api_name_unique: listing.iter().filter(|a| a.name == api.name).count() == 1,
+        others: pointing
+            .iter()
+            .filter(|a| a.id != chosen.id)
+            .map(|a| a.name.clone())
+            .collect(),
+        authorizer: chosen.clone(),
+        api,
+        methods,
+    })
+}
