@@ -101,15 +101,25 @@ impl Category {
 /// Per-pool cap of a single operation in the capped categories.
 const PER_POOL_PER_SECOND: u32 = 5;
 
-/// Default cap on requests in flight at once, per account and region.
+/// Default cap on requests in flight at once, per quota category, account and
+/// region.
 pub const DEFAULT_MAX_CONCURRENCY: usize = 32;
 
 /// The pacing state of one account and region.
 #[derive(Debug)]
 pub struct Limiter {
-    categories: HashMap<Category, DefaultDirectRateLimiter>,
+    categories: HashMap<Category, Lane>,
+    /// Requests outside the quota table (other operations, other services).
+    unpaced: Semaphore,
     per_pool: DefaultKeyedRateLimiter<(Category, String, String)>,
+}
+
+/// One quota category's own queue: its places in flight and its pace. Each
+/// category has its own, so a crowded category never holds up another.
+#[derive(Debug)]
+struct Lane {
     in_flight: Semaphore,
+    pace: DefaultDirectRateLimiter,
 }
 
 /// Share of a quota poolctl uses: requests are spaced evenly (no bursts), a
@@ -124,40 +134,50 @@ fn per_second(n: u32) -> Quota {
 
 impl Limiter {
     pub fn new(max_concurrency: usize) -> Self {
+        let places = max_concurrency.max(1);
         Limiter {
             categories: Category::ALL
                 .iter()
                 .map(|c| {
-                    (
-                        *c,
-                        DefaultDirectRateLimiter::direct(per_second(c.per_second())),
-                    )
+                    let lane = Lane {
+                        in_flight: Semaphore::new(places),
+                        pace: DefaultDirectRateLimiter::direct(per_second(c.per_second())),
+                    };
+                    (*c, lane)
                 })
                 .collect(),
+            unpaced: Semaphore::new(places),
             per_pool: DefaultKeyedRateLimiter::keyed(per_second(PER_POOL_PER_SECOND)),
-            in_flight: Semaphore::new(max_concurrency.max(1)),
         }
     }
 
-    /// Waits until a request may go: the per-pool operation's turn, then the
-    /// category's, then a place among those in flight. A request waiting for
-    /// its category's turn holds no place in flight, so a busy category never
-    /// starves the others.
+    /// Waits until a request may go: a place in flight in its category's
+    /// lane, then the per-pool operation's turn, then the category's. The
+    /// turn is taken last, right before the request leaves, so requests
+    /// leave evenly spaced and never in a burst.
     async fn admit(
         &self,
         operation: Option<String>,
         pool: Option<String>,
     ) -> tokio::sync::SemaphorePermit<'_> {
-        if let Some(category) = operation.as_deref().and_then(Category::of) {
-            if let (true, Some(pool), Some(op)) = (category.capped_per_pool(), pool, operation) {
-                self.per_pool.until_key_ready(&(category, op, pool)).await;
-            }
-            self.categories[&category].until_ready().await;
-        }
-        self.in_flight
+        let Some(category) = operation.as_deref().and_then(Category::of) else {
+            return self
+                .unpaced
+                .acquire()
+                .await
+                .expect("the semaphore is never closed");
+        };
+        let lane = &self.categories[&category];
+        let permit = lane
+            .in_flight
             .acquire()
             .await
-            .expect("the semaphore is never closed")
+            .expect("the semaphore is never closed");
+        if let (true, Some(pool), Some(op)) = (category.capped_per_pool(), pool, operation) {
+            self.per_pool.until_key_ready(&(category, op, pool)).await;
+        }
+        lane.pace.until_ready().await;
+        permit
     }
 }
 
