@@ -32,8 +32,8 @@ pub struct Cli {
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
 
-    /// Most AWS requests in flight at once per account and region; requests
-    /// are also paced within Cognito's per-second quotas.
+    /// Most AWS requests in flight at once per quota category, account and
+    /// region; requests are also paced within Cognito's per-second quotas.
     #[arg(long, global = true, value_name = "N", default_value_t = crate::aws::limiter::DEFAULT_MAX_CONCURRENCY)]
     pub max_concurrency: usize,
 

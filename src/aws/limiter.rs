@@ -236,8 +236,16 @@ impl HttpConnector for PacedConnector {
         let (operation, pool) = describe(&request);
         let limiter = self.limiter.clone();
         let inner = self.inner.clone();
+        // Every AWS call passes here, retries included: `-v` shows each one
+        // (operation and pool only: never a body, which can hold secrets).
+        let call = match &operation {
+            Some(op) => op.clone(),
+            None => format!("{} {}", request.method(), request.uri()),
+        };
         HttpConnectorFuture::new(async move {
+            let pool_id = pool.clone().unwrap_or_default();
             let _permit = limiter.admit(operation, pool).await;
+            tracing::info!(pool = %pool_id, "AWS {call}");
             inner.call(request).await
         })
     }

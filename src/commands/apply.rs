@@ -22,7 +22,10 @@ pub async fn run(ctx: &Context, args: &ApplyArgs) -> anyhow::Result<ExitCode> {
         }
     };
     let plan = planned.plan();
-    anstream::print!("{}", human::plan(&plan));
+    // With every pool failed there is no plan to draw, only the errors.
+    if !plan.pools.is_empty() {
+        anstream::print!("{}", human::plan(&plan));
+    }
     let read_failed = planned.report_failures();
 
     let blocked: Vec<String> = plan

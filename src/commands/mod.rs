@@ -137,6 +137,12 @@ impl Planned {
                 crate::render::human::pool_failure(&f.pool, &f.environment, &f.error)
             );
         }
+        if !self.failures.is_empty() && !self.pools.is_empty() {
+            anstream::eprintln!(
+                "{}",
+                crate::render::human::partly_planned(self.pools.len(), self.failures.len())
+            );
+        }
         !self.failures.is_empty()
     }
 }

@@ -14,7 +14,10 @@ pub async fn run(ctx: &Context, args: &PlanArgs) -> anyhow::Result<ExitCode> {
     if args.json {
         println!("{}", json::plan(&plan, &planned.failures));
     } else {
-        anstream::print!("{}", human::plan(&plan));
+        // With every pool failed there is no plan to draw, only the errors.
+        if !plan.pools.is_empty() {
+            anstream::print!("{}", human::plan(&plan));
+        }
     }
     if planned.report_failures() {
         return Ok(ExitCode::FAILURE);

@@ -323,6 +323,15 @@ pub fn grouped_diagnostics(diags: &[Diagnostic]) -> Vec<String> {
         .collect()
 }
 
+/// After a run where some pools were planned and some could not be.
+pub fn partly_planned(planned: usize, failed: usize) -> String {
+    format!(
+        "{} the plan above covers {planned} pool environment{}; {failed} could not be planned (above)",
+        paint(YELLOW.bold(), "note:"),
+        if planned == 1 { "" } else { "s" }
+    )
+}
+
 /// A pool that could not be planned, in a multi-pool run.
 pub fn pool_failure(pool: &str, environment: &str, error: &anyhow::Error) -> String {
     format!("{} pool `{pool}` ({environment}): {error:#}", error_label())
