@@ -2,6 +2,7 @@
 //! credential chain, shared clients, and readable SDK errors.
 
 pub mod limiter;
+pub mod retry;
 
 use aws_config::{BehaviorVersion, Region};
 use aws_sdk_cognitoidentityprovider as cognito;
