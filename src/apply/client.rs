@@ -10,8 +10,8 @@
 //! plan refuses to guess between them until one is deleted by hand.
 
 use super::ApplyCtx;
-use crate::aws::explain;
 use crate::aws::retry::{self, AtMostOnce};
+use crate::aws::{deleted, explain};
 use crate::live::client::LiveClient;
 use crate::model::client::{AppClient, RefreshTokenRotation};
 use crate::model::Duration;
@@ -147,15 +147,15 @@ async fn update(
 }
 
 async fn delete(ctx: &ApplyCtx<'_>, id: &str) -> anyhow::Result<()> {
-    ctx.clients
+    let result = ctx
+        .clients
         .cognito
         .delete_user_pool_client()
         .user_pool_id(&ctx.pool_id)
         .client_id(id)
         .send()
-        .await
-        .map_err(|e| explain(&format!("DeleteUserPoolClient {id}"), e))?;
-    Ok(())
+        .await;
+    deleted(&format!("DeleteUserPoolClient {id}"), result)
 }
 
 fn normalized(client: &AppClient) -> AppClient {

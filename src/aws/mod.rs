@@ -175,3 +175,21 @@ where
         .and_then(|e| e.code())
         .is_some_and(|code| code == "ResourceNotFoundException" || code == "NotFoundException")
 }
+
+/// The outcome of a delete, explained. Already gone counts as deleted: that
+/// is what the step was for, and it is what the SDK's retry of a delete
+/// finds when AWS carried out the first attempt but its answer was lost.
+pub fn deleted<O, E, R>(operation: &str, result: Result<O, SdkError<E, R>>) -> anyhow::Result<()>
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug + Send + Sync + 'static,
+{
+    match result {
+        Ok(_) => Ok(()),
+        Err(err) if is_not_found(&err) => {
+            tracing::info!(operation, "already gone");
+            Ok(())
+        }
+        Err(err) => Err(explain(operation, err)),
+    }
+}
