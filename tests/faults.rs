@@ -609,11 +609,19 @@ fn a_throttling_burst_longer_than_the_retries_stops_apply_and_a_rerun_converges(
 fn a_short_throttling_burst_is_absorbed_by_pacing_and_retries() {
     // Cognito's quotas are enforced throughout (poolctl's pacing keeps
     // within them), and the first attempts of the five resources created
-    // at once after the pool (requests 2 to 6) are all throttled, as when
-    // another tool spends the account's quota: the retries absorb it.
+    // at once after the pool are all throttled, as when another tool spends
+    // the account's quota: the retries absorb it.
     let quotas = support::quota::enforce_cognito_quotas();
+    let seen = std::sync::Mutex::new(BTreeSet::<String>::new());
     let rule: FaultRule = Arc::new(move |req, index| {
-        if (2..7).contains(&index) {
+        let resource = matches!(
+            req.operation.as_str(),
+            "CreateGroup"
+                | "CreateResourceServer"
+                | "CreateUserPoolDomain"
+                | "CreateIdentityProvider"
+        );
+        if resource && seen.lock().unwrap().insert(req.body.clone()) {
             return Some(Fault::Throttle);
         }
         quotas(req, index)
