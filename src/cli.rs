@@ -37,12 +37,24 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "N", default_value_t = crate::aws::limiter::DEFAULT_MAX_CONCURRENCY)]
     pub max_concurrency: usize,
 
+    /// How long to wait for AWS to answer one request (e.g. 30s, 2m). A
+    /// request left unanswered that long is retried like a dropped connection.
+    #[arg(long, global = true, value_name = "DURATION", default_value = "30s", value_parser = parse_timeout)]
+    pub request_timeout: std::time::Duration,
+
     /// When to colour output (NO_COLOR is honoured by `auto`).
     #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
 
     #[command(subcommand)]
     pub command: Command,
+}
+
+fn parse_timeout(text: &str) -> Result<std::time::Duration, String> {
+    match crate::model::Duration::parse(text)?.seconds() {
+        0 => Err("the request timeout must be at least 1s".to_string()),
+        seconds => Ok(std::time::Duration::from_secs(seconds)),
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -200,4 +212,17 @@ pub struct ApplyArgs {
     /// (a client's secret, an identity provider's type, a domain's name).
     #[arg(long)]
     pub allow_replace: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_request_timeout_is_a_duration_of_at_least_a_second() {
+        assert_eq!(parse_timeout("2m"), Ok(std::time::Duration::from_secs(120)));
+        assert_eq!(parse_timeout("45"), Ok(std::time::Duration::from_secs(45)));
+        assert!(parse_timeout("0s").is_err());
+        assert!(parse_timeout("soon").is_err());
+    }
 }

@@ -351,6 +351,87 @@ fn drop_fault_closes_the_connection_unanswered() {
     assert_eq!(requests[0].status, None);
 }
 
+/// Whether moto holds a pool of that name (on any page).
+fn moto_has_pool(moto: &Moto, name: &str) -> bool {
+    let client = cognito_client(&moto.endpoint(), TEST_REGION);
+    let mut token = None;
+    loop {
+        let page = block_on(
+            client
+                .list_user_pools()
+                .max_results(60)
+                .set_next_token(token)
+                .send(),
+        )
+        .unwrap();
+        if page.user_pools().iter().any(|p| p.name() == Some(name)) {
+            return true;
+        }
+        match page.next_token() {
+            Some(next) => token = Some(next.to_string()),
+            None => return false,
+        }
+    }
+}
+
+#[test]
+fn lose_answer_fault_lets_the_request_take_effect_then_hangs_up() {
+    let moto = Moto::shared();
+    let proxy = Proxy::start(&moto.endpoint());
+    proxy.set_fault_rule(fault_on("CreateUserPool", Fault::LoseAnswer));
+    let client = cognito_client(&proxy.endpoint(), TEST_REGION);
+    let name = unique_name("lost-answer");
+
+    let err = block_on(client.create_user_pool().pool_name(&name).send()).unwrap_err();
+    assert!(
+        matches!(err, SdkError::DispatchFailure(_)),
+        "expected a dispatch (connection) failure, got {err:?}"
+    );
+    assert!(moto_has_pool(moto, &name), "the request took effect");
+    let requests = proxy.requests();
+    assert_eq!(requests.len(), 1);
+    assert!(requests[0].faulted);
+    assert_eq!(requests[0].status, None);
+}
+
+#[test]
+fn slow_answer_fault_takes_effect_at_once_and_answers_late() {
+    let moto = Moto::shared();
+    let proxy = Proxy::start(&moto.endpoint());
+    proxy.set_fault_rule(fault_on(
+        "CreateUserPool",
+        Fault::SlowAnswer(Duration::from_secs(2)),
+    ));
+    // A client that gives up after 300 ms: the pool exists all the same.
+    let config = sdk_config(&proxy.endpoint(), TEST_REGION, RetryConfig::disabled())
+        .into_builder()
+        .timeout_config(
+            aws_smithy_types::timeout::TimeoutConfig::builder()
+                .read_timeout(Duration::from_millis(300))
+                .build(),
+        )
+        .build();
+    let impatient = aws_sdk_cognitoidentityprovider::Client::new(&config);
+    let name = unique_name("slow-answer");
+    let started = Instant::now();
+    let err = block_on(impatient.create_user_pool().pool_name(&name).send()).unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(2), "{err:?}");
+    assert!(moto_has_pool(moto, &name), "the request took effect");
+
+    // A patient client gets the answer, late.
+    let client = cognito_client(&proxy.endpoint(), TEST_REGION);
+    let started = Instant::now();
+    block_on(
+        client
+            .create_user_pool()
+            .pool_name(unique_name("slow"))
+            .send(),
+    )
+    .expect("a slow answer is still an answer");
+    assert!(started.elapsed() >= Duration::from_secs(2));
+    assert_eq!(proxy.requests().pop().unwrap().status, Some(200));
+}
+
 #[test]
 fn status_and_respond_faults_answer_for_aws() {
     let moto = Moto::shared();

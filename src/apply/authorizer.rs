@@ -8,6 +8,7 @@
 
 use super::ApplyCtx;
 use crate::aws::explain;
+use crate::aws::retry::{self, AtMostOnce};
 use crate::diff::authorizer::audience_ids;
 use crate::live::authorizer::{AuthorizerState, LiveAuthorizer, LiveMethod};
 use crate::live::http_authorizer::{client_ids, HttpAuthorizerState};
@@ -225,9 +226,17 @@ async fn run_http(ctx: &ApplyCtx<'_>, spec: &Authorizer, action: Action) -> anyh
                         .unwrap_or(DEFAULT_HTTP_IDENTITY_SOURCE),
                 )
                 .jwt_configuration(jwt)
+                .customize()
+                .config_override(apigatewayv2::Config::builder().retry_classifier(AtMostOnce))
                 .send()
                 .await
-                .map_err(|e| explain(&format!("CreateAuthorizer {name} on {}", state.api), e))?;
+                .map_err(|e| {
+                    retry::explain(
+                        &format!("CreateAuthorizer {name} on {}", state.api),
+                        &format!("the authorizer `{name}`"),
+                        e,
+                    )
+                })?;
         }
         Action::Update => {
             let have = state
@@ -277,9 +286,17 @@ async fn create(
         .provider_arns(pool_arn)
         .identity_source(identity_source)
         .set_authorizer_result_ttl_in_seconds(ttl.and_then(|t| i32::try_from(t).ok()))
+        .customize()
+        .config_override(apigateway::Config::builder().retry_classifier(AtMostOnce))
         .send()
         .await
-        .map_err(|e| explain(&format!("CreateAuthorizer {name} on {}", state.api), e))?;
+        .map_err(|e| {
+            retry::explain(
+                &format!("CreateAuthorizer {name} on {}", state.api),
+                &format!("the authorizer `{name}`"),
+                e,
+            )
+        })?;
     out.id
         .ok_or_else(|| anyhow::anyhow!("CreateAuthorizer {name} returned no id"))
 }

@@ -10,7 +10,8 @@
 //! plan refuses to guess between them until one is deleted by hand.
 
 use super::ApplyCtx;
-use crate::aws::explain;
+use crate::aws::retry::{self, AtMostOnce};
+use crate::aws::{deleted, explain};
 use crate::live::client::LiveClient;
 use crate::model::client::{AppClient, RefreshTokenRotation};
 use crate::model::Duration;
@@ -102,9 +103,19 @@ async fn create(ctx: &ApplyCtx<'_>, name: &str, want: &AppClient) -> anyhow::Res
         .client_name(name)
         .generate_secret(want.has_secret());
     let out = set_config!(request, config)
+        .customize()
+        .config_override(
+            aws_sdk_cognitoidentityprovider::Config::builder().retry_classifier(AtMostOnce),
+        )
         .send()
         .await
-        .map_err(|e| explain(&format!("CreateUserPoolClient {name}"), e))?;
+        .map_err(|e| {
+            retry::explain(
+                &format!("CreateUserPoolClient {name}"),
+                &format!("the client `{name}`"),
+                e,
+            )
+        })?;
     // The answer carries the new secret, if any: only the id is kept.
     let id = out
         .user_pool_client
@@ -136,15 +147,15 @@ async fn update(
 }
 
 async fn delete(ctx: &ApplyCtx<'_>, id: &str) -> anyhow::Result<()> {
-    ctx.clients
+    let result = ctx
+        .clients
         .cognito
         .delete_user_pool_client()
         .user_pool_id(&ctx.pool_id)
         .client_id(id)
         .send()
-        .await
-        .map_err(|e| explain(&format!("DeleteUserPoolClient {id}"), e))?;
-    Ok(())
+        .await;
+    deleted(&format!("DeleteUserPoolClient {id}"), result)
 }
 
 fn normalized(client: &AppClient) -> AppClient {

@@ -2,7 +2,7 @@
 //! spec's overlaid), never only the changed ones.
 
 use super::ApplyCtx;
-use crate::aws::explain;
+use crate::aws::{deleted, explain};
 use crate::model::group::Group;
 use crate::model::overlay;
 use crate::plan::Action;
@@ -44,13 +44,13 @@ pub async fn run(ctx: &ApplyCtx<'_>, name: &str, action: Action) -> anyhow::Resu
                 .map_err(|e| explain(&format!("UpdateGroup {name}"), e))?;
         }
         (Action::Delete, _) => {
-            client
+            let result = client
                 .delete_group()
                 .user_pool_id(pool_id)
                 .group_name(name)
                 .send()
-                .await
-                .map_err(|e| explain(&format!("DeleteGroup {name}"), e))?;
+                .await;
+            deleted(&format!("DeleteGroup {name}"), result)?;
         }
         (action, _) => anyhow::bail!("group {name}: nothing to do for {action:?}"),
     }

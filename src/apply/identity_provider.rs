@@ -8,7 +8,7 @@
 //! AWS's answers are never logged or put into an error.
 
 use super::ApplyCtx;
-use crate::aws::explain;
+use crate::aws::{deleted, explain};
 use crate::model::identity_provider::{Details, IdentityProvider};
 use crate::plan::Action;
 use aws_sdk_cognitoidentityprovider::types::IdentityProviderTypeType;
@@ -146,13 +146,13 @@ async fn update(ctx: &ApplyCtx<'_>, name: &str, provider: &IdentityProvider) -> 
 }
 
 async fn delete(ctx: &ApplyCtx<'_>, name: &str) -> anyhow::Result<()> {
-    ctx.clients
+    let result = ctx
+        .clients
         .cognito
         .delete_identity_provider()
         .user_pool_id(&ctx.pool_id)
         .provider_name(name)
         .send()
-        .await
-        .map_err(|e| explain(&format!("DeleteIdentityProvider {name}"), e))?;
-    Ok(())
+        .await;
+    deleted(&format!("DeleteIdentityProvider {name}"), result)
 }

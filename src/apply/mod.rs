@@ -302,6 +302,8 @@ pub async fn apply_pool(
         index += batch.len();
 
         let mut failed = Vec::new();
+        // Steps of this phase that never started because one before them failed.
+        let mut skipped: Vec<&Step> = Vec::new();
         if phase == 0 || phase == 1 {
             // The pool's own steps run one after another: each depends on the last.
             for (i, step) in batch.iter().enumerate() {
@@ -322,6 +324,7 @@ pub async fn apply_pool(
                     }
                     Err(cause) => {
                         failed.push((label, cause));
+                        skipped.extend(&batch[i + 1..]);
                         break;
                     }
                 }
@@ -360,7 +363,11 @@ pub async fn apply_pool(
             }
         }
         if !failed.is_empty() {
-            let not_done = steps[index..].iter().map(|s| s.describe(plan)).collect();
+            let not_done = skipped
+                .into_iter()
+                .chain(&steps[index..])
+                .map(|s| s.describe(plan))
+                .collect();
             return Err(stop(done, failed, not_done));
         }
     }

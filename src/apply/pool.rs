@@ -7,6 +7,7 @@
 //! survive. The same overlay functions build a new pool from nothing.
 
 use crate::aws::explain;
+use crate::aws::retry::{self, AtMostOnce};
 use crate::live::LivePool;
 use crate::model::enums::*;
 use crate::model::overlay;
@@ -85,9 +86,17 @@ pub async fn create(client: &cognito::Client, desired: &PoolSettings) -> anyhow:
         .set_user_pool_tier(desired.tier.map(|t| sdk_enum(t.api_name())))
         .set_lambda_config(lambda_config(None, desired));
     let out = request
+        .customize()
+        .config_override(cognito::Config::builder().retry_classifier(AtMostOnce))
         .send()
         .await
-        .map_err(|e| explain(&format!("CreateUserPool {name}"), e))?;
+        .map_err(|e| {
+            retry::explain(
+                &format!("CreateUserPool {name}"),
+                &format!("the pool `{name}`"),
+                e,
+            )
+        })?;
     let pool = out
         .user_pool
         .ok_or_else(|| anyhow::anyhow!("CreateUserPool {name} returned no pool"))?;

@@ -3,7 +3,7 @@
 //! where declared, the live ones otherwise.
 
 use super::ApplyCtx;
-use crate::aws::explain;
+use crate::aws::{deleted, explain};
 use crate::model::resource_server::ResourceServer;
 use crate::plan::Action;
 use aws_sdk_cognitoidentityprovider::types::ResourceServerScopeType;
@@ -53,13 +53,13 @@ pub async fn run(ctx: &ApplyCtx<'_>, identifier: &str, action: Action) -> anyhow
                 .map_err(|e| explain(&format!("UpdateResourceServer {identifier}"), e))?;
         }
         (Action::Delete, _) => {
-            client
+            let result = client
                 .delete_resource_server()
                 .user_pool_id(pool_id)
                 .identifier(identifier)
                 .send()
-                .await
-                .map_err(|e| explain(&format!("DeleteResourceServer {identifier}"), e))?;
+                .await;
+            deleted(&format!("DeleteResourceServer {identifier}"), result)?;
         }
         (action, _) => anyhow::bail!("resource server {identifier}: nothing to do for {action:?}"),
     }

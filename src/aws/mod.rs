@@ -2,13 +2,16 @@
 //! credential chain, shared clients, and readable SDK errors.
 
 pub mod limiter;
+pub mod retry;
 
+use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region};
 use aws_sdk_cognitoidentityprovider as cognito;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::sync::{Mutex, OnceCell};
 
 /// Where a pool's AWS calls go: an account (by profile) and a region.
@@ -52,16 +55,22 @@ pub struct Clients {
 pub struct Session {
     endpoint_url: Option<String>,
     max_concurrency: usize,
+    request_timeout: Duration,
     clients: Mutex<HashMap<Target, Arc<OnceCell<Clients>>>>,
 }
 
 impl Session {
     /// `endpoint_url` overrides every service's endpoint; without it the SDK's
     /// own resolution applies (including `AWS_ENDPOINT_URL`).
-    pub fn new(endpoint_url: Option<String>, max_concurrency: usize) -> Self {
+    pub fn new(
+        endpoint_url: Option<String>,
+        max_concurrency: usize,
+        request_timeout: Duration,
+    ) -> Self {
         Session {
             endpoint_url,
             max_concurrency,
+            request_timeout,
             clients: Mutex::default(),
         }
     }
@@ -82,9 +91,18 @@ impl Session {
         let stall = aws_config::stalled_stream_protection::StalledStreamProtectionConfig::enabled()
             .upload_enabled(false)
             .build();
+        // The SDK waits for an answer forever by default: a request that
+        // is never answered would hang apply. The read timeout bounds each
+        // attempt once the pacing has let it go (time spent waiting for its
+        // turn does not count), and the attempt is then retried like a
+        // dropped connection. (The SDK's connect timeout, 3.1s, stays.)
+        let timeouts = TimeoutConfig::builder()
+            .read_timeout(self.request_timeout)
+            .build();
         let mut loader = aws_config::defaults(BehaviorVersion::latest())
             .region(Region::new(target.region.clone()))
-            .stalled_stream_protection(stall);
+            .stalled_stream_protection(stall)
+            .timeout_config(timeouts);
         if let Some(profile) = &target.profile {
             loader = loader.profile_name(profile);
         }
@@ -164,6 +182,10 @@ where
     tracing::debug!(operation, error = %chain, "AWS call failed");
     let hint = if chain.contains("loading credentials") || chain.contains("no credentials") {
         "\n  hint: no AWS credentials were found. Use --profile or AWS_PROFILE, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, SSO (`aws sso login`), or an instance role"
+    } else if chain.contains("read timeout") {
+        // The SDK's read timeout, set from --request-timeout; its error type
+        // is private, its message is not.
+        "\n  hint: AWS did not answer in time; how long to wait for an answer is set by --request-timeout"
     } else if matches!(
         err,
         SdkError::DispatchFailure(_) | SdkError::TimeoutError(_)
@@ -191,4 +213,22 @@ where
     err.as_service_error()
         .and_then(|e| e.code())
         .is_some_and(|code| code == "ResourceNotFoundException" || code == "NotFoundException")
+}
+
+/// The outcome of a delete, explained. Already gone counts as deleted: that
+/// is what the step was for, and it is what the SDK's retry of a delete
+/// finds when AWS carried out the first attempt but its answer was lost.
+pub fn deleted<O, E, R>(operation: &str, result: Result<O, SdkError<E, R>>) -> anyhow::Result<()>
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug + Send + Sync + 'static,
+{
+    match result {
+        Ok(_) => Ok(()),
+        Err(err) if is_not_found(&err) => {
+            tracing::info!(operation, "already gone");
+            Ok(())
+        }
+        Err(err) => Err(explain(operation, err)),
+    }
 }

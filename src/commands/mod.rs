@@ -34,7 +34,11 @@ impl Context {
                 region: cli.region.clone(),
                 profile: cli.profile.clone(),
             },
-            session: Session::new(cli.endpoint_url.clone(), cli.max_concurrency),
+            session: Session::new(
+                cli.endpoint_url.clone(),
+                cli.max_concurrency,
+                cli.request_timeout,
+            ),
         }
     }
 

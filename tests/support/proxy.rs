@@ -1,4 +1,4 @@
-//! Owns the recording, fault-injecting HTTP proxy that tests put between poolctl (or an SDK client) and moto, to assert the requests sent and to play AWS behaviour that moto lacks (throttling, errors, dropped connections, latency).
+//! Owns the recording, fault-injecting HTTP proxy that tests put between poolctl (or an SDK client) and moto, to assert the requests sent and to play AWS behaviour that moto lacks (throttling, errors, dropped connections, latency, answers that are slow or lost after the request took effect).
 
 use std::fmt;
 use std::net::{Ipv4Addr, SocketAddr};
@@ -76,8 +76,15 @@ pub enum Fault {
     Status(u16, String),
     /// Close the connection without answering.
     Drop,
-    /// Wait, then forward as usual.
+    /// Wait, then handle the request as usual: a request slow to arrive.
+    /// If the client gives up first, the request never takes effect.
     Delay(Duration),
+    /// Handle the request as usual (it takes effect), then wait before
+    /// answering: AWS did it, but its answer is slow.
+    SlowAnswer(Duration),
+    /// Handle the request as usual (it takes effect), then close the
+    /// connection without answering: the answer was lost on the way back.
+    LoseAnswer,
     /// Exactly this status, these headers and this body.
     Respond(u16, Vec<(String, String)>, String),
 }
@@ -335,6 +342,13 @@ impl fmt::Display for DropConnection {
 
 impl std::error::Error for DropConnection {}
 
+/// What happens once a request has been handled.
+enum Then {
+    Answer,
+    AnswerAfter(Duration),
+    HangUp,
+}
+
 async fn handle(
     req: Request<Incoming>,
     state: Arc<State>,
@@ -385,6 +399,18 @@ async fn handle(
         (index, inner.generation, fault)
     };
 
+    // A delay comes first; faults that act on the answer let the request
+    // take effect as if no fault were set.
+    let (fault, then) = match fault {
+        Some(Fault::Delay(delay)) => {
+            tokio::time::sleep(delay).await;
+            (None, Then::Answer)
+        }
+        Some(Fault::SlowAnswer(delay)) => (None, Then::AnswerAfter(delay)),
+        Some(Fault::LoseAnswer) => (None, Then::HangUp),
+        other => (other, Then::Answer),
+    };
+
     let operation = lock(&state).requests[index].operation.clone();
     let request_body = String::from_utf8_lossy(&body).into_owned();
     let standin = match (&fault, &state.cognito) {
@@ -429,9 +455,8 @@ async fn handle(
                 None => forward(&state, &client, parts, body).await,
             },
         },
-        Some(Fault::Delay(delay)) => {
-            tokio::time::sleep(delay).await;
-            forward(&state, &client, parts, body).await
+        Some(Fault::Delay(_) | Fault::SlowAnswer(_) | Fault::LoseAnswer) => {
+            unreachable!("handled above")
         }
         Some(Fault::Drop) => return Err(DropConnection),
         Some(Fault::Throttle) => synthetic(
@@ -479,6 +504,11 @@ async fn handle(
         _ => response,
     };
 
+    match then {
+        Then::HangUp => return Err(DropConnection),
+        Then::AnswerAfter(delay) => tokio::time::sleep(delay).await,
+        Then::Answer => {}
+    }
     let mut inner = lock(&state);
     if inner.generation == generation {
         if let Some(record) = inner.requests.get_mut(index) {
