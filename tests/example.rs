@@ -6,101 +6,12 @@ mod support;
 use std::collections::BTreeMap;
 use support::*;
 
-/// The core issue's example.
-const CORE: &str = r#"name: shop-${env}
-environments:
-  dev:     { region: us-east-1 }
-  staging: { region: us-east-1 }
-  prod:
-    region: eu-west-1
-    deletion_protection: active
-    password_policy: { minimum_length: 14 }
-username_attributes: [email]
-case_sensitive: false
-auto_verified_attributes: [email]
-password_policy:
-  minimum_length: 12
-  require_uppercase: true
-  require_lowercase: true
-  require_numbers: true
-  require_symbols: false
-  temporary_password_validity_days: 7
-  password_history_size: 5
-mfa:
-  mode: optional          # off | optional | required (on: alias of required)
-  totp: true
-  sms: false
-account_recovery: [verified_email]
-admin_create_user_config:
-  allow_admin_create_user_only: true
-schema:
-  email: { required: true }
-  custom:tenant_id: { type: string, mutable: false, min_length: 1, max_length: 128 }
-  custom:plan: { type: string, mutable: true }
-deletion_protection: inactive
-tier: essentials
-tags: { team: payments, managed-by: poolctl }
-"#;
+/// The issues' examples, kept once in tests/corpus/examples/.
+const CORE: &str = include_str!("corpus/examples/core.yaml");
 
-/// The pool-resources issue's example.
-const RESOURCES: &str = r#"triggers:
-  pre_sign_up: arn:aws:lambda:${region}:123456789012:function:shop-${env}-pre-signup
-  post_confirmation: arn:aws:lambda:${region}:123456789012:function:shop-${env}-post-confirm
-  pre_token_generation:
-    lambda_arn: arn:aws:lambda:${region}:123456789012:function:shop-${env}-claims
-    lambda_version: v2
+const RESOURCES: &str = include_str!("corpus/examples/resources.yaml");
 
-clients:
-  web:
-    explicit_auth_flows: [user_srp, refresh_token]
-    allowed_oauth_flows: [code]
-    allowed_oauth_scopes: [openid, email, profile, shop-api/orders.read]
-    callback_urls: [https://shop.example.com/callback]
-    logout_urls: [https://shop.example.com/logout]
-    supported_identity_providers: [COGNITO, Google]
-    access_token_validity: 1h
-    id_token_validity: 1h
-    refresh_token_validity: 30d
-    prevent_user_existence_errors: true
-    enable_token_revocation: true
-  mobile:
-    explicit_auth_flows: [user_srp, refresh_token]
-    refresh_token_validity: 90d
-
-identity_providers:
-  Google:
-    type: google
-    client_id: 1234567890-abc.apps.googleusercontent.com
-    client_secret: ${env:GOOGLE_CLIENT_SECRET}
-    authorize_scopes: [openid, email, profile]
-    attribute_mapping: { email: email, name: name, picture: picture }
-  Corp:
-    type: saml
-    metadata_url: https://login.example.com/federationmetadata.xml
-    attribute_mapping:
-      email: http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress
-    idp_identifiers: [example.com]
-
-resource_servers:
-  shop-api:
-    name: Shop API
-    scopes: { orders.read: Read orders, orders.write: Place orders }
-
-groups:
-  admins: { description: Store administrators, precedence: 1 }
-  support: { precedence: 10, role_arn: arn:aws:iam::123456789012:role/shop-support }
-
-domain: shop-${env}   # a prefix domain; or { custom: auth.example.com, certificate_arn: ... }
-"#;
-
-/// The authorizer issue's example.
-const AUTHORIZER: &str = r#"
-authorizer:
-  rest_api: shop-api-${env}      # REST API name or id
-  name: cognito
-  identity_source: method.request.header.Authorization
-  result_ttl: 5m                 # 0 turns caching off
-"#;
+const AUTHORIZER: &str = include_str!("corpus/examples/authorizer.yaml");
 
 fn spec() -> String {
     format!("{CORE}{RESOURCES}{AUTHORIZER}")

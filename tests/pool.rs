@@ -6,40 +6,7 @@ use serde_json::{json, Value};
 use support::*;
 
 /// The core issue's example, exactly as written there.
-const SHOP: &str = r#"name: shop-${env}
-environments:
-  dev:     { region: us-east-1 }
-  staging: { region: us-east-1 }
-  prod:
-    region: eu-west-1
-    deletion_protection: active
-    password_policy: { minimum_length: 14 }
-username_attributes: [email]
-case_sensitive: false
-auto_verified_attributes: [email]
-password_policy:
-  minimum_length: 12
-  require_uppercase: true
-  require_lowercase: true
-  require_numbers: true
-  require_symbols: false
-  temporary_password_validity_days: 7
-  password_history_size: 5
-mfa:
-  mode: optional          # off | optional | required (on: alias of required)
-  totp: true
-  sms: false
-account_recovery: [verified_email]
-admin_create_user_config:
-  allow_admin_create_user_only: true
-schema:
-  email: { required: true }
-  custom:tenant_id: { type: string, mutable: false, min_length: 1, max_length: 128 }
-  custom:plan: { type: string, mutable: true }
-deletion_protection: inactive
-tier: essentials
-tags: { team: payments, managed-by: poolctl }
-"#;
+const SHOP: &str = include_str!("corpus/examples/core.yaml");
 
 fn plan_json(stack: &Stack, env: &str) -> Value {
     let out = stack.poolctl().args(["plan", "--env", env, "--json"]).run();

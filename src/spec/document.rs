@@ -266,55 +266,7 @@ mod tests {
     }
 
     /// The pool-resources issue's example, exactly as written there.
-    const RESOURCES_EXAMPLE: &str = r#"triggers:
-  pre_sign_up: arn:aws:lambda:${region}:123456789012:function:shop-${env}-pre-signup
-  post_confirmation: arn:aws:lambda:${region}:123456789012:function:shop-${env}-post-confirm
-  pre_token_generation:
-    lambda_arn: arn:aws:lambda:${region}:123456789012:function:shop-${env}-claims
-    lambda_version: v2
-
-clients:
-  web:
-    explicit_auth_flows: [user_srp, refresh_token]
-    allowed_oauth_flows: [code]
-    allowed_oauth_scopes: [openid, email, profile, shop-api/orders.read]
-    callback_urls: [https://shop.example.com/callback]
-    logout_urls: [https://shop.example.com/logout]
-    supported_identity_providers: [COGNITO, Google]
-    access_token_validity: 1h
-    id_token_validity: 1h
-    refresh_token_validity: 30d
-    prevent_user_existence_errors: true
-    enable_token_revocation: true
-  mobile:
-    explicit_auth_flows: [user_srp, refresh_token]
-    refresh_token_validity: 90d
-
-identity_providers:
-  Google:
-    type: google
-    client_id: 1234567890-abc.apps.googleusercontent.com
-    client_secret: ${env:GOOGLE_CLIENT_SECRET}
-    authorize_scopes: [openid, email, profile]
-    attribute_mapping: { email: email, name: name, picture: picture }
-  Corp:
-    type: saml
-    metadata_url: https://login.example.com/federationmetadata.xml
-    attribute_mapping:
-      email: http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress
-    idp_identifiers: [example.com]
-
-resource_servers:
-  shop-api:
-    name: Shop API
-    scopes: { orders.read: Read orders, orders.write: Place orders }
-
-groups:
-  admins: { description: Store administrators, precedence: 1 }
-  support: { precedence: 10, role_arn: arn:aws:iam::123456789012:role/shop-support }
-
-domain: shop-${env}   # a prefix domain; or { custom: auth.example.com, certificate_arn: ... }
-"#;
+    const RESOURCES_EXAMPLE: &str = include_str!("../../tests/corpus/examples/resources.yaml");
 
     #[test]
     fn the_resources_example_reads_as_written() {
