@@ -85,37 +85,6 @@ pub struct Imported {
     pub notes: Vec<String>,
 }
 
-/// Settings in the order pools/shop.yaml writes them; resources after.
-const ORDER: &[&str] = &[
-    "name",
-    "username_attributes",
-    "alias_attributes",
-    "case_sensitive",
-    "auto_verified_attributes",
-    "password_policy",
-    "sign_in_policy",
-    "mfa",
-    "account_recovery",
-    "admin_create_user_config",
-    "verification_message_template",
-    "email_configuration",
-    "sms_configuration",
-    "user_attribute_update_settings",
-    "user_pool_add_ons",
-    "device_configuration",
-    "schema",
-    "deletion_protection",
-    "tier",
-    "tags",
-    "triggers",
-    "identity_providers",
-    "resource_servers",
-    "groups",
-    "domain",
-    "clients",
-    "authorizer",
-];
-
 /// What is left out of `readable` because it is AWS's default: key path
 /// (`*` is any key) and the default, as the spec writes it.
 const DEFAULTS: &[(&str, &str)] = &[
@@ -699,10 +668,12 @@ fn authorizer(
     (Value::Mapping(m), finals)
 }
 
-/// Keys in `ORDER`, anything else after.
+/// Keys in the order a spec conventionally writes them (settings, then
+/// resources), anything else after.
 fn order(mut m: Mapping) -> Mapping {
+    use crate::spec::document::{RESOURCE_KEYS, SETTINGS_KEYS};
     let mut out = Mapping::new();
-    for key in ORDER {
+    for key in SETTINGS_KEYS.iter().chain(RESOURCE_KEYS) {
         if let Some(v) = m.shift_remove(*key) {
             out.insert((*key).into(), v);
         }

@@ -19,7 +19,8 @@ use std::collections::BTreeMap;
 /// Keys that say where and how a pool lives rather than what it is.
 pub const ENV_KEYS: &[&str] = &["region", "profile", "pool_id", "protected"];
 
-/// Keys of the pool's own settings (`PoolSettings`).
+/// Keys of the pool's own settings (`PoolSettings`), in the order a spec
+/// conventionally writes them (`pools/shop.yaml`; `import` writes this order).
 pub const SETTINGS_KEYS: &[&str] = &[
     "name",
     "username_attributes",
@@ -31,16 +32,16 @@ pub const SETTINGS_KEYS: &[&str] = &[
     "mfa",
     "account_recovery",
     "admin_create_user_config",
-    "schema",
-    "deletion_protection",
-    "tier",
-    "tags",
     "verification_message_template",
     "email_configuration",
     "sms_configuration",
     "user_attribute_update_settings",
     "user_pool_add_ons",
     "device_configuration",
+    "schema",
+    "deletion_protection",
+    "tier",
+    "tags",
     "triggers",
 ];
 
@@ -50,11 +51,11 @@ pub const SETTINGS_KEYS: &[&str] = &[
 /// entirely alone. `authorizer` lives on a REST API poolctl does not own: it
 /// is one resource, and other authorizers are never pruned.
 pub const RESOURCE_KEYS: &[&str] = &[
-    "clients",
     "identity_providers",
     "resource_servers",
     "groups",
     "domain",
+    "clients",
     "authorizer",
 ];
 
