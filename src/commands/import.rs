@@ -6,16 +6,15 @@ use super::Context;
 use crate::aws::Target;
 use crate::cli::ImportArgs;
 use crate::diff::PlanOptions;
-use crate::import::{self, merge, render, template::Templater, Imported};
+use crate::import::{self, files, merge, template::Templater, Imported};
 use crate::live::authorizer::ApiLookupError;
 use crate::live::import::{Request, Selector, WholePool};
 use crate::live::LookupError;
-use crate::render::human;
+use crate::render::human::{self, ImportCheck};
 use crate::spec::diag::SpecErrors;
 use anyhow::Context as _;
-use serde_yaml::Mapping;
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
 pub async fn run(ctx: &Context, args: &ImportArgs) -> anyhow::Result<ExitCode> {
@@ -73,8 +72,8 @@ pub async fn run(ctx: &Context, args: &ImportArgs) -> anyhow::Result<ExitCode> {
         _ if to_stdout => None,
         Some(path) => Some(path.clone()),
         None => Some(
-            existing_spec(&ctx.pools_dir, &same_pool)?.unwrap_or_else(|| {
-                default_path(&ctx.pools_dir, &import::stem_of(&templated, &live_name))
+            files::existing_spec(&ctx.pools_dir, &same_pool)?.unwrap_or_else(|| {
+                files::default_path(&ctx.pools_dir, &import::stem_of(&templated, &live_name))
             }),
         ),
     };
@@ -107,12 +106,12 @@ pub async fn run(ctx: &Context, args: &ImportArgs) -> anyhow::Result<ExitCode> {
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."))
         .to_path_buf();
-    write_metadata_files(&dir, &imported)?;
+    files::write_metadata_files(&dir, &imported)?;
     match &out {
-        Some(path) => write_atomically(path, &text)?,
+        Some(path) => files::write_atomically(path, &text)?,
         None => print!("{text}"),
     }
-    report(&imported, out.as_deref(), &dir);
+    anstream::eprint!("{}", human::import_report(&imported, out.as_deref(), &dir));
     check(ctx, &spec_path, &text, &imported).await
 }
 
@@ -163,52 +162,6 @@ fn region_of_pool_id(id: &str) -> Option<String> {
     (region.contains('-') && !rest.is_empty()).then(|| region.to_string())
 }
 
-/// `<pools>/<stem>.yaml`, or the `.yml` file of that stem if there is one.
-fn default_path(pools_dir: &Path, stem: &str) -> PathBuf {
-    let yml = pools_dir.join(format!("{stem}.yml"));
-    if yml.exists() {
-        yml
-    } else {
-        pools_dir.join(format!("{stem}.yaml"))
-    }
-}
-
-/// The spec in the pools directory that is the live pool's, if one is.
-fn existing_spec(
-    pools_dir: &Path,
-    same_pool: &dyn Fn(&str) -> bool,
-) -> anyhow::Result<Option<PathBuf>> {
-    let Ok(entries) = std::fs::read_dir(pools_dir) else {
-        return Ok(None);
-    };
-    let mut paths: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")))
-        .collect();
-    paths.sort();
-    let found: Vec<PathBuf> = paths
-        .into_iter()
-        .filter(|path| {
-            std::fs::read_to_string(path)
-                .ok()
-                .and_then(|text| serde_yaml::from_str::<Mapping>(&text).ok())
-                .and_then(|m| m.get("name").and_then(render::scalar_text))
-                .is_some_and(|name| same_pool(&name))
-        })
-        .collect();
-    match found.as_slice() {
-        [] => Ok(None),
-        [one] => Ok(Some(one.clone())),
-        many => anyhow::bail!(
-            "several specs are this pool's ({}); choose one with --out",
-            many.iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    }
-}
-
 /// The existing file with the imported environment added.
 fn add_environment(
     path: &Path,
@@ -219,68 +172,10 @@ fn add_environment(
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     let added = merge::add_environment(path, &text, imported, same_pool)?;
     for warning in &added.warnings {
-        anstream::eprintln!("{} {warning}", human::warning_label());
+        anstream::eprintln!("{}", human::warning(warning));
     }
     Ok(added.text)
 }
-
-/// The SAML metadata documents, next to the spec. An existing file is
-/// overwritten only with the same content.
-fn write_metadata_files(dir: &Path, imported: &Imported) -> anyhow::Result<()> {
-    for file in &imported.metadata_files {
-        let path = dir.join(&file.file_name);
-        if let Ok(existing) = std::fs::read_to_string(&path) {
-            anyhow::ensure!(
-                existing.trim() == file.content.trim(),
-                "{} exists and holds other SAML metadata; move it away to import",
-                path.display()
-            );
-            continue;
-        }
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-        write_atomically(&path, &file.content)?;
-    }
-    Ok(())
-}
-
-fn write_atomically(path: &Path, text: &str) -> anyhow::Result<()> {
-    if let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    }
-    let mut temp = path.as_os_str().to_os_string();
-    temp.push(".poolctl-import");
-    let temp = PathBuf::from(temp);
-    std::fs::write(&temp, text).with_context(|| format!("cannot write {}", temp.display()))?;
-    std::fs::rename(&temp, path).with_context(|| format!("cannot write {}", path.display()))
-}
-
-/// What was written and what it needs, on stderr (stdout may be the spec).
-fn report(imported: &Imported, out: Option<&Path>, dir: &Path) {
-    let what = format!(
-        "environment `{}` of user pool {} ({}, {})",
-        imported.environment, imported.pool_name, imported.pool_id, imported.region
-    );
-    match out {
-        Some(path) => anstream::eprintln!("poolctl: wrote {}: {what}", path.display()),
-        None => anstream::eprintln!("poolctl: wrote {what} to standard output"),
-    }
-    for file in &imported.metadata_files {
-        anstream::eprintln!(
-            "poolctl: wrote {} (SAML metadata)",
-            dir.join(&file.file_name).display()
-        );
-    }
-    if !imported.secrets.is_empty() {
-        anstream::eprintln!("poolctl: secrets are read from these environment variables; set them before validate, plan or apply:");
-        for s in &imported.secrets {
-            anstream::eprintln!("  {}  ({})", s.name, s.path);
-        }
-    }
-    for note in &imported.notes {
-        anstream::eprintln!("{} {note}", human::warning_label());
-    }
-}
-
 /// Resolves what was written for the environment, with the secrets' live
 /// values standing in for their variables, and plans it against live state:
 /// the import's promise is that this plan is empty.
@@ -319,41 +214,34 @@ async fn check(
         Ok(desired) => desired,
         // Variables the file already used, for other secrets: not ours to know.
         Err(_) if !unset.borrow().is_empty() => {
+            let unset = unset.borrow();
             anstream::eprintln!(
-                "{} not checked against live state: set {} first",
-                human::warning_label(),
-                unset.borrow().join(", ")
+                "{}",
+                human::import_check(&ImportCheck::NotChecked { unset: &unset })
             );
             return Ok(ExitCode::SUCCESS);
         }
-        Err(SpecErrors(diags)) => {
-            for d in &diags {
-                anstream::eprintln!("{}", human::diagnostic(d));
-            }
-            anstream::eprintln!(
-                "{} the spec written does not validate for `{env}`; fix it before planning",
-                human::error_label()
-            );
+        Err(SpecErrors(diagnostics)) => {
+            let invalid = ImportCheck::Invalid {
+                environment: env,
+                diagnostics: &diagnostics,
+            };
+            anstream::eprintln!("{}", human::import_check(&invalid));
             return Ok(ExitCode::FAILURE);
         }
     };
     let planned = ctx.plan(vec![desired], PlanOptions::default()).await;
-    if planned.report_failures() {
-        anstream::eprintln!(
-            "{} could not check the spec written against live state",
-            human::warning_label()
-        );
-        return Ok(ExitCode::SUCCESS);
-    }
     let plan = planned.plan();
-    if plan.has_changes() {
-        anstream::eprintln!(
-            "{} `poolctl plan --env {env}` would not be empty; what poolctl cannot import as it is:",
-            human::warning_label()
-        );
-        anstream::eprint!("{}", human::plan(&plan));
+    let outcome = if planned.report_failures() {
+        ImportCheck::Unreadable
+    } else if plan.has_changes() {
+        ImportCheck::Changes {
+            environment: env,
+            plan: &plan,
+        }
     } else {
-        anstream::eprintln!("poolctl: checked: `poolctl plan --env {env}` shows no changes");
-    }
+        ImportCheck::Clean { environment: env }
+    };
+    anstream::eprintln!("{}", human::import_check(&outcome));
     Ok(ExitCode::SUCCESS)
 }

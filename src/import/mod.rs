@@ -17,6 +17,7 @@
 //! header. Their live values are kept (as `Secret`) only so the command can
 //! check the result against live state.
 
+pub mod files;
 pub mod merge;
 pub mod render;
 pub mod template;

@@ -337,6 +337,101 @@ pub fn pool_failure(pool: &str, environment: &str, error: &anyhow::Error) -> Str
     format!("{} pool `{pool}` ({environment}): {error:#}", error_label())
 }
 
+/// A warning line: `warning: <text>`.
+pub fn warning(text: &str) -> String {
+    format!("{} {text}", warning_label())
+}
+
+/// What an import wrote and what it needs (stderr: stdout may be the spec).
+pub fn import_report(
+    imported: &crate::import::Imported,
+    out: Option<&std::path::Path>,
+    dir: &std::path::Path,
+) -> String {
+    let mut text = String::new();
+    let what = format!(
+        "environment `{}` of user pool {} ({}, {})",
+        imported.environment, imported.pool_name, imported.pool_id, imported.region
+    );
+    let _ = match out {
+        Some(path) => writeln!(text, "poolctl: wrote {}: {what}", path.display()),
+        None => writeln!(text, "poolctl: wrote {what} to standard output"),
+    };
+    for file in &imported.metadata_files {
+        let _ = writeln!(
+            text,
+            "poolctl: wrote {} (SAML metadata)",
+            dir.join(&file.file_name).display()
+        );
+    }
+    if !imported.secrets.is_empty() {
+        text.push_str(
+            "poolctl: secrets are read from these environment variables; set them before validate, plan or apply:\n",
+        );
+        for s in &imported.secrets {
+            let _ = writeln!(text, "  {}  ({})", s.name, s.path);
+        }
+    }
+    for note in &imported.notes {
+        let _ = writeln!(text, "{}", warning(note));
+    }
+    text
+}
+
+/// How the check of an imported spec against live state came out.
+pub enum ImportCheck<'a> {
+    /// The file reads variables this run does not have.
+    NotChecked {
+        unset: &'a [String],
+    },
+    /// The spec written does not validate.
+    Invalid {
+        environment: &'a str,
+        diagnostics: &'a [Diagnostic],
+    },
+    /// Live state could not be read again.
+    Unreadable,
+    /// What `plan` would still show.
+    Changes {
+        environment: &'a str,
+        plan: &'a Plan,
+    },
+    Clean {
+        environment: &'a str,
+    },
+}
+
+pub fn import_check(check: &ImportCheck) -> String {
+    match check {
+        ImportCheck::NotChecked { unset } => {
+            warning(&format!("not checked against live state: set {} first", unset.join(", ")))
+        }
+        ImportCheck::Invalid { environment, diagnostics } => {
+            let mut text = String::new();
+            for d in *diagnostics {
+                let _ = writeln!(text, "{}", diagnostic(d));
+            }
+            let _ = write!(
+                text,
+                "{} the spec written does not validate for `{environment}`; fix it before planning",
+                error_label()
+            );
+            text
+        }
+        ImportCheck::Unreadable => warning("could not check the spec written against live state"),
+        ImportCheck::Changes { environment, plan: p } => format!(
+            "{}\n{}",
+            warning(&format!(
+                "`poolctl plan --env {environment}` would not be empty; what poolctl cannot import as it is:"
+            )),
+            plan(p).trim_end()
+        ),
+        ImportCheck::Clean { environment } => {
+            format!("poolctl: checked: `poolctl plan --env {environment}` shows no changes")
+        }
+    }
+}
+
 pub fn error_label() -> String {
     paint(RED.bold(), "error:")
 }
