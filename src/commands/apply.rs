@@ -185,13 +185,6 @@ fn interrupt_on_ctrl_c() -> Arc<AtomicBool> {
 /// Asks for `yes` on a terminal (and for the environment's name where the
 /// spec marks it protected); refuses outright without a terminal.
 fn confirm(desired: &[&crate::desired::DesiredPool], ask_yes: bool) -> anyhow::Result<()> {
-    let protected_envs = desired.iter().any(|d| d.protected);
-    if !ask_yes && !protected_envs {
-        return Ok(());
-    }
-    if !std::io::stdin().is_terminal() {
-        anyhow::bail!("refusing to apply without confirmation: stdin is not a terminal; pass --auto-approve to apply non-interactively");
-    }
     let mut protected: Vec<&str> = desired
         .iter()
         .filter(|d| d.protected)
@@ -199,8 +192,14 @@ fn confirm(desired: &[&crate::desired::DesiredPool], ask_yes: bool) -> anyhow::R
         .collect();
     protected.sort();
     protected.dedup();
+    if !ask_yes && protected.is_empty() {
+        return Ok(());
+    }
+    if !std::io::stdin().is_terminal() {
+        anyhow::bail!("refusing to apply without confirmation: stdin is not a terminal; pass --auto-approve to apply non-interactively");
+    }
     let stdin = std::io::stdin();
-    let ask = |prompt: &str| -> anyhow::Result<String> {
+    let ask = |prompt: String| -> anyhow::Result<String> {
         print!("{prompt}");
         std::io::stdout().flush()?;
         let mut answer = String::new();
@@ -208,18 +207,13 @@ fn confirm(desired: &[&crate::desired::DesiredPool], ask_yes: bool) -> anyhow::R
         Ok(answer.trim().to_string())
     };
     for env in protected {
-        if ask(&format!(
-            "Environment `{env}` is protected. Type its name to continue: "
-        ))? != env
-        {
+        if ask(human::protected_prompt(env))? != env {
             anyhow::bail!(
                 "apply cancelled: the environment's name was not typed; nothing was changed"
             );
         }
     }
-    if ask_yes
-        && ask("Do you want to perform these actions? Only 'yes' will be accepted: ")? != "yes"
-    {
+    if ask_yes && ask(human::confirm_prompt())? != "yes" {
         anyhow::bail!("apply cancelled; nothing was changed");
     }
     Ok(())

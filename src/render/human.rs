@@ -337,6 +337,16 @@ pub fn pool_failure(pool: &str, environment: &str, error: &anyhow::Error) -> Str
     format!("{} pool `{pool}` ({environment}): {error:#}", error_label())
 }
 
+/// Asked before an interactive apply.
+pub fn confirm_prompt() -> String {
+    "Do you want to perform these actions? Only 'yes' will be accepted: ".to_string()
+}
+
+/// Asked before an interactive apply in a `protected: true` environment.
+pub fn protected_prompt(environment: &str) -> String {
+    format!("Environment `{environment}` is protected. Type its name to continue: ")
+}
+
 /// A warning line: `warning: <text>`.
 pub fn warning(text: &str) -> String {
     format!("{} {text}", warning_label())
