@@ -549,3 +549,33 @@ fn requests_may_wait_long_for_their_turn() {
     out.assert_success();
     assert_eq!(stack.proxy.requests_for("CreateGroup").len(), 12);
 }
+
+#[test]
+fn all_environments_are_those_of_the_selected_pools() {
+    let stack = Stack::new();
+    stack.spec(
+        "a.yaml",
+        "name: a-${env}\nenvironments: { dev: { region: us-east-1 } }\n",
+    );
+    stack.spec(
+        "b.yaml",
+        "name: b-${env}\nenvironments: { dev: { region: us-east-1 }, qa: { region: us-east-1 } }\n",
+    );
+    let out = stack
+        .poolctl()
+        .args(["plan", "--all-envs", "--pool", "a"])
+        .run();
+    out.assert_success();
+    assert!(
+        out.stdout.contains("pool a · dev") && !out.stdout.contains("qa"),
+        "{}",
+        out.dump()
+    );
+    stack
+        .poolctl()
+        .args(["drift", "--pool", "a"])
+        .run()
+        .assert_exit(2);
+    let out = stack.poolctl().args(["plan", "--all-envs"]).run();
+    assert!(out.stdout.contains("pool b · qa"), "{}", out.dump());
+}

@@ -71,12 +71,8 @@ impl Context {
             anyhow::bail!("which environment? Give --env ENV (repeatable) or --all-envs");
         }
         let files = self.load()?;
-        let envs = if selection.all_envs {
-            all_environments(&files)
-        } else {
-            selection.envs.clone()
-        };
-        let pairs = select(&files, &envs, &selection.pool_names)?;
+        let envs = (!selection.all_envs).then_some(selection.envs.as_slice());
+        let pairs = select(&files, envs, &selection.pool_names)?;
         Ok(self.resolve(&pairs)?)
     }
 
@@ -151,12 +147,13 @@ impl Planned {
     }
 }
 
-/// Which (file, environment) pairs the selection names. An environment no
-/// file declares, or a pool no file defines, is an error; a file that lacks
-/// one of several environments is simply skipped for it.
+/// Which (file, environment) pairs the selection names; `envs` `None` means
+/// every environment of the selected files. An environment no selected file
+/// declares, or a pool no file defines, is an error; a file that lacks one of
+/// several environments is simply skipped for it.
 pub fn select<'a>(
     files: &'a [SpecFile],
-    envs: &[String],
+    envs: Option<&[String]>,
     pools: &[String],
 ) -> anyhow::Result<Vec<(&'a SpecFile, String)>> {
     let files: Vec<&SpecFile> = if pools.is_empty() {
@@ -177,8 +174,12 @@ pub fn select<'a>(
         }
         chosen
     };
+    let envs = match envs {
+        Some(envs) => envs.to_vec(),
+        None => all_environments(files.iter().copied()),
+    };
     let mut pairs = Vec::new();
-    for env in envs {
+    for env in &envs {
         let before = pairs.len();
         for file in &files {
             if file.environments.contains(env) {
@@ -193,9 +194,9 @@ pub fn select<'a>(
 }
 
 /// Every environment name the files declare, in first-seen order.
-pub fn all_environments(files: &[SpecFile]) -> Vec<String> {
+pub fn all_environments<'a>(files: impl IntoIterator<Item = &'a SpecFile>) -> Vec<String> {
     let mut envs: Vec<String> = Vec::new();
-    for env in files.iter().flat_map(|f| &f.environments) {
+    for env in files.into_iter().flat_map(|f| &f.environments) {
         if !envs.contains(env) {
             envs.push(env.clone());
         }
