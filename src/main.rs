@@ -62,14 +62,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 /// The one place errors are printed.
 fn report(err: anyhow::Error) -> ExitCode {
     if let Some(spec_errors) = err.downcast_ref::<spec::diag::SpecErrors>() {
-        for d in spec_errors.0.iter().filter(|d| d.is_error()) {
-            anstream::eprintln!("{}", render::human::diagnostic(d));
-        }
-        let n = spec_errors.0.iter().filter(|d| d.is_error()).count();
-        anstream::eprintln!(
-            "poolctl: {n} error{} in the specs; nothing was sent to AWS",
-            if n == 1 { "" } else { "s" }
-        );
+        anstream::eprintln!("{}", render::human::spec_errors(spec_errors));
     } else {
         anstream::eprintln!("{} {err:#}", render::human::error_label());
     }

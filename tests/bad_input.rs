@@ -169,3 +169,24 @@ fn every_error_of_a_file_is_reported_at_once() {
         out.dump()
     );
 }
+
+#[test]
+fn an_error_in_one_environment_keeps_the_others_warnings() {
+    let text = "name: shop-${env}\nenvironments:\n  dev: { region: us-east-1 }\n  prod: { region: eu-west-1, password_policy: { minimum_length: 3 } }\nmfa: { mode: required, totp: true }\n";
+    let dir = tempfile::tempdir().unwrap();
+    write_pools(dir.path(), &[("shop.yaml", text)]);
+    let out = Poolctl::new(dir.path()).arg("validate").run();
+    out.assert_exit(1);
+    assert!(out.stderr.contains("3 is out of range"), "{}", out.dump());
+    // dev resolved: its warning about required MFA is still said.
+    let warning = out
+        .stderr
+        .lines()
+        .find(|l| l.contains("one-way door"))
+        .unwrap_or_else(|| panic!("{}", out.dump()));
+    assert!(
+        warning.starts_with("warning:") && warning.contains("`dev`"),
+        "{}",
+        out.dump()
+    );
+}

@@ -60,6 +60,8 @@ impl Context {
         }
         errors.extend(same_pool_twice(&pools));
         if errors.iter().any(Diagnostic::is_error) {
+            // The warnings of the pairs that did resolve still deserve saying.
+            errors.extend(pools.iter().flat_map(|p| p.warnings.iter().cloned()));
             return Err(SpecErrors(errors));
         }
         Ok(pools)

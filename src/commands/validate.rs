@@ -8,19 +8,8 @@ use std::process::ExitCode;
 
 pub fn run(ctx: &Context, args: &ValidateArgs) -> anyhow::Result<ExitCode> {
     let files = ctx.load()?;
-    let mut pairs = Vec::new();
-    for file in &files {
-        for env in &file.environments {
-            if args.envs.is_empty() || args.envs.contains(env) {
-                pairs.push((file, env.clone()));
-            }
-        }
-    }
-    for env in &args.envs {
-        if !files.iter().any(|f| f.environments.contains(env)) {
-            anyhow::bail!("no pool declares environment `{env}`");
-        }
-    }
+    let envs = (!args.envs.is_empty()).then_some(args.envs.as_slice());
+    let pairs = super::select(&files, envs, &[])?;
     let pools = match ctx.resolve(&pairs) {
         Ok(pools) => pools,
         Err(SpecErrors(diags)) => {

@@ -2,7 +2,7 @@
 //! `before -> after`, `!` cannot change, then a one-line summary.
 
 use crate::plan::{Action, FieldChange, Plan, PoolPlan, ResourceChange, Summary};
-use crate::spec::diag::{Diagnostic, Severity};
+use crate::spec::diag::{Diagnostic, Severity, SpecErrors};
 use anstyle::{AnsiColor, Style};
 use serde_json::Value;
 use std::fmt::Write;
@@ -75,7 +75,7 @@ fn pool_plan(out: &mut String, pool: &PoolPlan) {
         resource(out, change);
     }
     for warning in &pool.warnings {
-        let _ = writeln!(out, "  {} {warning}", paint(YELLOW.bold(), "warning:"));
+        let _ = writeln!(out, "  {}", self::warning(warning));
     }
     out.push('\n');
 }
@@ -337,6 +337,23 @@ pub fn pool_failure(pool: &str, environment: &str, error: &anyhow::Error) -> Str
     format!("{} pool `{pool}` ({environment}): {error:#}", error_label())
 }
 
+/// The errors of specs that did not resolve, one line each (an error names
+/// its own environment: fixing one may not fix the other), then how many.
+pub fn spec_errors(errors: &SpecErrors) -> String {
+    let lines: Vec<String> = errors
+        .0
+        .iter()
+        .filter(|d| d.is_error())
+        .map(diagnostic)
+        .collect();
+    let n = lines.len();
+    format!(
+        "{}\npoolctl: {n} error{} in the specs; nothing was sent to AWS",
+        lines.join("\n"),
+        if n == 1 { "" } else { "s" }
+    )
+}
+
 /// Asked before an interactive apply.
 pub fn confirm_prompt() -> String {
     "Do you want to perform these actions? Only 'yes' will be accepted: ".to_string()
@@ -452,8 +469,8 @@ pub fn warning_label() -> String {
 
 pub fn diagnostic(d: &Diagnostic) -> String {
     let label = match d.severity {
-        Severity::Error => paint(RED.bold(), "error:"),
-        Severity::Warning => paint(YELLOW.bold(), "warning:"),
+        Severity::Error => error_label(),
+        Severity::Warning => warning_label(),
     };
     format!("{label} {d}")
 }
