@@ -6,6 +6,7 @@ use crate::cli::ApplyArgs;
 use crate::diff::PlanOptions;
 use crate::live::target_of;
 use crate::plan::saved::{SavedPlan, SavedPlanError};
+use crate::plan::Action;
 use crate::render::human;
 use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
@@ -28,38 +29,30 @@ pub async fn run(ctx: &Context, args: &ApplyArgs) -> anyhow::Result<ExitCode> {
     }
     let read_failed = planned.report_failures();
 
+    // Each blocked change says why in its own reasons (an immutable field,
+    // a function not deployed, a client name used twice, ...).
     let blocked: Vec<String> = plan
-        .blocked()
+        .with_action(Action::Blocked)
         .map(|(pool, change)| {
+            let why = if change.reasons.is_empty() {
+                "it cannot be applied".to_string()
+            } else {
+                change.reasons.join(", ")
+            };
             format!(
-                "{} in pool `{}` ({})",
+                "{why} ({} in pool `{}`, {})",
                 change.address, pool.pool, pool.environment
             )
         })
         .collect();
-    let missing_functions: Vec<String> = plan
-        .blocked()
-        .filter(|(_, c)| c.address.starts_with(crate::diff::lambda_permission::KIND))
-        .filter_map(|(_, c)| c.reasons.first().cloned())
-        .collect();
-    if !missing_functions.is_empty() && missing_functions.len() == blocked.len() {
-        anyhow::bail!(
-            "refusing to apply: {}; nothing was changed",
-            missing_functions.join("; ")
-        );
-    }
     if !blocked.is_empty() {
         anyhow::bail!(
-            "refusing to apply: the plan holds changes Cognito cannot make in place ({}); nothing was changed. \
-             Revert them in the spec, or create a new pool under a new name and migrate users",
-            blocked.join(", ")
+            "refusing to apply: {}; nothing was changed",
+            blocked.join("; ")
         );
     }
     let replaced: Vec<String> = plan
-        .pools
-        .iter()
-        .flat_map(|p| p.changes.iter().map(move |c| (p, c)))
-        .filter(|(_, c)| c.action == crate::plan::Action::Replace)
+        .with_action(Action::Replace)
         .map(|(pool, change)| {
             format!(
                 "{} in pool `{}` ({})",

@@ -178,10 +178,14 @@ impl Plan {
         self.summary().changes() > 0
     }
 
-    pub fn blocked(&self) -> impl Iterator<Item = (&PoolPlan, &ResourceChange)> {
+    /// Every change of one action, with the pool it belongs to.
+    pub fn with_action(
+        &self,
+        action: Action,
+    ) -> impl Iterator<Item = (&PoolPlan, &ResourceChange)> {
         self.pools
             .iter()
             .flat_map(|p| p.changes.iter().map(move |c| (p, c)))
-            .filter(|(_, c)| c.action == Action::Blocked)
+            .filter(move |(_, c)| c.action == action)
     }
 }
