@@ -579,3 +579,36 @@ fn all_environments_are_those_of_the_selected_pools() {
     let out = stack.poolctl().args(["plan", "--all-envs"]).run();
     assert!(out.stdout.contains("pool b · qa"), "{}", out.dump());
 }
+
+#[test]
+fn a_saved_plan_does_not_depend_on_how_the_pools_directory_was_named() {
+    let stack = Stack::new();
+    stack.spec("flow.yaml", SPEC);
+    let file = stack.path().join("dev.plan.json");
+    stack
+        .poolctl()
+        .args(["--pools", "./pools", "plan", "--env", "dev", "--out"])
+        .arg(&file)
+        .run()
+        .assert_success();
+    stack
+        .poolctl()
+        .arg("apply")
+        .arg(&file)
+        .run()
+        .assert_success();
+
+    // A damaged plan file is named in the error.
+    let text = std::fs::read_to_string(&file)
+        .unwrap()
+        .replace("\"create\"", "\"explode\"");
+    std::fs::write(&file, text).unwrap();
+    let out = stack.poolctl().arg("show").arg(&file).run();
+    out.assert_exit(1);
+    assert!(
+        out.stderr
+            .contains("dev.plan.json: not a poolctl saved plan"),
+        "{}",
+        out.dump()
+    );
+}

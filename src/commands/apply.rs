@@ -149,7 +149,7 @@ async fn planned_from_saved(ctx: &Context, path: &std::path::Path) -> anyhow::Re
         .map(|p| (&p.desired, &p.live))
         .collect();
     let mut moved = saved.staleness(&now);
-    if moved.is_empty() && serde_json::to_value(planned.plan()).ok().as_ref() != Some(&saved.plan) {
+    if moved.is_empty() && !saved.is_plan(&planned.plan()) {
         moved.push("  the plan poolctl computes now differs from the saved one".to_string());
     }
     if !moved.is_empty() {

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 pub fn run(args: &ShowArgs) -> anyhow::Result<ExitCode> {
     let saved = SavedPlan::read(&args.plan_file)?;
-    let plan = saved.plan()?;
+    let plan = saved.plan();
     if args.json {
         println!("{}", json::plan(&plan, &[]));
     } else {

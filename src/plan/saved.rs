@@ -98,14 +98,23 @@ impl SavedPlan {
         if found != SAVED_FORMAT_VERSION {
             return Err(SavedPlanError::Version { path: shown, found });
         }
-        serde_json::from_value(value).map_err(|e| unreadable(e.to_string()))
+        let saved: SavedPlan =
+            serde_json::from_value(value).map_err(|e| unreadable(e.to_string()))?;
+        // The plan inside is checked here, once, so the file is named if it is broken.
+        serde_json::from_value::<Plan>(saved.plan.clone())
+            .map_err(|e| unreadable(format!("its plan: {e}")))?;
+        Ok(saved)
     }
 
-    pub fn plan(&self) -> Result<Plan, SavedPlanError> {
-        serde_json::from_value(self.plan.clone()).map_err(|e| SavedPlanError::Unreadable {
-            path: "plan".into(),
-            reason: e.to_string(),
-        })
+    /// The plan, as `plan` drew it (checked readable by `read`).
+    pub fn plan(&self) -> Plan {
+        serde_json::from_value(self.plan.clone()).expect("checked when the file was read")
+    }
+
+    /// Whether `plan`, made now, is the plan that was saved.
+    pub fn is_plan(&self, plan: &Plan) -> bool {
+        let now = serde_json::to_value(plan).expect("plans serialize");
+        comparable_plan(&now) == comparable_plan(&self.plan)
     }
 
     /// What moved since the plan was made, one line each; empty when nothing.
@@ -143,6 +152,26 @@ impl SavedPlan {
     }
 }
 
+/// The desired state as recorded, without where its file was found: the same
+/// specs read through `--pools ./pools` or from another directory are the
+/// same specs.
 fn desired_value(desired: &DesiredPool) -> Value {
-    serde_json::to_value(desired).expect("desired state serializes")
+    let mut value = serde_json::to_value(desired).expect("desired state serializes");
+    if let Some(fields) = value.as_object_mut() {
+        fields.remove("file");
+    }
+    value
+}
+
+/// A plan as compared: without the spec files' paths, which also appear in
+/// the warnings (`pools/shop.yaml:12:3: ...`).
+fn comparable_plan(plan: &Value) -> Value {
+    let mut plan = plan.clone();
+    for pool in plan["pools"].as_array_mut().into_iter().flatten() {
+        if let Some(fields) = pool.as_object_mut() {
+            fields.remove("file");
+            fields.remove("warnings");
+        }
+    }
+    plan
 }
