@@ -13,7 +13,7 @@ use crate::cli::{Cli, Selection};
 use crate::desired::DesiredPool;
 use crate::diff::PlanOptions;
 use crate::live::{LiveReader, LiveState};
-use crate::plan::{Plan, PoolPlan};
+use crate::plan::{Plan, PoolFailure, PoolPlan};
 use crate::spec::diag::{Diagnostic, SpecErrors};
 use crate::spec::{self, Overrides, SpecFile};
 use futures::future::join_all;
@@ -119,13 +119,6 @@ pub struct PlannedPool {
     pub plan: PoolPlan,
 }
 
-/// A pool that could not be planned, and why.
-pub struct PoolFailure {
-    pub pool: String,
-    pub environment: String,
-    pub error: anyhow::Error,
-}
-
 impl Planned {
     pub fn plan(&self) -> Plan {
         Plan::new(self.pools.iter().map(|p| p.plan.clone()).collect())
@@ -133,17 +126,8 @@ impl Planned {
 
     /// Prints each failure (on stderr) and says whether there were any.
     pub fn report_failures(&self) -> bool {
-        for f in &self.failures {
-            anstream::eprintln!(
-                "{}",
-                crate::render::human::pool_failure(&f.pool, &f.environment, &f.error)
-            );
-        }
-        if !self.failures.is_empty() && !self.pools.is_empty() {
-            anstream::eprintln!(
-                "{}",
-                crate::render::human::partly_planned(self.pools.len(), self.failures.len())
-            );
+        if let Some(text) = crate::render::human::failures(&self.failures, self.pools.len()) {
+            anstream::eprintln!("{text}");
         }
         !self.failures.is_empty()
     }

@@ -146,6 +146,13 @@ impl PoolPlan {
     }
 }
 
+/// A pool that could not be planned, and why.
+pub struct PoolFailure {
+    pub pool: String,
+    pub environment: String,
+    pub error: anyhow::Error,
+}
+
 /// One pool's drift in a word: `in_sync`, `drifted`, or `missing` when the
 /// pool itself does not exist.
 pub fn drift_status(pool: &PoolPlan) -> &'static str {

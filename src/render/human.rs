@@ -323,6 +323,22 @@ pub fn grouped_diagnostics(diags: &[Diagnostic]) -> Vec<String> {
         .collect()
 }
 
+/// The pools that could not be planned, and (when others were) a note that
+/// the plan shown covers only those; `None` when every pool was planned.
+pub fn failures(failures: &[crate::plan::PoolFailure], planned: usize) -> Option<String> {
+    if failures.is_empty() {
+        return None;
+    }
+    let mut lines: Vec<String> = failures
+        .iter()
+        .map(|f| pool_failure(&f.pool, &f.environment, &f.error))
+        .collect();
+    if planned > 0 {
+        lines.push(partly_planned(planned, failures.len()));
+    }
+    Some(lines.join("\n"))
+}
+
 /// After a run where some pools were planned and some could not be.
 pub fn partly_planned(planned: usize, failed: usize) -> String {
     format!(

@@ -1,8 +1,8 @@
 //! Machine-readable output: the plan (and drift report) as versioned JSON
 //! documents.
 
-use crate::commands::PoolFailure;
 use crate::plan::Plan;
+use crate::plan::PoolFailure;
 use serde::Serialize;
 
 #[derive(Serialize)]
