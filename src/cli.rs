@@ -115,17 +115,9 @@ pub struct Selection {
 
 #[derive(Debug, Args)]
 pub struct DriftArgs {
-    /// Only these environments (default: every environment of every spec).
-    #[arg(long = "env", value_name = "ENV")]
-    pub envs: Vec<String>,
-
-    /// Every environment (the default).
-    #[arg(long, conflicts_with = "envs")]
-    pub all_envs: bool,
-
-    /// Only these pools (a spec file's stem, or the pool's name).
-    #[arg(long = "pool", id = "pool", value_name = "NAME")]
-    pub pool_names: Vec<String>,
+    /// Without --env, every environment of the selected pools.
+    #[command(flatten)]
+    pub selection: Selection,
 
     /// Print the report as a versioned JSON document.
     #[arg(long)]

@@ -8,9 +8,8 @@ use std::process::ExitCode;
 
 pub async fn run(ctx: &Context, args: &DriftArgs) -> anyhow::Result<ExitCode> {
     let selection = Selection {
-        all_envs: args.envs.is_empty(),
-        envs: args.envs.clone(),
-        pool_names: args.pool_names.clone(),
+        all_envs: args.selection.all_envs || args.selection.envs.is_empty(),
+        ..args.selection.clone()
     };
     let desired = ctx.desired(&selection)?;
     let planned = ctx.plan(desired, crate::diff::PlanOptions::default()).await;
@@ -23,7 +22,7 @@ pub async fn run(ctx: &Context, args: &DriftArgs) -> anyhow::Result<ExitCode> {
     if planned.report_failures() {
         return Ok(ExitCode::FAILURE);
     }
-    if plan.pools.iter().any(|p| !p.changes.is_empty()) {
+    if plan.drifted() {
         return Ok(super::exit(2));
     }
     Ok(ExitCode::SUCCESS)

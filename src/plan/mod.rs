@@ -153,15 +153,26 @@ pub struct PoolFailure {
     pub error: anyhow::Error,
 }
 
-/// One pool's drift in a word: `in_sync`, `drifted`, or `missing` when the
-/// pool itself does not exist.
-pub fn drift_status(pool: &PoolPlan) -> &'static str {
-    if pool.pool_id.is_none() {
-        "missing"
-    } else if pool.changes.is_empty() {
-        "in_sync"
-    } else {
-        "drifted"
+/// One pool's drift in a word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DriftStatus {
+    InSync,
+    /// Something the spec manages differs, or an unmanaged resource exists.
+    Drifted,
+    /// The pool itself does not exist.
+    Missing,
+}
+
+impl PoolPlan {
+    pub fn drift(&self) -> DriftStatus {
+        if self.pool_id.is_none() {
+            DriftStatus::Missing
+        } else if self.changes.is_empty() {
+            DriftStatus::InSync
+        } else {
+            DriftStatus::Drifted
+        }
     }
 }
 
@@ -183,6 +194,11 @@ impl Plan {
 
     pub fn has_changes(&self) -> bool {
         self.summary().changes() > 0
+    }
+
+    /// Whether any pool drifted (unmanaged resources count).
+    pub fn drifted(&self) -> bool {
+        self.pools.iter().any(|p| p.drift() != DriftStatus::InSync)
     }
 
     /// Every change of one action, with the pool it belongs to.

@@ -1,7 +1,7 @@
 //! The human plan, in Terraform's shape: `+` create, `~` update with
 //! `before -> after`, `!` cannot change, then a one-line summary.
 
-use crate::plan::{Action, FieldChange, Plan, PoolPlan, ResourceChange, Summary};
+use crate::plan::{Action, DriftStatus, FieldChange, Plan, PoolPlan, ResourceChange, Summary};
 use crate::spec::diag::{Diagnostic, Severity, SpecErrors};
 use anstyle::{AnsiColor, Style};
 use serde_json::Value;
@@ -181,13 +181,13 @@ pub fn drift(plan: &Plan) -> String {
     let mut out = String::new();
     let mut drifted = 0;
     for pool in &plan.pools {
-        let status = crate::plan::drift_status(pool);
+        let status = pool.drift();
         let label = match status {
-            "in_sync" => paint(GREEN, "in sync"),
-            "missing" => paint(RED.bold(), "missing: the pool does not exist"),
-            _ => paint(YELLOW.bold(), "drifted"),
+            DriftStatus::InSync => paint(GREEN, "in sync"),
+            DriftStatus::Missing => paint(RED.bold(), "missing: the pool does not exist"),
+            DriftStatus::Drifted => paint(YELLOW.bold(), "drifted"),
         };
-        if status != "in_sync" {
+        if status != DriftStatus::InSync {
             drifted += 1;
         }
         let _ = writeln!(
@@ -199,7 +199,7 @@ pub fn drift(plan: &Plan) -> String {
             ),
             pool.pool_id.as_deref().unwrap_or(&pool.pool_name)
         );
-        if status == "missing" {
+        if status == DriftStatus::Missing {
             continue;
         }
         for change in &pool.changes {

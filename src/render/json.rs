@@ -58,8 +58,7 @@ struct DriftEntry<'a> {
     region: &'a str,
     pool_name: &'a str,
     pool_id: Option<&'a str>,
-    /// `in_sync`, `drifted` or `missing` (the pool does not exist).
-    status: &'static str,
+    status: crate::plan::DriftStatus,
     changes: &'a [crate::plan::ResourceChange],
 }
 
@@ -74,13 +73,13 @@ pub fn drift(plan: &Plan, failures: &[PoolFailure]) -> String {
             region: &p.region,
             pool_name: &p.pool_name,
             pool_id: p.pool_id.as_deref(),
-            status: crate::plan::drift_status(p),
+            status: p.drift(),
             changes: &p.changes,
         })
         .collect();
     let doc = DriftDocument {
         format_version: crate::plan::FORMAT_VERSION,
-        drifted: pools.iter().any(|p| p.status != "in_sync"),
+        drifted: plan.drifted(),
         pools,
         errors: errors(failures),
     };
