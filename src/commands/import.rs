@@ -20,19 +20,16 @@ use std::process::ExitCode;
 pub async fn run(ctx: &Context, args: &ImportArgs) -> anyhow::Result<ExitCode> {
     let env = args.env.as_str();
     anyhow::ensure!(
-        !env.is_empty()
-            && env
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'),
+        crate::spec::check::is_environment_name(env),
         "`{env}` is not a valid environment name (letters, digits, - and _)"
     );
     let profile = ctx.overrides.profile.clone();
-    let region = match ctx
-        .overrides
-        .region
-        .clone()
-        .or_else(|| args.pool_id.as_deref().and_then(region_of_pool_id))
-    {
+    let region = match ctx.overrides.region.clone().or_else(|| {
+        args.pool_id
+            .as_deref()
+            .and_then(crate::spec::check::region_of_pool_id)
+            .map(str::to_string)
+    }) {
         Some(region) => region,
         None => crate::aws::default_region(profile.as_deref())
             .await
@@ -154,12 +151,6 @@ mod live {
                 },
             })
     }
-}
-
-/// `us-east-1` from `us-east-1_AbC123xyZ`.
-fn region_of_pool_id(id: &str) -> Option<String> {
-    let (region, rest) = id.split_once('_')?;
-    (region.contains('-') && !rest.is_empty()).then(|| region.to_string())
 }
 
 /// The existing file with the imported environment added.

@@ -185,11 +185,7 @@ fn environment_names(root: &Node) -> Result<Vec<String>, Diagnostic> {
     };
     let mut names = Vec::new();
     for (name, block) in envs.iter() {
-        let valid = !name.is_empty()
-            && name
-                .chars()
-                .all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_');
-        if !valid {
+        if !check::is_environment_name(name) {
             return Err(located(
                 Diagnostic::error(format!(
                     "`{}` is not a valid environment name (letters, digits, - and _)",

@@ -130,12 +130,8 @@ fn check_env(doc: &Document, c: &mut Checks) {
         _ => {}
     }
     if let Some(id) = &doc.env.pool_id {
-        match id.split_once('_') {
-            Some((prefix, rest))
-                if is_region(prefix)
-                    && !rest.is_empty()
-                    && rest.chars().all(|ch| ch.is_ascii_alphanumeric()) =>
-            {
+        match region_of_pool_id(id) {
+            Some(prefix) => {
                 if let Some(r) = region.filter(|r| *r != prefix) {
                     c.error(
                         "pool_id",
@@ -145,7 +141,7 @@ fn check_env(doc: &Document, c: &mut Checks) {
                     );
                 }
             }
-            _ => {
+            None => {
                 c.error(
                     "pool_id",
                     format!("`{id}` is not a user pool id (like us-east-1_AbC123xyZ)"),
@@ -153,6 +149,22 @@ fn check_env(doc: &Document, c: &mut Checks) {
             }
         }
     }
+}
+
+/// The region of a user pool id (`us-east-1` of `us-east-1_AbC123xyZ`), or
+/// `None` when it is not one.
+pub fn region_of_pool_id(id: &str) -> Option<&str> {
+    let (region, rest) = id.split_once('_')?;
+    (is_region(region) && !rest.is_empty() && rest.chars().all(|ch| ch.is_ascii_alphanumeric()))
+        .then_some(region)
+}
+
+/// An environment's name: letters, digits, `-` and `_`.
+pub fn is_environment_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_')
 }
 
 fn is_region(text: &str) -> bool {
