@@ -177,7 +177,7 @@ pub fn diff(
                 state.api, moved.api
             )];
             let action = if moved.used_by.is_empty() {
-                reasons.push("apply replaces it only with --allow-replace".into());
+                reasons.push(super::NEEDS_ALLOW_REPLACE.into());
                 Action::Replace
             } else {
                 let routes: Vec<String> = moved.used_by.iter().map(|r| r.to_string()).collect();

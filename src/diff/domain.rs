@@ -71,7 +71,7 @@ pub fn diff(
             vec![
                 "a domain's name cannot change in place: the live domain is deleted, then the declared one created".to_string(),
                 format!("sign-in and OAuth URLs under `{old}` stop working"),
-                "apply replaces it only with --allow-replace".to_string(),
+                super::NEEDS_ALLOW_REPLACE.to_string(),
             ],
         )
     } else {

@@ -20,14 +20,12 @@ use crate::model::lambda_permission::{
     account_of, statement_id, unique_statement_id, FunctionPolicy, ACTION, PRINCIPAL,
 };
 use crate::model::triggers::{Triggers, TRIGGER_NAMES};
+use crate::plan::KNOWN_AFTER_APPLY;
 use crate::plan::{Action, FieldChange, ResourceChange};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
 pub const KIND: &str = "lambda_permission";
-
-/// What the plan shows for the pool's ARN before the pool exists.
-pub const UNKNOWN: &str = "(known after apply)";
 
 /// One statement on one function.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -191,7 +189,7 @@ fn changes(plans: &[PermissionPlan], pool_arn: Option<&str>) -> Vec<ResourceChan
                         field("statement_id", None, text(&grant.statement_id)),
                         field("principal", None, text(PRINCIPAL)),
                         field("action", None, text(ACTION)),
-                        field("source_arn", None, text(pool_arn.unwrap_or(UNKNOWN))),
+                        field("source_arn", None, text(pool_arn.unwrap_or(KNOWN_AFTER_APPLY))),
                     ];
                     if let Some(account) = pool_arn.and_then(account_of) {
                         fields.push(field("source_account", None, text(account)));
@@ -333,7 +331,7 @@ mod tests {
             .iter()
             .find(|f| f.path == "source_arn")
             .unwrap();
-        assert_eq!(source.after, Some(Value::String(UNKNOWN.into())));
+        assert_eq!(source.after, Some(Value::String(KNOWN_AFTER_APPLY.into())));
     }
 
     #[test]

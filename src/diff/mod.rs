@@ -76,6 +76,9 @@ pub fn compare(desired: &Value, live: Option<&Value>, path: &str, out: &mut Vec<
     });
 }
 
+/// Said of every replacement in a plan.
+pub const NEEDS_ALLOW_REPLACE: &str = "apply replaces it only with --allow-replace";
+
 /// Why a field of a named resource cannot change in place.
 pub enum Forces {
     /// Delete and create again (`--allow-replace`); the reason and its price.
@@ -136,7 +139,7 @@ pub fn diff_named<T: Serialize>(named: Named<'_, T>) -> Vec<ResourceChange> {
                     }
                 }
                 if action == Action::Replace {
-                    reasons.push("apply replaces it only with --allow-replace".into());
+                    reasons.push(NEEDS_ALLOW_REPLACE.into());
                 }
                 changes.push(ResourceChange {
                     address,
@@ -172,7 +175,7 @@ pub fn diff_named<T: Serialize>(named: Named<'_, T>) -> Vec<ResourceChange> {
     changes
 }
 
-fn push_unique(list: &mut Vec<String>, item: String) {
+pub(crate) fn push_unique(list: &mut Vec<String>, item: String) {
     if !list.contains(&item) {
         list.push(item);
     }

@@ -41,9 +41,7 @@ pub fn diff(
     }
     let mut reasons: Vec<String> = Vec::new();
     for reason in fields.iter().filter_map(|f| f.blocked.clone()) {
-        if !reasons.contains(&reason) {
-            reasons.push(reason);
-        }
+        super::push_unique(&mut reasons, reason);
     }
     let action = if reasons.is_empty() {
         Action::Update

@@ -130,11 +130,11 @@ pub fn value(v: &Value) -> String {
         Value::String(s) if s == crate::plan::KNOWN_AFTER_APPLY => s.clone(),
         other => {
             let text = other.to_string();
-            if text.len() > 200 {
+            let characters = text.chars().count();
+            if characters > 200 {
                 format!(
-                    "{}… ({} characters)",
+                    "{}… ({characters} characters)",
                     &text[..text.char_indices().nth(160).map_or(text.len(), |(i, _)| i)],
-                    text.len()
                 )
             } else {
                 text
