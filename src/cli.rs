@@ -8,7 +8,7 @@ use std::path::PathBuf;
     name = "poolctl",
     version,
     about = "Amazon Cognito user pools as code: validate, plan and apply YAML specs",
-    after_help = "Exit codes: 0 success (or no changes), 1 error, 2 changes present (plan --detailed-exitcode)."
+    after_help = "Exit codes: 0 success (or no changes), 1 error, 2 changes present (plan --detailed-exitcode) or drifted (drift)."
 )]
 pub struct Cli {
     /// Directory holding one YAML spec per pool.
