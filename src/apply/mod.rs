@@ -39,33 +39,12 @@ pub struct ApplyError {
 }
 
 impl fmt::Display for ApplyError {
+    /// One line; `render::human::apply_failure` draws the whole report.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
             "apply of pool `{}` ({}) stopped",
             self.pool, self.environment
-        )?;
-        if self.interrupted {
-            write!(
-                f,
-                ": interrupted; the requests in flight were allowed to finish"
-            )?;
-        }
-        for (step, cause) in &self.failed {
-            write!(f, "\n  failed: {step}: {cause:#}")?;
-        }
-        let list = |items: &[String]| {
-            if items.is_empty() {
-                "nothing".to_string()
-            } else {
-                items.join("; ")
-            }
-        };
-        write!(f, "\n  done: {}", list(&self.done))?;
-        write!(f, "\n  not done: {}", list(&self.not_done))?;
-        write!(
-            f,
-            "\n  run `poolctl apply` again to finish: it plans from live state"
         )
     }
 }

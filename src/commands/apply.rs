@@ -104,7 +104,7 @@ pub async fn run(ctx: &Context, args: &ApplyArgs) -> anyhow::Result<ExitCode> {
     .await;
     let failures: Vec<ApplyError> = results.into_iter().filter_map(Result::err).collect();
     for failure in &failures {
-        anstream::eprintln!("{} {failure}", human::error_label());
+        anstream::eprintln!("{}", human::apply_failure(failure));
     }
     if failures.is_empty() {
         anstream::println!("{}", human::applied(&plan.summary()));

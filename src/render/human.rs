@@ -370,6 +370,28 @@ pub fn spec_errors(errors: &SpecErrors) -> String {
     )
 }
 
+/// An apply that stopped: what failed, what was done and what was not.
+pub fn apply_failure(e: &crate::apply::ApplyError) -> String {
+    let mut text = format!("{} {e}", error_label());
+    if e.interrupted {
+        text.push_str(": interrupted; the requests in flight were allowed to finish");
+    }
+    for (step, cause) in &e.failed {
+        let _ = write!(text, "\n  failed: {step}: {cause:#}");
+    }
+    let list = |items: &[String]| {
+        if items.is_empty() {
+            "nothing".to_string()
+        } else {
+            items.join("; ")
+        }
+    };
+    let _ = write!(text, "\n  done: {}", list(&e.done));
+    let _ = write!(text, "\n  not done: {}", list(&e.not_done));
+    text.push_str("\n  run `poolctl apply` again to finish: it plans from live state");
+    text
+}
+
 /// Asked before an interactive apply.
 pub fn confirm_prompt() -> String {
     "Do you want to perform these actions? Only 'yes' will be accepted: ".to_string()
