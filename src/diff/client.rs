@@ -56,6 +56,7 @@ pub fn diff(
         delete_warning: Some(
             "every app using this client's id stops signing in, and its users' refresh tokens stop working",
         ),
+        extra: &super::no_extra,
     });
     for change in &mut changes {
         let name = change.address.split_once('.').map_or("", |(_, n)| n);

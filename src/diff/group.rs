@@ -21,5 +21,6 @@ pub fn diff(
         delete_warning: Some(
             "deleting a group removes every user from it; the memberships are lost",
         ),
+        extra: &super::no_extra,
     })
 }

@@ -8,7 +8,7 @@
 use super::{diff_named, Forces, Named};
 use crate::live::identity_provider::LiveIdentityProvider;
 use crate::model::identity_provider::IdentityProvider;
-use crate::plan::{Action, FieldChange, ResourceChange};
+use crate::plan::{FieldChange, ResourceChange};
 use std::collections::BTreeMap;
 
 pub const KIND: &str = "identity_provider";
@@ -47,7 +47,16 @@ pub fn diff(
         .iter()
         .map(|(name, l)| (name.clone(), l.model.clone()))
         .collect();
-    let changes = diff_named(Named {
+    // What the spec takes away by what it declares (a mapping managed whole,
+    // a SAML URL replaced by a file) is not a leaf the compare sees.
+    let removed = |name: &str, _: &IdentityProvider, have: Option<&IdentityProvider>| match (
+        desired.get(name),
+        have,
+    ) {
+        (Some(want), Some(have)) => removals(want, have),
+        _ => Vec::new(),
+    };
+    diff_named(Named {
         kind: KIND,
         desired: Some(&wanted),
         live: &live_models,
@@ -56,37 +65,8 @@ pub fn diff(
         delete_warning: Some(
             "users who signed in through this provider can no longer sign in that way",
         ),
-    });
-
-    let (mut declared, rest): (Vec<ResourceChange>, Vec<ResourceChange>) =
-        changes.into_iter().partition(|c| {
-            c.address
-                .strip_prefix(KIND)
-                .and_then(|a| a.strip_prefix('.'))
-                .is_some_and(|name| desired.contains_key(name))
-        });
-    for (name, want) in desired {
-        let Some(have) = live.get(name) else {
-            continue;
-        };
-        let removed = removals(want, &have.model);
-        if removed.is_empty() {
-            continue;
-        }
-        let address = format!("{KIND}.{name}");
-        match declared.iter_mut().find(|c| c.address == address) {
-            Some(change) => change.fields.extend(removed),
-            None => declared.push(ResourceChange {
-                address,
-                action: Action::Update,
-                fields: removed,
-                reasons: Vec::new(),
-            }),
-        }
-    }
-    declared.sort_by(|a, b| a.address.cmp(&b.address));
-    declared.extend(rest);
-    declared
+        extra: &removed,
+    })
 }
 
 /// Live settings the spec takes away by what it declares.
@@ -120,6 +100,7 @@ mod tests {
     use crate::model::enums::ProviderType;
     use crate::model::identity_provider::MetadataDocument;
     use crate::model::Secret;
+    use crate::plan::Action;
 
     fn google(secret: &str, mapping: &[(&str, &str)]) -> IdentityProvider {
         IdentityProvider {

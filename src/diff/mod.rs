@@ -98,6 +98,15 @@ pub struct Named<'a, T> {
     pub forces: &'a dyn Fn(&str) -> Option<Forces>,
     /// Said when a resource of this kind is deleted.
     pub delete_warning: Option<&'a str>,
+    /// Changes the leaf-by-leaf compare cannot see, such as a member of a
+    /// set the spec manages whole being removed: given the name, the desired
+    /// and (if any) the live resource.
+    pub extra: &'a dyn Fn(&str, &T, Option<&T>) -> Vec<FieldChange>,
+}
+
+/// For kinds the leaf-by-leaf compare says everything about.
+pub fn no_extra<T>(_: &str, _: &T, _: Option<&T>) -> Vec<FieldChange> {
+    Vec::new()
 }
 
 /// Creates, updates, replacements, and (live but undeclared) unmanaged or
@@ -109,11 +118,13 @@ pub fn diff_named<T: Serialize>(named: Named<'_, T>) -> Vec<ResourceChange> {
     let mut changes = Vec::new();
     for (name, want) in desired {
         let address = format!("{}.{name}", named.kind);
+        let extra = (named.extra)(name, want, named.live.get(name));
         let want = serde_json::to_value(want).expect("models serialize");
         let mut fields = Vec::new();
         match named.live.get(name) {
             None => {
                 compare(&want, None, "", &mut fields);
+                fields.extend(extra);
                 changes.push(ResourceChange {
                     address,
                     action: Action::Create,
@@ -124,6 +135,7 @@ pub fn diff_named<T: Serialize>(named: Named<'_, T>) -> Vec<ResourceChange> {
             Some(have) => {
                 let have = serde_json::to_value(have).expect("models serialize");
                 compare(&want, Some(&have), "", &mut fields);
+                fields.extend(extra);
                 if fields.is_empty() {
                     continue;
                 }

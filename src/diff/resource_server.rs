@@ -6,7 +6,7 @@
 
 use super::{diff_named, Named};
 use crate::model::resource_server::ResourceServer;
-use crate::plan::{Action, FieldChange, ResourceChange};
+use crate::plan::{FieldChange, ResourceChange};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -30,7 +30,15 @@ pub fn diff(
             (id.clone(), server)
         })
         .collect();
-    let mut changes = diff_named(Named {
+    // The scope set is managed whole: compared here, not leaf by leaf.
+    let scopes = |identifier: &str, _: &ResourceServer, have: Option<&ResourceServer>| match desired
+        .get(identifier)
+        .and_then(|s| s.scopes.as_ref())
+    {
+        Some(want) => scope_changes(want, have.and_then(|s| s.scopes.as_ref())),
+        None => Vec::new(),
+    };
+    diff_named(Named {
         kind: KIND,
         desired: Some(&without_scopes),
         live,
@@ -39,34 +47,8 @@ pub fn diff(
         delete_warning: Some(
             "deleting a resource server deletes its scopes: app clients can no longer be granted them and tokens stop carrying them",
         ),
-    });
-    for (identifier, server) in desired {
-        let Some(want) = &server.scopes else {
-            continue;
-        };
-        let have = live.get(identifier).and_then(|s| s.scopes.as_ref());
-        let fields = scope_changes(want, have);
-        if fields.is_empty() {
-            continue;
-        }
-        let address = format!("{KIND}.{identifier}");
-        match changes.iter_mut().find(|c| c.address == address) {
-            Some(change) => change.fields.extend(fields),
-            None => changes.push(ResourceChange {
-                address,
-                action: Action::Update,
-                fields,
-                reasons: Vec::new(),
-            }),
-        }
-    }
-    // Declared servers first, in name order, then the live-only ones, as
-    // the generic diff orders them.
-    changes.sort_by_key(|c| {
-        let identifier = c.address[KIND.len() + 1..].to_string();
-        (!desired.contains_key(&identifier), identifier)
-    });
-    changes
+        extra: &scopes,
+    })
 }
 
 /// Added, removed and re-described scopes, one field each, as
@@ -96,6 +78,7 @@ fn scope_changes(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::plan::Action;
     use serde_json::json;
 
     fn server(name: Option<&str>, scopes: Option<&[(&str, &str)]>) -> ResourceServer {
