@@ -163,11 +163,8 @@ pub fn steps(plan: &PoolPlan) -> Vec<Step> {
             steps.extend(pool_steps(change));
             continue;
         }
-        if let Some(trigger) = change
-            .address
-            .strip_prefix(diff::lambda_permission::KIND)
-            .and_then(|rest| rest.strip_prefix('.'))
-        {
+        if change.kind() == diff::lambda_permission::KIND {
+            let trigger = change.name();
             let grant = Step::Grant {
                 trigger: trigger.to_string(),
                 before_pool: plan.pool_id.is_some(),
@@ -186,13 +183,9 @@ pub fn steps(plan: &PoolPlan) -> Vec<Step> {
         if matches!(change.action, Action::Blocked | Action::Unmanaged) {
             continue;
         }
-        let (kind, name) = change
-            .address
-            .split_once('.')
-            .unwrap_or((&change.address, ""));
         steps.push(Step::Resource {
-            kind: kind.to_string(),
-            name: name.to_string(),
+            kind: change.kind().to_string(),
+            name: change.name().to_string(),
             action: change.action,
         });
     }

@@ -59,8 +59,8 @@ pub fn diff(
         extra: &super::no_extra,
     });
     for change in &mut changes {
-        let name = change.address.split_once('.').map_or("", |(_, n)| n);
-        if let Some(clients) = live.shared_names.get(name) {
+        let name = change.name().to_string();
+        if let Some(clients) = live.shared_names.get(&name) {
             let ids: Vec<&str> = clients.iter().map(|c| c.id.as_str()).collect();
             change.reasons.push(format!(
                 "{} live clients have this name ({}); deleting removes them all",
@@ -69,7 +69,7 @@ pub fn diff(
             ));
         }
         let gets_secret = matches!(change.action, Action::Create | Action::Replace)
-            && plannable.get(name).is_some_and(AppClient::has_secret);
+            && plannable.get(&name).is_some_and(AppClient::has_secret);
         if gets_secret {
             warnings.push(format!(
                 "{}: gets a client secret: only a server can keep it, and it can never be removed without replacing the client",

@@ -74,6 +74,8 @@ impl Action {
     }
 }
 
+/// One resource's change. Its address is `<kind>.<name>`, or only `<kind>`
+/// for a resource a pool has one of (`user_pool`, `domain`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ResourceChange {
     /// `user_pool`, `client.web`, `group.admins`, ...
@@ -123,6 +125,20 @@ impl Summary {
 
     pub fn changes(&self) -> usize {
         self.create + self.update + self.replace + self.delete + self.blocked
+    }
+}
+
+impl ResourceChange {
+    /// `client` of `client.web`.
+    pub fn kind(&self) -> &str {
+        self.address
+            .split_once('.')
+            .map_or(&self.address, |(kind, _)| kind)
+    }
+
+    /// `web` of `client.web`; empty for a resource of which there is one.
+    pub fn name(&self) -> &str {
+        self.address.split_once('.').map_or("", |(_, name)| name)
     }
 }
 
