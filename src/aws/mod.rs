@@ -215,6 +215,30 @@ where
         .is_some_and(|code| code == "ResourceNotFoundException" || code == "NotFoundException")
 }
 
+/// The answer of a list read of a pool's resources (groups, clients, ...),
+/// explained; a pool that does not exist has none. Such reads run alongside
+/// the pool's own (`DescribeUserPool`), whose "does not exist" names the
+/// pool, its environment and its file: a list call's not-found must not
+/// hide it.
+pub fn empty_if_not_found<T, E, R>(
+    operation: &str,
+    result: Result<T, SdkError<E, R>>,
+) -> anyhow::Result<T>
+where
+    T: Default,
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug + Send + Sync + 'static,
+{
+    match result {
+        Ok(answer) => Ok(answer),
+        Err(err) if is_not_found(&err) => {
+            tracing::debug!(operation, "the pool does not exist: nothing listed");
+            Ok(T::default())
+        }
+        Err(err) => Err(explain(operation, err)),
+    }
+}
+
 /// The outcome of a delete, explained. Already gone counts as deleted: that
 /// is what the step was for, and it is what the SDK's retry of a delete
 /// finds when AWS carried out the first attempt but its answer was lost.

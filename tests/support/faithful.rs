@@ -35,6 +35,10 @@
 //! private key. This layer answers the same way (see the API reference's
 //! "Describe response" examples under CreateIdentityProvider).
 //!
+//! moto's ListResourceServers fails with HTTP 500 for a pool that does not
+//! exist; AWS answers ResourceNotFoundException, as for every other list of
+//! a pool's resources. This layer answers so in its place.
+//!
 //! App clients: see `clients` (UpdateUserPoolClient resets what it is not sent).
 
 mod clients;
@@ -156,6 +160,13 @@ impl CognitoSemantics {
             }
             _ => None,
         }
+    }
+
+    /// AWS's answer in place of a failure of moto's own, for failures moto
+    /// gives where AWS would answer otherwise; `None` keeps moto's.
+    pub fn answer_failure(&self, operation: &str, status: u16) -> Option<Answer> {
+        (operation == "ListResourceServers" && status == 500)
+            .then(|| Answer::error("ResourceNotFoundException", "User pool does not exist."))
     }
 
     fn answer_server(&self, operation: &str, request: &Value) -> Option<Answer> {
