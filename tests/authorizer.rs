@@ -1049,5 +1049,14 @@ fn an_http_authorizer_and_the_clients_it_trusts_are_created_in_one_apply() {
         created.json()["jwtConfiguration"]["audience"],
         json!(audience)
     );
+    // The authorizer's client ids come from the clients' own read: one
+    // listing of the pool's clients, not one for each.
+    stack.proxy.clear();
     assert!(actions(&plan(&stack, &[])).is_empty());
+    assert_eq!(
+        stack.proxy.requests_for("ListUserPoolClients").len(),
+        1,
+        "{:?}",
+        stack.proxy.operations()
+    );
 }

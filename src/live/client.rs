@@ -45,6 +45,20 @@ impl LiveClients {
         }
     }
 
+    /// Every live client's id, by name (a name two clients share maps to
+    /// both): what an HTTP API's JWT authorizer needs to know.
+    pub fn ids_by_name(&self) -> BTreeMap<String, Vec<String>> {
+        let mut ids: BTreeMap<String, Vec<String>> = self
+            .by_name
+            .iter()
+            .map(|(name, client)| (name.clone(), vec![client.id.clone()]))
+            .collect();
+        for (name, clients) in &self.shared_names {
+            ids.insert(name.clone(), clients.iter().map(|c| c.id.clone()).collect());
+        }
+        ids
+    }
+
     pub fn models(&self) -> BTreeMap<String, AppClient> {
         self.by_name
             .iter()
@@ -287,6 +301,26 @@ mod tests {
         assert_eq!(
             model.explicit_auth_flows.as_deref(),
             Some(&defaults::EXPLICIT_AUTH_FLOWS[..])
+        );
+    }
+
+    #[test]
+    fn ids_by_name_holds_shared_names_with_every_id() {
+        let live = |id: &str| LiveClient {
+            id: id.into(),
+            raw: sdk::UserPoolClientType::builder().build(),
+            model: AppClient::default(),
+        };
+        let clients = LiveClients {
+            by_name: BTreeMap::from([("web".to_string(), live("w1"))]),
+            shared_names: BTreeMap::from([("app".to_string(), vec![live("a1"), live("a2")])]),
+        };
+        assert_eq!(
+            clients.ids_by_name(),
+            BTreeMap::from([
+                ("app".to_string(), vec!["a1".to_string(), "a2".to_string()]),
+                ("web".to_string(), vec!["w1".to_string()]),
+            ])
         );
     }
 

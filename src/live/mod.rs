@@ -248,7 +248,11 @@ impl<'a> LiveReader<'a> {
                 let Some(mut state) = read_http_authorizer().await? else {
                     return Ok(None);
                 };
-                state.clients = http_authorizer::client_ids(cognito, &id).await?;
+                // Declared clients are read in full alongside; their ids are
+                // taken from that read (below) rather than listed twice.
+                if resources.clients.is_none() {
+                    state.clients = http_authorizer::client_ids(cognito, &id).await?;
+                }
                 anyhow::Ok(Some(state))
             },
         )?;
@@ -272,6 +276,9 @@ impl<'a> LiveReader<'a> {
                 ..LiveState::default()
             });
         };
+        if let (Some(state), Some(_)) = (&mut http_authorizer, &resources.clients) {
+            state.clients = app_clients.ids_by_name();
+        }
         if let Some(triggers) = triggers {
             let live_triggers = live.settings.triggers.as_ref();
             let more: std::collections::BTreeSet<String> =
