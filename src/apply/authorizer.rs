@@ -7,8 +7,8 @@
 //! any other is removed, in one request.
 
 use super::ApplyCtx;
-use crate::aws::explain;
 use crate::aws::retry::{self, AtMostOnce};
+use crate::aws::{deleted, explain};
 use crate::diff::authorizer::audience_ids;
 use crate::live::authorizer::{AuthorizerState, LiveAuthorizer, LiveMethod};
 use crate::live::http_authorizer::{client_ids, HttpAuthorizerState};
@@ -166,14 +166,13 @@ pub async fn run(ctx: &ApplyCtx<'_>, name: &str, action: Action) -> anyhow::Resu
                 .ok_or_else(|| anyhow::anyhow!("authorizer `{name}` has nothing to replace"))?;
             let id = create(client, state, spec, Some(&moved.authorizer), &ctx.pool_arn).await?;
             protect(client, state, spec, &id).await?;
-            client
+            let result = client
                 .delete_authorizer()
                 .rest_api_id(&moved.api.id)
                 .authorizer_id(&moved.authorizer.id)
                 .send()
-                .await
-                .map_err(|e| explain(&format!("DeleteAuthorizer {name} on {}", moved.api), e))?;
-            Ok(())
+                .await;
+            deleted(&format!("DeleteAuthorizer {name} on {}", moved.api), result)
         }
         other => anyhow::bail!("authorizer {name}: nothing to do for {other:?}"),
     }

@@ -7,7 +7,7 @@
 //! calls each function through a client for the function's own region.
 
 use super::ApplyCtx;
-use crate::aws::explain;
+use crate::aws::{deleted, explain};
 use crate::diff::lambda_permission::{plan_permissions, Inputs, PermissionPlan, Statement};
 use crate::live::target_of;
 use crate::model::lambda_permission::{account_of, ACTION, PRINCIPAL};
@@ -62,15 +62,10 @@ pub async fn revoke(ctx: &ApplyCtx<'_>, trigger: &str) -> anyhow::Result<()> {
         .statement_id(&statement_id)
         .send()
         .await;
-    match result {
-        Ok(_) => Ok(()),
-        // Already gone: what this step was for.
-        Err(err) if crate::aws::is_not_found(&err) => Ok(()),
-        Err(err) => Err(explain(
-            &format!("RemovePermission {statement_id} on {function_arn}"),
-            err,
-        )),
-    }
+    deleted(
+        &format!("RemovePermission {statement_id} on {function_arn}"),
+        result,
+    )
 }
 
 fn plan_for(ctx: &ApplyCtx<'_>, trigger: &str) -> anyhow::Result<PermissionPlan> {

@@ -596,7 +596,8 @@ pub trait Upstream {
 ///   as value. Like AWS, the type COGNITO_USER_POOLS needs the id of an
 ///   authorizer that exists on the API, and scopes need that type.
 /// - `DeleteAuthorizer` of an authorizer a method still uses: AWS answers
-///   ConflictException; moto deletes it.
+///   ConflictException; moto deletes it. Of one that does not exist: AWS
+///   answers NotFoundException; moto fails with HTTP 500.
 ///
 /// What was patched here is remembered and laid over moto's answers to
 /// GetAuthorizer(s), GetMethod and GetResources, so later reads see it.
@@ -698,6 +699,17 @@ impl ApiGatewaySemantics {
                 Some(answer)
             }
             ("DELETE", ["", "restapis", api, "authorizers", id]) => {
+                if !upstream
+                    .call("GET", req.path, Vec::new())
+                    .await
+                    .is_success()
+                {
+                    return Some(ApiAnswer::error(
+                        404,
+                        "NotFoundException",
+                        "Invalid authorizer identifier specified",
+                    ));
+                }
                 let users = self.methods_using(api, id, upstream).await;
                 if let Some(route) = users.first() {
                     return Some(ApiAnswer::error(
