@@ -9,9 +9,9 @@
 use super::ApplyCtx;
 use crate::aws::{deleted, explain};
 use crate::diff::lambda_permission::{plan_permissions, Inputs, PermissionPlan, Statement};
+use crate::live::lambda_permission::lambda_for;
 use crate::live::target_of;
 use crate::model::lambda_permission::{account_of, ACTION, PRINCIPAL};
-use crate::model::triggers::FunctionArn;
 
 /// Grants Cognito, for this pool, the right to invoke `trigger`'s function.
 pub async fn grant(ctx: &ApplyCtx<'_>, trigger: &str) -> anyhow::Result<()> {
@@ -81,16 +81,7 @@ fn plan_for(ctx: &ApplyCtx<'_>, trigger: &str) -> anyhow::Result<PermissionPlan>
 }
 
 async fn lambda(ctx: &ApplyCtx<'_>, function_arn: &str) -> aws_sdk_lambda::Client {
-    let target = target_of(ctx.desired);
-    match FunctionArn::parse(function_arn) {
-        Some(arn) if arn.region != target.region => {
-            ctx.session
-                .clients(&target.in_region(arn.region))
-                .await
-                .lambda
-        }
-        _ => ctx.clients.lambda.clone(),
-    }
+    lambda_for(ctx.session, &target_of(ctx.desired), function_arn).await
 }
 
 #[cfg(test)]

@@ -108,11 +108,7 @@ pub async fn read(session: &Session, request: &Request) -> anyhow::Result<WholeP
         .settings
         .triggers
         .as_ref()
-        .map(|t| {
-            t.declared()
-                .filter_map(|(_, f)| f.map(str::to_string))
-                .collect()
-        })
+        .map(|t| lambda_permission::functions_named(t, None))
         .unwrap_or_default();
     let (providers, policies, found) = tokio::try_join!(
         identity_provider::read_all(&clients.cognito, &pool.id),
