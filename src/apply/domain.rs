@@ -16,7 +16,7 @@ use crate::plan::Action;
 
 pub async fn run(ctx: &ApplyCtx<'_>, action: Action) -> anyhow::Result<()> {
     let client = &ctx.clients.cognito;
-    let pool_id = ctx.pool_id.as_str();
+    let pool_id = ctx.pool()?.id.as_str();
     let Some(desired) = ctx.desired.resources.domain.as_ref() else {
         anyhow::bail!("the spec declares no domain");
     };

@@ -82,7 +82,7 @@ async fn create(ctx: &ApplyCtx<'_>, name: &str, provider: &IdentityProvider) -> 
     ctx.clients
         .cognito
         .create_identity_provider()
-        .user_pool_id(&ctx.pool_id)
+        .user_pool_id(&ctx.pool()?.id)
         .provider_name(name)
         .provider_type(IdentityProviderTypeType::from(t.api_name()))
         .set_provider_details(Some(reveal(&details)))
@@ -134,7 +134,7 @@ async fn update(ctx: &ApplyCtx<'_>, name: &str, provider: &IdentityProvider) -> 
     ctx.clients
         .cognito
         .update_identity_provider()
-        .user_pool_id(&ctx.pool_id)
+        .user_pool_id(&ctx.pool()?.id)
         .provider_name(name)
         .set_provider_details(Some(reveal(&details)))
         .set_attribute_mapping(Some(mapping.into_iter().collect()))
@@ -156,7 +156,7 @@ async fn delete(ctx: &ApplyCtx<'_>, name: &str) -> anyhow::Result<()> {
         .clients
         .cognito
         .delete_identity_provider()
-        .user_pool_id(&ctx.pool_id)
+        .user_pool_id(&ctx.pool()?.id)
         .provider_name(name)
         .send()
         .await;

@@ -23,6 +23,7 @@ pub async fn grant(ctx: &ApplyCtx<'_>, trigger: &str) -> anyhow::Result<()> {
         // Granted meanwhile (or by another trigger's statement): nothing to add.
         return Ok(());
     };
+    let pool = ctx.pool()?;
     let mut request = lambda(ctx, &function_arn)
         .await
         .add_permission()
@@ -30,10 +31,10 @@ pub async fn grant(ctx: &ApplyCtx<'_>, trigger: &str) -> anyhow::Result<()> {
         .statement_id(&statement_id)
         .action(ACTION)
         .principal(PRINCIPAL)
-        .source_arn(&ctx.pool_arn);
+        .source_arn(&pool.arn);
     // SourceAccount guards against a pool of the same ARN in another
     // account; only sent when the pool's ARN says which account it is in.
-    if let Some(account) = account_of(&ctx.pool_arn) {
+    if let Some(account) = account_of(&pool.arn) {
         request = request.source_account(account);
     }
     request.send().await.map_err(|e| {
@@ -69,10 +70,10 @@ pub async fn revoke(ctx: &ApplyCtx<'_>, trigger: &str) -> anyhow::Result<()> {
 }
 
 fn plan_for(ctx: &ApplyCtx<'_>, trigger: &str) -> anyhow::Result<PermissionPlan> {
-    if ctx.pool_arn.is_empty() {
+    let Some(pool) = &ctx.pool else {
         anyhow::bail!("the pool's ARN is not known");
-    }
-    let inputs = Inputs::of(ctx.desired, ctx.live, Some(&ctx.pool_arn))
+    };
+    let inputs = Inputs::of(ctx.desired, ctx.live, Some(&pool.arn))
         .ok_or_else(|| anyhow::anyhow!("the spec declares no triggers"))?;
     Ok(plan_permissions(&inputs)
         .into_iter()
