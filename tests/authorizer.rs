@@ -1049,5 +1049,48 @@ fn an_http_authorizer_and_the_clients_it_trusts_are_created_in_one_apply() {
         created.json()["jwtConfiguration"]["audience"],
         json!(audience)
     );
+    // The authorizer's client ids come from the clients' own read: one
+    // listing of the pool's clients, not one for each.
+    stack.proxy.clear();
+    assert!(actions(&plan(&stack, &[])).is_empty());
+    assert_eq!(
+        stack.proxy.requests_for("ListUserPoolClients").len(),
+        1,
+        "{:?}",
+        stack.proxy.operations()
+    );
+}
+
+#[test]
+fn a_moved_authorizer_found_already_gone_from_the_old_api_is_deleted() {
+    let stack = Stack::new();
+    let old = rest_api(&stack, "shop-api-dev");
+    let new = rest_api(&stack, "shop-api-v2-dev");
+    stack.spec("shop.yaml", EXAMPLE);
+    apply(&stack, &[]);
+    let old_id = authorizers(&stack, &old)[0].id().unwrap().to_string();
+    stack.spec(
+        "shop.yaml",
+        &EXAMPLE.replace("shop-api-${env}", "shop-api-v2-${env}"),
+    );
+
+    // API Gateway deletes the old authorizer but the answer is lost: the
+    // SDK's retry finds it gone, which is what the step was for.
+    let delete = format!("DELETE /restapis/{old}/authorizers/{old_id}");
+    stack.proxy.clear();
+    stack
+        .proxy
+        .set_fault_rule(fault_first(1, &delete, Fault::LoseAnswer));
+    apply(&stack, &["--allow-replace"]);
+    stack.proxy.clear_fault_rule();
+    let attempts: Vec<Option<u16>> = stack
+        .proxy
+        .requests_for(&delete)
+        .iter()
+        .map(|r| r.status)
+        .collect();
+    assert_eq!(attempts, [None, Some(404)]);
+    assert!(authorizers(&stack, &old).is_empty());
+    assert_eq!(authorizers(&stack, &new)[0].name(), Some("cognito"));
     assert!(actions(&plan(&stack, &[])).is_empty());
 }

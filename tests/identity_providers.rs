@@ -748,3 +748,67 @@ fn planted_secrets_never_appear_in_any_output() {
         "the failed update carried round 3's secret"
     );
 }
+
+/// An update sends the live client secret back when the spec does not
+/// declare one; an error that echoes it must not print it either.
+#[test]
+fn an_error_echoing_the_live_secret_an_update_sends_back_is_scrubbed() {
+    const LIVE_SECRET: &str = "live-only-secret-8e41c";
+    const OKTA: &str = r#"name: idp-${env}
+environments: { dev: { region: us-east-1 } }
+identity_providers:
+  Okta:
+    type: oidc
+    client_id: okta-client
+    client_secret: ${env:OKTA_CLIENT_SECRET}
+    issuer: https://example.okta.com
+    attributes_request_method: get
+    authorize_scopes: [openid]
+"#;
+    let stack = Stack::new();
+    stack.spec("idp.yaml", OKTA);
+    poolctl_with(&stack, &[("OKTA_CLIENT_SECRET", LIVE_SECRET.into())])
+        .args(["apply", "--env", "dev", "--auto-approve"])
+        .run()
+        .assert_success();
+    stack.spec(
+        "idp.yaml",
+        &OKTA
+            .replace("    client_secret: ${env:OKTA_CLIENT_SECRET}\n", "")
+            .replace("[openid]", "[openid, email]"),
+    );
+    stack.proxy.clear();
+    stack.proxy.set_fault_rule(std::sync::Arc::new(|req: &RecordedRequest, _| {
+        let echoed = req.json()["ProviderDetails"]["client_secret"]
+            .as_str()
+            .map(str::to_string)?;
+        (req.operation == "UpdateIdentityProvider").then(|| {
+            Fault::Status(
+                400,
+                json!({"__type": "InvalidParameterException", "message": format!("Invalid secret {echoed}")})
+                    .to_string(),
+            )
+        })
+    }));
+    let out = stack
+        .poolctl()
+        .args(["apply", "--env", "dev", "--auto-approve", "-vvv"])
+        .run();
+    out.assert_exit(1);
+    assert!(
+        out.stderr
+            .contains("InvalidParameterException: Invalid secret (sensitive)"),
+        "{}",
+        out.dump()
+    );
+    assert!(
+        !out.stdout.contains(LIVE_SECRET) && !out.stderr.contains(LIVE_SECRET),
+        "{}",
+        out.dump()
+    );
+    // The update did carry the live secret back.
+    assert_eq!(
+        sent(&stack, "UpdateIdentityProvider", "Okta")["ProviderDetails"]["client_secret"],
+        LIVE_SECRET
+    );
+}

@@ -908,6 +908,21 @@ fn a_file_that_holds_another_pool_is_refused_and_standard_output_writes_no_file(
         "{}",
         missing.dump()
     );
+    // An id: every kind is read alongside the pool, and the pool's error,
+    // not a list call's, is the one told.
+    let missing = stack
+        .poolctl()
+        .region("us-east-1")
+        .args(["import", "--env", "dev", "--pool-id", "us-east-1_Missing12"])
+        .run();
+    missing.assert_exit(1);
+    assert!(
+        missing
+            .stderr
+            .contains("no user pool `us-east-1_Missing12` in us-east-1"),
+        "{}",
+        missing.dump()
+    );
 }
 
 #[test]

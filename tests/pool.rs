@@ -535,6 +535,34 @@ fn a_pinned_pool_that_does_not_exist_is_an_error() {
     assert!(out.stderr.contains("does not exist"), "{}", out.dump());
 }
 
+/// The kinds are read alongside the pool; a pool deleted out of band makes
+/// their list calls fail too, and their error must not hide the pool's.
+#[test]
+fn a_pinned_pool_deleted_out_of_band_is_named_missing_whatever_kinds_are_declared() {
+    let stack = Stack::new();
+    let spec = |pin: &str| {
+        format!(
+            "name: pinned-${{env}}\nenvironments: {{ dev: {{ region: us-east-1{pin} }} }}\ngroups:\n  admins: {{ precedence: 1 }}\nresource_servers:\n  shop-api: {{ name: Shop API, scopes: {{ read: Read }} }}\nidentity_providers:\n  Corp:\n    type: saml\n    metadata_url: https://login.example.com/federationmetadata.xml\nclients:\n  web: {{ explicit_auth_flows: [user_srp, refresh_token] }}\n"
+        )
+    };
+    stack.spec("pinned.yaml", &spec(""));
+    apply(&stack, "dev");
+    let id = pool_id(&stack, "pinned-dev");
+    stack.spec("pinned.yaml", &spec(&format!(", pool_id: {id}")));
+    block_on(stack.cognito().delete_user_pool().user_pool_id(&id).send()).unwrap();
+
+    let out = stack.poolctl().args(["plan", "--env", "dev"]).run();
+    out.assert_exit(1);
+    assert!(
+        out.stderr.contains(&format!(
+            "pool `{id}`, pinned by `pool_id` in the `dev` block of pools/pinned.yaml, does not exist in us-east-1"
+        )),
+        "{}",
+        out.dump()
+    );
+    assert!(!out.stderr.contains("ResourceNotFound"), "{}", out.dump());
+}
+
 #[test]
 fn apply_needs_a_terminal_or_auto_approve() {
     let stack = Stack::new();

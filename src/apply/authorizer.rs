@@ -7,8 +7,8 @@
 //! any other is removed, in one request.
 
 use super::ApplyCtx;
-use crate::aws::explain;
 use crate::aws::retry::{self, AtMostOnce};
+use crate::aws::{deleted, explain};
 use crate::diff::authorizer::audience_ids;
 use crate::live::authorizer::{AuthorizerState, LiveAuthorizer, LiveMethod};
 use crate::live::http_authorizer::{client_ids, HttpAuthorizerState};
@@ -130,21 +130,20 @@ pub async fn run(ctx: &ApplyCtx<'_>, name: &str, action: Action) -> anyhow::Resu
         .authorizer
         .as_ref()
         .ok_or_else(|| anyhow::anyhow!("authorizer `{name}`: its REST API was not read"))?;
-    anyhow::ensure!(
-        !ctx.pool_arn.is_empty(),
-        "authorizer `{name}`: the pool's ARN is not known"
-    );
+    let Some(pool) = &ctx.pool else {
+        anyhow::bail!("authorizer `{name}`: the pool's ARN is not known");
+    };
     let client = &ctx.clients.apigateway;
     match action {
         Action::Create => {
-            let id = create(client, state, spec, None, &ctx.pool_arn).await?;
+            let id = create(client, state, spec, None, &pool.arn).await?;
             protect(client, state, spec, &id).await
         }
         Action::Update => {
             let have = state
                 .named(name)
                 .ok_or_else(|| anyhow::anyhow!("authorizer `{name}` is not live"))?;
-            let ops = authorizer_patch(have, spec, &ctx.pool_arn);
+            let ops = authorizer_patch(have, spec, &pool.arn);
             if !ops.is_empty() {
                 client
                     .update_authorizer()
@@ -164,16 +163,15 @@ pub async fn run(ctx: &ApplyCtx<'_>, name: &str, action: Action) -> anyhow::Resu
                 .moved
                 .as_ref()
                 .ok_or_else(|| anyhow::anyhow!("authorizer `{name}` has nothing to replace"))?;
-            let id = create(client, state, spec, Some(&moved.authorizer), &ctx.pool_arn).await?;
+            let id = create(client, state, spec, Some(&moved.authorizer), &pool.arn).await?;
             protect(client, state, spec, &id).await?;
-            client
+            let result = client
                 .delete_authorizer()
                 .rest_api_id(&moved.api.id)
                 .authorizer_id(&moved.authorizer.id)
                 .send()
-                .await
-                .map_err(|e| explain(&format!("DeleteAuthorizer {name} on {}", moved.api), e))?;
-            Ok(())
+                .await;
+            deleted(&format!("DeleteAuthorizer {name} on {}", moved.api), result)
         }
         other => anyhow::bail!("authorizer {name}: nothing to do for {other:?}"),
     }
@@ -188,12 +186,11 @@ async fn run_http(ctx: &ApplyCtx<'_>, spec: &Authorizer, action: Action) -> anyh
         .http_authorizer
         .as_ref()
         .ok_or_else(|| anyhow::anyhow!("authorizer `{name}`: its HTTP API was not read"))?;
-    anyhow::ensure!(
-        !ctx.pool_id.is_empty(),
-        "authorizer `{name}`: the pool's id is not known"
-    );
+    let Some(pool) = &ctx.pool else {
+        anyhow::bail!("authorizer `{name}`: the pool's id is not known");
+    };
     let clients = HttpAuthorizerState {
-        clients: client_ids(&ctx.clients.cognito, &ctx.pool_id).await?,
+        clients: client_ids(&ctx.clients.cognito, &pool.id).await?,
         ..HttpAuthorizerState::default()
     };
     let names = spec.audience.clone().unwrap_or_default();
@@ -209,7 +206,7 @@ async fn run_http(ctx: &ApplyCtx<'_>, spec: &Authorizer, action: Action) -> anyh
         anyhow::anyhow!("authorizer `{name}`: audience: {}", problems.join("; "))
     })?;
     let jwt = JwtConfiguration::builder()
-        .issuer(issuer_url(&ctx.desired.region, &ctx.pool_id))
+        .issuer(issuer_url(&ctx.desired.region, &pool.id))
         .set_audience(Some(audience))
         .build();
     let client = &ctx.clients.apigatewayv2;

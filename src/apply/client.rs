@@ -99,7 +99,7 @@ async fn create(ctx: &ApplyCtx<'_>, name: &str, want: &AppClient) -> anyhow::Res
         .clients
         .cognito
         .create_user_pool_client()
-        .user_pool_id(&ctx.pool_id)
+        .user_pool_id(&ctx.pool()?.id)
         .client_name(name)
         .generate_secret(want.has_secret());
     let out = set_config!(request, config)
@@ -136,7 +136,7 @@ async fn update(
         .clients
         .cognito
         .update_user_pool_client()
-        .user_pool_id(&ctx.pool_id)
+        .user_pool_id(&ctx.pool()?.id)
         .client_id(&live.id)
         .client_name(name);
     set_config!(request, config)
@@ -151,7 +151,7 @@ async fn delete(ctx: &ApplyCtx<'_>, id: &str) -> anyhow::Result<()> {
         .clients
         .cognito
         .delete_user_pool_client()
-        .user_pool_id(&ctx.pool_id)
+        .user_pool_id(&ctx.pool()?.id)
         .client_id(id)
         .send()
         .await;

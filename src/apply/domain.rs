@@ -5,7 +5,7 @@
 //! pool holds one domain of each kind.
 
 use super::ApplyCtx;
-use crate::aws::explain;
+use crate::aws::{deleted, explain};
 use crate::live::domain::LiveDomain;
 use crate::model::domain::Domain;
 use aws_sdk_cognitoidentityprovider as cognito;
@@ -16,7 +16,7 @@ use crate::plan::Action;
 
 pub async fn run(ctx: &ApplyCtx<'_>, action: Action) -> anyhow::Result<()> {
     let client = &ctx.clients.cognito;
-    let pool_id = ctx.pool_id.as_str();
+    let pool_id = ctx.pool()?.id.as_str();
     let Some(desired) = ctx.desired.resources.domain.as_ref() else {
         anyhow::bail!("the spec declares no domain");
     };
@@ -29,13 +29,13 @@ pub async fn run(ctx: &ApplyCtx<'_>, action: Action) -> anyhow::Result<()> {
         (Action::Replace, Some(live)) => {
             let old = live.settings.name().unwrap_or_default();
             ensure_free(client, pool_id, name).await?;
-            client
+            let result = client
                 .delete_user_pool_domain()
                 .user_pool_id(pool_id)
                 .domain(old)
                 .send()
-                .await
-                .map_err(|e| explain(&format!("DeleteUserPoolDomain {old}"), e))?;
+                .await;
+            deleted(&format!("DeleteUserPoolDomain {old}"), result)?;
             create(client, pool_id, desired, Some(live))
                 .await
                 .map_err(|e| {

@@ -9,7 +9,7 @@ use crate::plan::Action;
 
 pub async fn run(ctx: &ApplyCtx<'_>, name: &str, action: Action) -> anyhow::Result<()> {
     let client = &ctx.clients.cognito;
-    let pool_id = ctx.pool_id.as_str();
+    let pool_id = ctx.pool()?.id.as_str();
     let desired = ctx
         .desired
         .resources

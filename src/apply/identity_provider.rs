@@ -9,7 +9,7 @@
 
 use super::ApplyCtx;
 use crate::aws::{deleted, explain};
-use crate::model::identity_provider::{Details, IdentityProvider};
+use crate::model::identity_provider::{Details, IdentityProvider, SECRET_DETAILS};
 use crate::plan::Action;
 use aws_sdk_cognitoidentityprovider::types::IdentityProviderTypeType;
 use std::collections::HashMap;
@@ -37,23 +37,18 @@ pub async fn run(ctx: &ApplyCtx<'_>, name: &str, action: Action) -> anyhow::Resu
     }
 }
 
-/// An AWS error with any secret of the pool's providers that it echoes
-/// blotted out: the message is the service's own text, and it ends up on the
-/// terminal.
-fn scrub(err: anyhow::Error, ctx: &ApplyCtx<'_>) -> anyhow::Error {
+/// An AWS error with any secret of the request that it echoes blotted out:
+/// the message is the service's own text, and it ends up on the terminal.
+/// `sent` is the details the request carried: an update sends live secrets
+/// back that the spec does not declare.
+fn scrub(err: anyhow::Error, sent: &Details) -> anyhow::Error {
     let mut text = format!("{err:#}");
     let mut scrubbed = false;
-    let providers = ctx.desired.resources.identity_providers.iter().flatten();
-    for (_, provider) in providers {
-        for secret in [&provider.client_secret, &provider.private_key]
-            .into_iter()
-            .flatten()
-        {
-            let value = secret.expose();
-            if !value.is_empty() && text.contains(value) {
-                text = text.replace(value, "(sensitive)");
-                scrubbed = true;
-            }
+    for secret in SECRET_DETAILS.iter().filter_map(|key| sent.get(*key)) {
+        let value = secret.expose();
+        if !value.is_empty() && text.contains(value) {
+            text = text.replace(value, "(sensitive)");
+            scrubbed = true;
         }
     }
     if scrubbed {
@@ -72,10 +67,10 @@ fn normalized(provider: &IdentityProvider) -> IdentityProvider {
 
 /// The one place provider details leave their `Secret` wrapping: into the
 /// request that carries them to AWS.
-fn reveal(details: Details) -> HashMap<String, String> {
+fn reveal(details: &Details) -> HashMap<String, String> {
     details
-        .into_iter()
-        .map(|(key, value)| (key, value.expose().to_string()))
+        .iter()
+        .map(|(key, value)| (key.clone(), value.expose().to_string()))
         .collect()
 }
 
@@ -83,13 +78,14 @@ async fn create(ctx: &ApplyCtx<'_>, name: &str, provider: &IdentityProvider) -> 
     let Some(t) = provider.provider_type else {
         anyhow::bail!("identity provider {name} has no type");
     };
+    let details = provider.details();
     ctx.clients
         .cognito
         .create_identity_provider()
-        .user_pool_id(&ctx.pool_id)
+        .user_pool_id(&ctx.pool()?.id)
         .provider_name(name)
         .provider_type(IdentityProviderTypeType::from(t.api_name()))
-        .set_provider_details(Some(reveal(provider.details())))
+        .set_provider_details(Some(reveal(&details)))
         .set_attribute_mapping(
             provider
                 .attribute_mapping
@@ -99,7 +95,12 @@ async fn create(ctx: &ApplyCtx<'_>, name: &str, provider: &IdentityProvider) -> 
         .set_idp_identifiers(provider.idp_identifiers.clone())
         .send()
         .await
-        .map_err(|e| scrub(explain(&format!("CreateIdentityProvider {name}"), e), ctx))?;
+        .map_err(|e| {
+            scrub(
+                explain(&format!("CreateIdentityProvider {name}"), e),
+                &details,
+            )
+        })?;
     Ok(())
 }
 
@@ -133,15 +134,20 @@ async fn update(ctx: &ApplyCtx<'_>, name: &str, provider: &IdentityProvider) -> 
     ctx.clients
         .cognito
         .update_identity_provider()
-        .user_pool_id(&ctx.pool_id)
+        .user_pool_id(&ctx.pool()?.id)
         .provider_name(name)
-        .set_provider_details(Some(reveal(details)))
+        .set_provider_details(Some(reveal(&details)))
         .set_attribute_mapping(Some(mapping.into_iter().collect()))
         .set_idp_identifiers(identifiers)
         .set_acr_mapping(live.acr_mapping.clone())
         .send()
         .await
-        .map_err(|e| scrub(explain(&format!("UpdateIdentityProvider {name}"), e), ctx))?;
+        .map_err(|e| {
+            scrub(
+                explain(&format!("UpdateIdentityProvider {name}"), e),
+                &details,
+            )
+        })?;
     Ok(())
 }
 
@@ -150,9 +156,31 @@ async fn delete(ctx: &ApplyCtx<'_>, name: &str) -> anyhow::Result<()> {
         .clients
         .cognito
         .delete_identity_provider()
-        .user_pool_id(&ctx.pool_id)
+        .user_pool_id(&ctx.pool()?.id)
         .provider_name(name)
         .send()
         .await;
     deleted(&format!("DeleteIdentityProvider {name}"), result)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Secret;
+
+    #[test]
+    fn scrub_blots_out_the_secrets_the_request_carried_and_nothing_else() {
+        let sent: Details = [
+            ("client_id", "okta-client"),
+            ("client_secret", "live-secret-1"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), Secret::new(v)))
+        .collect();
+        let err = anyhow::anyhow!("Invalid secret live-secret-1 for okta-client");
+        assert_eq!(
+            scrub(err, &sent).to_string(),
+            "Invalid secret (sensitive) for okta-client"
+        );
+    }
 }

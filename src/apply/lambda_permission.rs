@@ -7,11 +7,11 @@
 //! calls each function through a client for the function's own region.
 
 use super::ApplyCtx;
-use crate::aws::explain;
+use crate::aws::{deleted, explain};
 use crate::diff::lambda_permission::{plan_permissions, Inputs, PermissionPlan, Statement};
+use crate::live::lambda_permission::lambda_for;
 use crate::live::target_of;
 use crate::model::lambda_permission::{account_of, ACTION, PRINCIPAL};
-use crate::model::triggers::FunctionArn;
 
 /// Grants Cognito, for this pool, the right to invoke `trigger`'s function.
 pub async fn grant(ctx: &ApplyCtx<'_>, trigger: &str) -> anyhow::Result<()> {
@@ -23,6 +23,7 @@ pub async fn grant(ctx: &ApplyCtx<'_>, trigger: &str) -> anyhow::Result<()> {
         // Granted meanwhile (or by another trigger's statement): nothing to add.
         return Ok(());
     };
+    let pool = ctx.pool()?;
     let mut request = lambda(ctx, &function_arn)
         .await
         .add_permission()
@@ -30,10 +31,10 @@ pub async fn grant(ctx: &ApplyCtx<'_>, trigger: &str) -> anyhow::Result<()> {
         .statement_id(&statement_id)
         .action(ACTION)
         .principal(PRINCIPAL)
-        .source_arn(&ctx.pool_arn);
+        .source_arn(&pool.arn);
     // SourceAccount guards against a pool of the same ARN in another
     // account; only sent when the pool's ARN says which account it is in.
-    if let Some(account) = account_of(&ctx.pool_arn) {
+    if let Some(account) = account_of(&pool.arn) {
         request = request.source_account(account);
     }
     request.send().await.map_err(|e| {
@@ -62,22 +63,17 @@ pub async fn revoke(ctx: &ApplyCtx<'_>, trigger: &str) -> anyhow::Result<()> {
         .statement_id(&statement_id)
         .send()
         .await;
-    match result {
-        Ok(_) => Ok(()),
-        // Already gone: what this step was for.
-        Err(err) if crate::aws::is_not_found(&err) => Ok(()),
-        Err(err) => Err(explain(
-            &format!("RemovePermission {statement_id} on {function_arn}"),
-            err,
-        )),
-    }
+    deleted(
+        &format!("RemovePermission {statement_id} on {function_arn}"),
+        result,
+    )
 }
 
 fn plan_for(ctx: &ApplyCtx<'_>, trigger: &str) -> anyhow::Result<PermissionPlan> {
-    if ctx.pool_arn.is_empty() {
+    let Some(pool) = &ctx.pool else {
         anyhow::bail!("the pool's ARN is not known");
-    }
-    let inputs = Inputs::of(ctx.desired, ctx.live, Some(&ctx.pool_arn))
+    };
+    let inputs = Inputs::of(ctx.desired, ctx.live, Some(&pool.arn))
         .ok_or_else(|| anyhow::anyhow!("the spec declares no triggers"))?;
     Ok(plan_permissions(&inputs)
         .into_iter()
@@ -86,16 +82,7 @@ fn plan_for(ctx: &ApplyCtx<'_>, trigger: &str) -> anyhow::Result<PermissionPlan>
 }
 
 async fn lambda(ctx: &ApplyCtx<'_>, function_arn: &str) -> aws_sdk_lambda::Client {
-    let target = target_of(ctx.desired);
-    match FunctionArn::parse(function_arn) {
-        Some(arn) if arn.region != target.region => {
-            ctx.session
-                .clients(&target.in_region(arn.region))
-                .await
-                .lambda
-        }
-        _ => ctx.clients.lambda.clone(),
-    }
+    lambda_for(ctx.session, &target_of(ctx.desired), function_arn).await
 }
 
 #[cfg(test)]

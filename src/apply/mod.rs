@@ -150,9 +150,18 @@ pub struct ApplyCtx<'a> {
     pub session: &'a Session,
     pub desired: &'a DesiredPool,
     pub live: &'a LiveState,
-    /// The pool's id and ARN: live, or just created.
-    pub pool_id: String,
-    pub pool_arn: String,
+    /// The pool's id and ARN: live, or just created; `None` while it does
+    /// not exist.
+    pub pool: Option<pool::PoolRef>,
+}
+
+impl ApplyCtx<'_> {
+    /// The pool, for a step that needs it to exist.
+    pub fn pool(&self) -> anyhow::Result<&pool::PoolRef> {
+        self.pool
+            .as_ref()
+            .ok_or_else(|| anyhow::anyhow!("the user pool does not exist"))
+    }
 }
 
 /// The steps a pool's plan needs, in the order they must run.
@@ -307,8 +316,7 @@ pub async fn apply_pool(
                 session,
                 desired,
                 live,
-                pool_id: pool.as_ref().map(|p| p.id.clone()).unwrap_or_default(),
-                pool_arn: pool.as_ref().map(|p| p.arn.clone()).unwrap_or_default(),
+                pool: pool.clone(),
             };
             let results = futures::future::join_all(batch.iter().map(|step| {
                 let ctx = &ctx;
@@ -356,7 +364,12 @@ async fn pool_step(
     let cognito = &clients.cognito;
     let settings = &desired.settings;
     tracing::info!(pool = %desired.key, environment = %desired.environment, "{step:?}");
-    let id = pool_ref.as_ref().map(|p| p.id.clone()).unwrap_or_default();
+    let id = || {
+        pool_ref
+            .as_ref()
+            .map(|p| p.id.clone())
+            .ok_or_else(|| anyhow::anyhow!("the user pool does not exist"))
+    };
     match step {
         Step::CreatePool => {
             let created = pool::create(cognito, settings).await?;
@@ -371,9 +384,9 @@ async fn pool_step(
         Step::AddCustomAttributes(names) => {
             let schema = settings.schema.clone().unwrap_or_default();
             let new: Vec<_> = schema.iter().filter(|(n, _)| names.contains(n)).collect();
-            pool::add_custom_attributes(cognito, &id, &new).await
+            pool::add_custom_attributes(cognito, &id()?, &new).await
         }
-        Step::SetMfa => pool::set_mfa(cognito, &id, settings, live.pool.as_ref()).await,
+        Step::SetMfa => pool::set_mfa(cognito, &id()?, settings, live.pool.as_ref()).await,
         Step::Resource { .. } | Step::Grant { .. } | Step::Revoke { .. } => {
             unreachable!("resource steps run in other phases")
         }

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 pub async fn run(ctx: &ApplyCtx<'_>, identifier: &str, action: Action) -> anyhow::Result<()> {
     let client = &ctx.clients.cognito;
-    let pool_id = ctx.pool_id.as_str();
+    let pool_id = ctx.pool()?.id.as_str();
     let desired = ctx
         .desired
         .resources

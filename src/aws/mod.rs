@@ -2,6 +2,7 @@
 //! credential chain, shared clients, and readable SDK errors.
 
 pub mod limiter;
+pub mod per_target;
 pub mod retry;
 
 use aws_config::timeout::TimeoutConfig;
@@ -9,10 +10,9 @@ use aws_config::{BehaviorVersion, Region};
 use aws_sdk_cognitoidentityprovider as cognito;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
-use std::collections::HashMap;
+pub use per_target::PerTarget;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::{Mutex, OnceCell};
 
 /// Where a pool's AWS calls go: an account (by profile) and a region.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -56,7 +56,7 @@ pub struct Session {
     endpoint_url: Option<String>,
     max_concurrency: usize,
     request_timeout: Duration,
-    clients: Mutex<HashMap<Target, Arc<OnceCell<Clients>>>>,
+    clients: PerTarget<Clients>,
 }
 
 impl Session {
@@ -71,16 +71,12 @@ impl Session {
             endpoint_url,
             max_concurrency,
             request_timeout,
-            clients: Mutex::default(),
+            clients: PerTarget::default(),
         }
     }
 
     pub async fn clients(&self, target: &Target) -> Clients {
-        let cell = {
-            let mut map = self.clients.lock().await;
-            map.entry(target.clone()).or_default().clone()
-        };
-        cell.get_or_init(|| self.load(target)).await.clone()
+        self.clients.get_or_init(target, || self.load(target)).await
     }
 
     async fn load(&self, target: &Target) -> Clients {
@@ -213,6 +209,30 @@ where
     err.as_service_error()
         .and_then(|e| e.code())
         .is_some_and(|code| code == "ResourceNotFoundException" || code == "NotFoundException")
+}
+
+/// The answer of a list read of a pool's resources (groups, clients, ...),
+/// explained; a pool that does not exist has none. Such reads run alongside
+/// the pool's own (`DescribeUserPool`), whose "does not exist" names the
+/// pool, its environment and its file: a list call's not-found must not
+/// hide it.
+pub fn empty_if_not_found<T, E, R>(
+    operation: &str,
+    result: Result<T, SdkError<E, R>>,
+) -> anyhow::Result<T>
+where
+    T: Default,
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug + Send + Sync + 'static,
+{
+    match result {
+        Ok(answer) => Ok(answer),
+        Err(err) if is_not_found(&err) => {
+            tracing::debug!(operation, "the pool does not exist: nothing listed");
+            Ok(T::default())
+        }
+        Err(err) => Err(explain(operation, err)),
+    }
 }
 
 /// The outcome of a delete, explained. Already gone counts as deleted: that

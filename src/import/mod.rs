@@ -24,7 +24,7 @@ pub mod template;
 
 use crate::live::import::{FoundAuthorizer, WholePool};
 use crate::model::authorizer::{DEFAULT_IDENTITY_SOURCE, DEFAULT_RESULT_TTL};
-use crate::model::client::AppClient;
+use crate::model::client::{defaults as client_defaults, AppClient};
 use crate::model::enums::ProviderType;
 use crate::model::identity_provider::{IdentityProvider, MetadataDocument};
 use crate::model::lambda_permission::FunctionPolicy;
@@ -87,7 +87,8 @@ pub struct Imported {
 }
 
 /// What is left out of `readable` because it is AWS's default: key path
-/// (`*` is any key) and the default, as the spec writes it.
+/// (`*` is any key) and the default, as the spec writes it. The defaults the
+/// model holds as constants are added by `model_defaults`.
 const DEFAULTS: &[(&str, &str)] = &[
     ("auto_verified_attributes", "[]"),
     ("password_policy.password_history_size", "0"),
@@ -138,6 +139,9 @@ const DEFAULTS: &[(&str, &str)] = &[
     ("resource_servers.*.scopes", "{}"),
     ("groups.*.description", "''"),
     ("clients.*.generate_secret", "false"),
+    // A client whose only flows are legacy ones poolctl does not model (the
+    // reader makes AWS's "none" the default flows). Left out, they survive
+    // an update; the notes say so.
     ("clients.*.explicit_auth_flows", "[]"),
     ("clients.*.allowed_oauth_flows", "[]"),
     ("clients.*.allowed_oauth_scopes", "[]"),
@@ -146,10 +150,6 @@ const DEFAULTS: &[(&str, &str)] = &[
     ("clients.*.supported_identity_providers", "[]"),
     ("clients.*.read_attributes", "[]"),
     ("clients.*.write_attributes", "[]"),
-    ("clients.*.access_token_validity", "1h"),
-    ("clients.*.id_token_validity", "1h"),
-    ("clients.*.refresh_token_validity", "30d"),
-    ("clients.*.auth_session_validity", "3m"),
     ("clients.*.prevent_user_existence_errors", "false"),
     ("clients.*.enable_token_revocation", "true"),
     (
@@ -160,10 +160,37 @@ const DEFAULTS: &[(&str, &str)] = &[
     ("clients.*.refresh_token_rotation.retry_grace_period", "0s"),
     ("domain.managed_login_version", "1"),
     ("authorizer.identity_source", DEFAULT_IDENTITY_SOURCE),
-    // API Gateway's DEFAULT_RESULT_TTL.
-    ("authorizer.result_ttl", "5m"),
     ("authorizer.protect", "[]"),
 ];
+
+/// The defaults the model defines, in the spec's form: an app client's
+/// (what the reader makes of what AWS leaves out) and the authorizer's
+/// cache TTL.
+fn model_defaults() -> Vec<(&'static str, Value)> {
+    // Sorted, as the reader's normalized client has them.
+    let mut flows = client_defaults::EXPLICIT_AUTH_FLOWS.to_vec();
+    flows.sort();
+    vec![
+        ("clients.*.explicit_auth_flows", to_value(&flows)),
+        (
+            "clients.*.access_token_validity",
+            to_value(&client_defaults::ACCESS_TOKEN_VALIDITY),
+        ),
+        (
+            "clients.*.id_token_validity",
+            to_value(&client_defaults::ID_TOKEN_VALIDITY),
+        ),
+        (
+            "clients.*.refresh_token_validity",
+            to_value(&client_defaults::REFRESH_TOKEN_VALIDITY),
+        ),
+        (
+            "clients.*.auth_session_validity",
+            to_value(&client_defaults::AUTH_SESSION_VALIDITY),
+        ),
+        ("authorizer.result_ttl", to_value(&DEFAULT_RESULT_TTL)),
+    ]
+}
 
 /// Sections that go when leaving defaults out empties them (a named
 /// resource's own mapping stays, even empty: it still declares it).
@@ -713,8 +740,11 @@ fn set_path(value: &mut Value, at: &[String], new: Value) {
 /// `full` without AWS's defaults.
 fn readable_of(full: &Mapping) -> Mapping {
     let mut value = Value::Mapping(full.clone());
-    for (pattern, default) in DEFAULTS {
+    let written = DEFAULTS.iter().map(|(pattern, default)| {
         let default: Value = serde_yaml::from_str(default).expect("defaults are YAML");
+        (*pattern, default)
+    });
+    for (pattern, default) in written.chain(model_defaults()) {
         let parts: Vec<&str> = pattern.split('.').collect();
         remove_where(&mut value, &parts, &|v| render::same_text(v, &default));
     }
@@ -856,5 +886,22 @@ clients:
         )
         .unwrap();
         assert_eq!(readable, expected);
+    }
+
+    /// A client AWS reports nothing but its name for is all AWS's defaults,
+    /// as the reader normalizes them: it is written as an empty mapping.
+    #[test]
+    fn a_client_of_aws_defaults_only_writes_nothing() {
+        use aws_sdk_cognitoidentityprovider::types::UserPoolClientType;
+        let raw = UserPoolClientType::builder().client_name("web").build();
+        let mut client = crate::live::client::to_model(&raw, false);
+        client.normalize();
+        let mut full = Mapping::new();
+        full.insert(
+            "clients".into(),
+            to_value(&BTreeMap::from([("web", client)])),
+        );
+        let expected: Mapping = serde_yaml::from_str("clients: { web: {} }").unwrap();
+        assert_eq!(readable_of(&full), expected);
     }
 }

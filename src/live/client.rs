@@ -3,7 +3,7 @@
 //! The client secret Describe returns is dropped the moment it arrives: only
 //! whether there is one survives.
 
-use crate::aws::explain;
+use crate::aws::{empty_if_not_found, explain};
 use crate::model::client::{defaults, AppClient, RefreshTokenRotation};
 use crate::model::enums::{ExplicitAuthFlow, OAuthFlow};
 use crate::model::Duration;
@@ -45,6 +45,20 @@ impl LiveClients {
         }
     }
 
+    /// Every live client's id, by name (a name two clients share maps to
+    /// both): what an HTTP API's JWT authorizer needs to know.
+    pub fn ids_by_name(&self) -> BTreeMap<String, Vec<String>> {
+        let mut ids: BTreeMap<String, Vec<String>> = self
+            .by_name
+            .iter()
+            .map(|(name, client)| (name.clone(), vec![client.id.clone()]))
+            .collect();
+        for (name, clients) in &self.shared_names {
+            ids.insert(name.clone(), clients.iter().map(|c| c.id.clone()).collect());
+        }
+        ids
+    }
+
     pub fn models(&self) -> BTreeMap<String, AppClient> {
         self.by_name
             .iter()
@@ -54,25 +68,11 @@ impl LiveClients {
 }
 
 pub async fn read(client: &cognito::Client, pool_id: &str) -> anyhow::Result<LiveClients> {
-    let mut ids = Vec::new();
-    let mut pages = client
-        .list_user_pool_clients()
-        .user_pool_id(pool_id)
-        .max_results(60)
-        .into_paginator()
-        .items()
-        .send();
-    while let Some(summary) = pages.next().await {
-        let summary = match summary {
-            Ok(summary) => summary,
-            // The pool itself is missing: the pool's read says so, better.
-            Err(err) if crate::aws::is_not_found(&err) => return Ok(LiveClients::default()),
-            Err(err) => return Err(explain(&format!("ListUserPoolClients {pool_id}"), err)),
-        };
-        if let Some(id) = summary.client_id {
-            ids.push(id);
-        }
-    }
+    let ids: Vec<String> = list(client, pool_id)
+        .await?
+        .into_iter()
+        .filter_map(|summary| summary.client_id)
+        .collect();
     // Paced to Cognito's per-pool quota by the HTTP layer (aws::limiter).
     let described: Vec<Option<LiveClient>> = futures::stream::iter(ids)
         .map(|id| describe(client, pool_id, id))
@@ -105,6 +105,26 @@ pub async fn read(client: &cognito::Client, pool_id: &str) -> anyhow::Result<Liv
         "read app clients"
     );
     Ok(clients)
+}
+
+/// Every client of the pool, by name and id (none when the pool does not
+/// exist).
+pub async fn list(
+    client: &cognito::Client,
+    pool_id: &str,
+) -> anyhow::Result<Vec<sdk::UserPoolClientDescription>> {
+    empty_if_not_found(
+        &format!("ListUserPoolClients {pool_id}"),
+        client
+            .list_user_pool_clients()
+            .user_pool_id(pool_id)
+            .max_results(60)
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await,
+    )
 }
 
 /// One client; `None` when it went away between the list and the describe.
@@ -281,6 +301,26 @@ mod tests {
         assert_eq!(
             model.explicit_auth_flows.as_deref(),
             Some(&defaults::EXPLICIT_AUTH_FLOWS[..])
+        );
+    }
+
+    #[test]
+    fn ids_by_name_holds_shared_names_with_every_id() {
+        let live = |id: &str| LiveClient {
+            id: id.into(),
+            raw: sdk::UserPoolClientType::builder().build(),
+            model: AppClient::default(),
+        };
+        let clients = LiveClients {
+            by_name: BTreeMap::from([("web".to_string(), live("w1"))]),
+            shared_names: BTreeMap::from([("app".to_string(), vec![live("a1"), live("a2")])]),
+        };
+        assert_eq!(
+            clients.ids_by_name(),
+            BTreeMap::from([
+                ("app".to_string(), vec!["a1".to_string(), "a2".to_string()]),
+                ("web".to_string(), vec!["w1".to_string()]),
+            ])
         );
     }
 

@@ -1,7 +1,7 @@
 //! Reading a pool's groups (`ListGroups` carries every field, so one paged
 //! list is the whole read).
 
-use crate::aws::explain;
+use crate::aws::empty_if_not_found;
 use crate::model::group::Group;
 use aws_sdk_cognitoidentityprovider as cognito;
 use std::collections::BTreeMap;
@@ -11,15 +11,19 @@ pub async fn read(
     pool_id: &str,
 ) -> anyhow::Result<BTreeMap<String, Group>> {
     let mut groups = BTreeMap::new();
-    let mut pages = client
-        .list_groups()
-        .user_pool_id(pool_id)
-        .limit(60)
-        .into_paginator()
-        .items()
-        .send();
-    while let Some(group) = pages.next().await {
-        let group = group.map_err(|e| explain(&format!("ListGroups {pool_id}"), e))?;
+    let items: Vec<_> = empty_if_not_found(
+        &format!("ListGroups {pool_id}"),
+        client
+            .list_groups()
+            .user_pool_id(pool_id)
+            .limit(60)
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await,
+    )?;
+    for group in items {
         let Some(name) = group.group_name.clone() else {
             continue;
         };

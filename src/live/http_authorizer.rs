@@ -120,16 +120,7 @@ pub async fn client_ids(
     client: &cognito::Client,
     pool_id: &str,
 ) -> anyhow::Result<BTreeMap<String, Vec<String>>> {
-    let items: Vec<_> = client
-        .list_user_pool_clients()
-        .user_pool_id(pool_id)
-        .max_results(60)
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .map_err(|e| explain(&format!("ListUserPoolClients {pool_id}"), e))?;
+    let items = super::client::list(client, pool_id).await?;
     let mut clients: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for item in items {
         if let (Some(name), Some(id)) = (item.client_name, item.client_id) {

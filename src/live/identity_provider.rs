@@ -7,7 +7,7 @@
 //! `Secret` as the answer is taken apart, and no SDK answer is ever logged:
 //! its `Debug` would print them.
 
-use crate::aws::explain;
+use crate::aws::{empty_if_not_found, explain};
 use crate::model::enums::ProviderType;
 use crate::model::identity_provider::{Details, IdentityProvider};
 use crate::model::Secret;
@@ -54,15 +54,19 @@ async fn read_where(
     describe_it: impl Fn(&str) -> bool,
 ) -> anyhow::Result<BTreeMap<String, LiveIdentityProvider>> {
     let mut providers = BTreeMap::new();
-    let mut pages = client
-        .list_identity_providers()
-        .user_pool_id(pool_id)
-        .max_results(60)
-        .into_paginator()
-        .items()
-        .send();
-    while let Some(item) = pages.next().await {
-        let item = item.map_err(|e| explain(&format!("ListIdentityProviders {pool_id}"), e))?;
+    let items: Vec<_> = empty_if_not_found(
+        &format!("ListIdentityProviders {pool_id}"),
+        client
+            .list_identity_providers()
+            .user_pool_id(pool_id)
+            .max_results(60)
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await,
+    )?;
+    for item in items {
         let Some(name) = item.provider_name else {
             continue;
         };

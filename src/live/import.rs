@@ -5,7 +5,7 @@
 //! it declares everything.
 
 use super::authorizer::{self, ApiKind, ApiRef, LiveAuthorizer, LiveMethod};
-use super::{identity_provider, lambda_permission, LiveReader, LiveState, LookupError};
+use super::{identity_provider, lambda_permission, LiveReader, LiveState};
 use crate::aws::{Session, Target};
 use crate::desired::DesiredPool;
 use crate::model::authorizer::{Route, COGNITO_USER_POOLS};
@@ -94,32 +94,21 @@ pub async fn read(session: &Session, request: &Request) -> anyhow::Result<WholeP
     let desired = declare_everything(request);
     let reader = LiveReader::new(session);
     let mut state = reader.read(&desired).await?;
+    // A pool pinned by id that does not exist is the reader's own error
+    // (`LookupError::PinnedMissing`): only a name can find nothing here.
     let Some(pool) = state.pool.as_ref() else {
-        return Err(match &request.selector {
-            Selector::Id(id) => LookupError::PinnedMissing {
-                id: id.clone(),
-                region: request.target.region.clone(),
-                environment: request.environment.clone(),
-                file: request.file.clone(),
-            }
-            .into(),
-            Selector::Name(name) => ImportLookupError::NoSuchName {
-                name: name.clone(),
-                region: request.target.region.clone(),
-            }
-            .into(),
-        });
+        return Err(ImportLookupError::NoSuchName {
+            name: desired.pool_name().to_string(),
+            region: request.target.region.clone(),
+        }
+        .into());
     };
     let clients = session.clients(&request.target).await;
     let functions = pool
         .settings
         .triggers
         .as_ref()
-        .map(|t| {
-            t.declared()
-                .filter_map(|(_, f)| f.map(str::to_string))
-                .collect()
-        })
+        .map(|t| lambda_permission::functions_named(t, None))
         .unwrap_or_default();
     let (providers, policies, found) = tokio::try_join!(
         identity_provider::read_all(&clients.cognito, &pool.id),

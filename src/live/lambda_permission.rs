@@ -36,11 +36,19 @@ pub async fn read(
         .collect())
 }
 
+/// A Lambda client for the function's own region, with the pool's profile
+/// (`target` is the pool's). An ARN that does not parse is the pool's region's.
+pub async fn lambda_for(
+    session: &Session,
+    target: &Target,
+    function_arn: &str,
+) -> aws_sdk_lambda::Client {
+    let region = FunctionArn::parse(function_arn).map_or(target.region.as_str(), |a| a.region);
+    session.clients(&target.in_region(region)).await.lambda
+}
+
 async fn read_one(session: &Session, target: &Target, arn: &str) -> anyhow::Result<FunctionPolicy> {
-    let region = FunctionArn::parse(arn)
-        .map(|a| a.region.to_string())
-        .unwrap_or_else(|| target.region.clone());
-    let lambda = session.clients(&target.in_region(&region)).await.lambda;
+    let lambda = lambda_for(session, target, arn).await;
     match lambda.get_policy().function_name(arn).send().await {
         Ok(out) => {
             let statements = match out.policy() {

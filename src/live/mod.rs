@@ -12,12 +12,10 @@ pub mod lambda_permission;
 pub mod pool;
 pub mod resource_server;
 
-use crate::aws::{explain, Session, Target};
+use crate::aws::{explain, PerTarget, Session, Target};
 use crate::desired::DesiredPool;
 pub use pool::LivePool;
-use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
-use tokio::sync::{Mutex, OnceCell};
+use std::collections::BTreeMap;
 
 /// Everything live about one desired pool. `pool` is `None` when it does not
 /// exist yet (and then every resource map is empty). A resource kind the spec
@@ -137,18 +135,18 @@ struct PoolSummary {
 /// account and region, shared by every pool in it.
 pub struct LiveReader<'a> {
     session: &'a Session,
-    listings: Mutex<HashMap<Target, Arc<OnceCell<Vec<PoolSummary>>>>>,
-    rest_apis: Mutex<HashMap<Target, Arc<OnceCell<Vec<authorizer::ApiRef>>>>>,
-    http_apis: Mutex<HashMap<Target, Arc<OnceCell<Vec<authorizer::ApiRef>>>>>,
+    listings: PerTarget<Vec<PoolSummary>>,
+    rest_apis: PerTarget<Vec<authorizer::ApiRef>>,
+    http_apis: PerTarget<Vec<authorizer::ApiRef>>,
 }
 
 impl<'a> LiveReader<'a> {
     pub fn new(session: &'a Session) -> Self {
         LiveReader {
             session,
-            listings: Mutex::default(),
-            rest_apis: Mutex::default(),
-            http_apis: Mutex::default(),
+            listings: PerTarget::default(),
+            rest_apis: PerTarget::default(),
+            http_apis: PerTarget::default(),
         }
     }
 
@@ -248,7 +246,11 @@ impl<'a> LiveReader<'a> {
                 let Some(mut state) = read_http_authorizer().await? else {
                     return Ok(None);
                 };
-                state.clients = http_authorizer::client_ids(cognito, &id).await?;
+                // Declared clients are read in full alongside; their ids are
+                // taken from that read (below) rather than listed twice.
+                if resources.clients.is_none() {
+                    state.clients = http_authorizer::client_ids(cognito, &id).await?;
+                }
                 anyhow::Ok(Some(state))
             },
         )?;
@@ -272,6 +274,9 @@ impl<'a> LiveReader<'a> {
                 ..LiveState::default()
             });
         };
+        if let (Some(state), Some(_)) = (&mut http_authorizer, &resources.clients) {
+            state.clients = app_clients.ids_by_name();
+        }
         if let Some(triggers) = triggers {
             let live_triggers = live.settings.triggers.as_ref();
             let more: std::collections::BTreeSet<String> =
@@ -311,12 +316,8 @@ impl<'a> LiveReader<'a> {
 
     /// The region's HTTP APIs, listed once per run and shared by every pool.
     async fn http_apis(&self, target: &Target) -> anyhow::Result<Vec<authorizer::ApiRef>> {
-        let cell = {
-            let mut map = self.http_apis.lock().await;
-            map.entry(target.clone()).or_default().clone()
-        };
-        let listing = cell
-            .get_or_try_init(|| async {
+        self.http_apis
+            .get_or_try_init(target, || async {
                 let clients = self.session.clients(target).await;
                 let apis = http_authorizer::list_http_apis(&clients.apigatewayv2)
                     .await
@@ -324,18 +325,13 @@ impl<'a> LiveReader<'a> {
                 tracing::info!(target = %target, apis = apis.len(), "listed HTTP APIs");
                 anyhow::Ok(apis)
             })
-            .await?;
-        Ok(listing.clone())
+            .await
     }
 
     /// The region's REST APIs, listed once per run and shared by every pool.
     async fn rest_apis(&self, target: &Target) -> anyhow::Result<Vec<authorizer::ApiRef>> {
-        let cell = {
-            let mut map = self.rest_apis.lock().await;
-            map.entry(target.clone()).or_default().clone()
-        };
-        let listing = cell
-            .get_or_try_init(|| async {
+        self.rest_apis
+            .get_or_try_init(target, || async {
                 let clients = self.session.clients(target).await;
                 let apis = authorizer::list_rest_apis(&clients.apigateway)
                     .await
@@ -343,8 +339,7 @@ impl<'a> LiveReader<'a> {
                 tracing::info!(target = %target, apis = apis.len(), "listed REST APIs");
                 anyhow::Ok(apis)
             })
-            .await?;
-        Ok(listing.clone())
+            .await
     }
 
     async fn find_by_name(
@@ -374,12 +369,8 @@ impl<'a> LiveReader<'a> {
     }
 
     async fn listing(&self, target: &Target) -> anyhow::Result<Vec<PoolSummary>> {
-        let cell = {
-            let mut map = self.listings.lock().await;
-            map.entry(target.clone()).or_default().clone()
-        };
-        let listing = cell
-            .get_or_try_init(|| async {
+        self.listings
+            .get_or_try_init(target, || async {
                 let clients = self.session.clients(target).await;
                 let pages: Vec<_> = clients
                     .cognito
@@ -401,8 +392,7 @@ impl<'a> LiveReader<'a> {
                 tracing::info!(target = %target, pools = pools.len(), "listed user pools");
                 anyhow::Ok(pools)
             })
-            .await?;
-        Ok(listing.clone())
+            .await
     }
 }
 

@@ -1,7 +1,7 @@
 //! Reading a pool's resource servers (`ListResourceServers` carries every
 //! field, scopes included, so one paged list is the whole read).
 
-use crate::aws::explain;
+use crate::aws::empty_if_not_found;
 use crate::model::resource_server::ResourceServer;
 use aws_sdk_cognitoidentityprovider as cognito;
 use std::collections::BTreeMap;
@@ -11,15 +11,19 @@ pub async fn read(
     pool_id: &str,
 ) -> anyhow::Result<BTreeMap<String, ResourceServer>> {
     let mut servers = BTreeMap::new();
-    let mut pages = client
-        .list_resource_servers()
-        .user_pool_id(pool_id)
-        .max_results(50)
-        .into_paginator()
-        .items()
-        .send();
-    while let Some(server) = pages.next().await {
-        let server = server.map_err(|e| explain(&format!("ListResourceServers {pool_id}"), e))?;
+    let items: Vec<_> = empty_if_not_found(
+        &format!("ListResourceServers {pool_id}"),
+        client
+            .list_resource_servers()
+            .user_pool_id(pool_id)
+            .max_results(50)
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await,
+    )?;
+    for server in items {
         let Some(identifier) = server.identifier.clone() else {
             continue;
         };

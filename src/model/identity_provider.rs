@@ -274,6 +274,9 @@ const DETAILS: &[Detail] = &[
     },
 ];
 
+/// The `ProviderDetails` keys whose values are secrets.
+pub const SECRET_DETAILS: &[&str] = &["client_secret", "private_key"];
+
 /// Keys every type takes besides its details.
 pub const COMMON_KEYS: &[&str] = &["type", "attribute_mapping", "idp_identifiers"];
 

@@ -35,6 +35,10 @@
 //! private key. This layer answers the same way (see the API reference's
 //! "Describe response" examples under CreateIdentityProvider).
 //!
+//! moto's ListResourceServers fails with HTTP 500 for a pool that does not
+//! exist; AWS answers ResourceNotFoundException, as for every other list of
+//! a pool's resources. This layer answers so in its place.
+//!
 //! App clients: see `clients` (UpdateUserPoolClient resets what it is not sent).
 
 mod clients;
@@ -156,6 +160,13 @@ impl CognitoSemantics {
             }
             _ => None,
         }
+    }
+
+    /// AWS's answer in place of a failure of moto's own, for failures moto
+    /// gives where AWS would answer otherwise; `None` keeps moto's.
+    pub fn answer_failure(&self, operation: &str, status: u16) -> Option<Answer> {
+        (operation == "ListResourceServers" && status == 500)
+            .then(|| Answer::error("ResourceNotFoundException", "User pool does not exist."))
     }
 
     fn answer_server(&self, operation: &str, request: &Value) -> Option<Answer> {
@@ -585,7 +596,8 @@ pub trait Upstream {
 ///   as value. Like AWS, the type COGNITO_USER_POOLS needs the id of an
 ///   authorizer that exists on the API, and scopes need that type.
 /// - `DeleteAuthorizer` of an authorizer a method still uses: AWS answers
-///   ConflictException; moto deletes it.
+///   ConflictException; moto deletes it. Of one that does not exist: AWS
+///   answers NotFoundException; moto fails with HTTP 500.
 ///
 /// What was patched here is remembered and laid over moto's answers to
 /// GetAuthorizer(s), GetMethod and GetResources, so later reads see it.
@@ -687,6 +699,17 @@ impl ApiGatewaySemantics {
                 Some(answer)
             }
             ("DELETE", ["", "restapis", api, "authorizers", id]) => {
+                if !upstream
+                    .call("GET", req.path, Vec::new())
+                    .await
+                    .is_success()
+                {
+                    return Some(ApiAnswer::error(
+                        404,
+                        "NotFoundException",
+                        "Invalid authorizer identifier specified",
+                    ));
+                }
                 let users = self.methods_using(api, id, upstream).await;
                 if let Some(route) = users.first() {
                     return Some(ApiAnswer::error(

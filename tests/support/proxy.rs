@@ -417,6 +417,8 @@ async fn handle(
         (None, Some(semantics)) => semantics.answer(&operation, &request_body),
         _ => None,
     };
+    // moto's own answer (no fault, no stand-in), which the layer may correct.
+    let from_moto = fault.is_none() && standin.is_none();
     let response = match fault {
         None => match standin {
             // The AWS-faithful layer answers what moto cannot (see `faithful`).
@@ -500,6 +502,18 @@ async fn handle(
                 None => bytes,
             };
             Response::from_parts(parts, Full::new(bytes))
+        }
+        Some(semantics) if from_moto => {
+            match semantics.answer_failure(&operation, response.status().as_u16()) {
+                Some(answer) => {
+                    let mut headers = vec![("content-type", "application/x-amz-json-1.1")];
+                    if let Some(code) = &answer.error_type {
+                        headers.push(("x-amzn-errortype", code.as_str()));
+                    }
+                    synthetic(answer.status, &headers, &answer.body)
+                }
+                None => response,
+            }
         }
         _ => response,
     };
