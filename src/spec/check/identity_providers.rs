@@ -4,6 +4,7 @@
 
 use super::Checks;
 use crate::model::enums::ProviderType;
+use crate::model::identity_provider::SECRET_DETAILS;
 use crate::model::identity_provider::{
     detail_keys, required_name, types_of, IdentityProvider, COMMON_KEYS,
 };
@@ -33,7 +34,6 @@ fn required(t: ProviderType) -> &'static [&'static str] {
     }
 }
 
-const SECRET_KEYS: &[&str] = &["client_secret", "private_key"];
 const URL_KEYS: &[&str] = &[
     "oidc_issuer",
     "authorize_url",
@@ -63,7 +63,7 @@ pub fn check(
             }
             Some(t) => check_details(name, t, &declared, &field, c),
         }
-        for key in SECRET_KEYS {
+        for key in SECRET_DETAILS {
             let path = format!("{field}.{key}");
             if declared.iter().any(|k| k == key) && !c.from_env_vars.contains(&path) {
                 let var = format!("{}_{}", name.to_ascii_uppercase(), key.to_ascii_uppercase())
