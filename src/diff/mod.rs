@@ -101,11 +101,11 @@ pub struct Named<'a, T> {
     /// Changes the leaf-by-leaf compare cannot see, such as a member of a
     /// set the spec manages whole being removed: given the name, the desired
     /// and (if any) the live resource.
-    pub extra: &'a ExtraChanges<T>,
+    pub extra: &'a ExtraChanges<'a, T>,
 }
 
 /// See `Named::extra`.
-pub type ExtraChanges<T> = dyn Fn(&str, &T, Option<&T>) -> Vec<FieldChange>;
+pub type ExtraChanges<'a, T> = dyn Fn(&str, &T, Option<&T>) -> Vec<FieldChange> + 'a;
 
 /// For kinds the leaf-by-leaf compare says everything about.
 pub fn no_extra<T>(_: &str, _: &T, _: Option<&T>) -> Vec<FieldChange> {
