@@ -7,7 +7,7 @@
 //!
 //!   cargo bench --bench plan -- [--sizes 1,10,50] [--latency-ms 40] [--no-quotas] [--runs 3]
 
-#[path = "../tests/support/mod.rs"]
+#[path = "../tests/integration/support/mod.rs"]
 mod support;
 
 use std::collections::BTreeMap;

@@ -1,20 +1,8 @@
 //! poolctl: Amazon Cognito user pools as code.
 
-mod apply;
-mod aws;
-mod cli;
-mod commands;
-mod desired;
-mod diff;
-mod import;
-mod live;
-mod model;
-mod plan;
-mod render;
-mod spec;
-
 use clap::Parser;
-use cli::{Cli, Color, Command};
+use poolctl::cli::{Cli, Color};
+use poolctl::{render, spec};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -41,21 +29,9 @@ fn main() -> ExitCode {
             return report(anyhow::Error::new(err).context("cannot start the async runtime"))
         }
     };
-    match runtime.block_on(run(cli)) {
+    match runtime.block_on(poolctl::run(cli)) {
         Ok(code) => code,
         Err(err) => report(err),
-    }
-}
-
-async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    let ctx = commands::Context::new(&cli);
-    match &cli.command {
-        Command::Validate(args) => commands::validate::run(&ctx, args),
-        Command::Plan(args) => commands::plan::run(&ctx, args).await,
-        Command::Apply(args) => commands::apply::run(&ctx, args).await,
-        Command::Drift(args) => commands::drift::run(&ctx, args).await,
-        Command::Show(args) => commands::show::run(args),
-        Command::Import(args) => commands::import::run(&ctx, args).await,
     }
 }
 

@@ -2,9 +2,8 @@
 //! AWS-faithful proxy, which adds the read-only ProviderDetails AWS adds (and
 //! hides Apple's private key) so what AWS adds can be shown not to be drift.
 
-mod support;
+use crate::support::*;
 use serde_json::{json, Value};
-use support::*;
 
 /// The issue's example providers, in a pool of their own.
 const SPEC: &str = r#"name: idp-${env}

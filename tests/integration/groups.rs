@@ -1,8 +1,7 @@
 //! Groups end to end: create, update in place, unmanaged and pruned.
 
-mod support;
+use crate::support::*;
 use serde_json::Value;
-use support::*;
 
 const SPEC: &str = r#"name: grp-${env}
 environments: { dev: { region: us-east-1 } }

@@ -12,13 +12,12 @@
 //! made by util-linux `script`, which every Debian has), and deletion
 //! protection is never turned off unless the spec says so.
 
-mod support;
+use crate::support::{self, *};
 use aws_sdk_cognitoidentityprovider::types as sdk;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use support::*;
 
 const SECRET_VAR: &str = "FLT_GOOGLE_SECRET";
 

@@ -2,16 +2,15 @@
 //! created from nothing in one apply, converged, and planned again without a
 //! single read made twice.
 
-mod support;
+use crate::support::{self, *};
 use std::collections::BTreeMap;
-use support::*;
 
 /// The issues' examples, kept once in tests/corpus/examples/.
-const CORE: &str = include_str!("corpus/examples/core.yaml");
+const CORE: &str = include_str!("../corpus/examples/core.yaml");
 
-const RESOURCES: &str = include_str!("corpus/examples/resources.yaml");
+const RESOURCES: &str = include_str!("../corpus/examples/resources.yaml");
 
-const AUTHORIZER: &str = include_str!("corpus/examples/authorizer.yaml");
+const AUTHORIZER: &str = include_str!("../corpus/examples/authorizer.yaml");
 
 fn spec() -> String {
     format!("{CORE}{RESOURCES}{AUTHORIZER}")

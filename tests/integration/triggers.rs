@@ -2,10 +2,9 @@
 //! and Lambda: created from nothing, converging, drift, moving and detaching
 //! a trigger, statements never duplicated, missing and cross-region functions.
 
-mod support;
+use crate::support::lambda::*;
+use crate::support::*;
 use serde_json::{json, Value};
-use support::lambda::*;
-use support::*;
 
 /// The issue's example, in a pool of its own name.
 const SPEC: &str = r#"name: trg-${env}

@@ -1,9 +1,8 @@
 //! CI workflow: drift checks and several environments in one run, with the
 //! exit code the worst of them.
 
-mod support;
+use crate::support::*;
 use serde_json::Value;
-use support::*;
 
 const SPEC: &str = r#"name: flow-${env}
 environments:

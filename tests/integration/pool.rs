@@ -1,12 +1,11 @@
 //! The user pool's own settings end to end: the binary against moto through
 //! an AWS-faithful recording proxy.
 
-mod support;
+use crate::support::*;
 use serde_json::{json, Value};
-use support::*;
 
 /// The core issue's example, exactly as written there.
-const SHOP: &str = include_str!("corpus/examples/core.yaml");
+const SHOP: &str = include_str!("../corpus/examples/core.yaml");
 
 fn plan_json(stack: &Stack, env: &str) -> Value {
     let out = stack.poolctl().args(["plan", "--env", env, "--json"]).run();

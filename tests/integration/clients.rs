@@ -2,10 +2,9 @@
 //! recording proxy (which resets what an UpdateUserPoolClient leaves out, as
 //! AWS does and moto does not).
 
-mod support;
+use crate::support::*;
 use aws_sdk_cognitoidentityprovider::types as sdk;
 use serde_json::{json, Value};
-use support::*;
 
 /// The example clients. Its `Google` provider and `shop-api` scope
 /// are left out here: this branch does not create identity providers or

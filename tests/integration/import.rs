@@ -4,12 +4,11 @@
 //! its differences only; secrets never written; files that hold another
 //! pool, or the environment already, refused.
 
-mod support;
+use crate::support::lambda::*;
+use crate::support::*;
 use aws_sdk_apigateway::types::IntegrationType;
 use aws_sdk_cognitoidentityprovider::types as sdk;
 use serde_yaml::Value;
-use support::lambda::*;
-use support::*;
 
 const GOOGLE_SECRET: &str = "google-live-secret-8c1f";
 const PROD_GOOGLE_SECRET: &str = "google-prod-secret-44ab";

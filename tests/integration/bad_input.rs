@@ -5,9 +5,8 @@
 //! must say in `# expect:` lines. Files that cannot be written by hand
 //! (huge, deeply nested, not UTF-8) are generated here.
 
-mod support;
+use crate::support::*;
 use std::path::Path;
-use support::*;
 
 /// Runs every command that reads specs against `text` (as pools/bad.yaml)
 /// and checks each fails cleanly, saying everything in `expected`.

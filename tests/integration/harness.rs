@@ -1,15 +1,13 @@
 //! Tests of the test harness itself (tests/support): if these fail, no other integration test can be trusted.
 
-mod support;
-
 use std::net::{Ipv4Addr, SocketAddr, TcpStream};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::support::*;
 use aws_sdk_cognitoidentityprovider::error::{ProvideErrorMetadata, SdkError};
 use aws_smithy_types::retry::RetryConfig;
-use support::*;
 
 /// Set when this test binary re-runs itself to play a child process.
 const CHILD_ROLE: &str = "POOLCTL_HARNESS_CHILD";

@@ -7,9 +7,8 @@
 //! API Gateway layer (`support::faithful`) plays them the way AWS does, and
 //! the tests assert on the requests poolctl sent.
 
-mod support;
+use crate::support::*;
 use serde_json::{json, Value};
-use support::*;
 
 /// The issue's example, as written there.
 const EXAMPLE: &str = r#"name: shop-${env}

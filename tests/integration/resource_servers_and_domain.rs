@@ -4,10 +4,9 @@
 //! DeleteResourceServer, and keeps no domain certificate or managed login
 //! version: the proxy's AWS-faithful layer (support/faithful.rs) plays those.
 
-mod support;
+use crate::support::*;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
-use support::*;
 
 const SPEC: &str = r#"name: rs-${env}
 environments: { dev: { region: us-east-1 } }

@@ -1,0 +1,21 @@
+//! The integration tests: the built `poolctl` binary against `moto_server` on
+//! loopback, through the tests' AWS-fidelity layer (`support::faithful`).
+//!
+//! One test binary for every behaviour: each module below compiles the
+//! support code and links the AWS SDKs once, not once per file.
+
+mod support;
+
+mod authorizer;
+mod bad_input;
+mod clients;
+mod example;
+mod faults;
+mod groups;
+mod harness;
+mod identity_providers;
+mod import;
+mod pool;
+mod resource_servers_and_domain;
+mod triggers;
+mod workflow;
