@@ -202,6 +202,9 @@ pub fn steps(plan: &PoolPlan) -> Vec<Step> {
     steps
 }
 
+/// The MFA text message, which two calls set (see `pool_steps`).
+const SMS_MESSAGE_PATH: &str = "mfa.sms_message";
+
 fn pool_steps(change: &crate::plan::ResourceChange) -> Vec<Step> {
     let mut steps = Vec::new();
     let touches = |prefix: &str| change.fields.iter().any(|f| f.path.starts_with(prefix));
@@ -213,11 +216,13 @@ fn pool_steps(change: &crate::plan::ResourceChange) -> Vec<Step> {
             }
         }
         Action::Update => {
-            if change
-                .fields
-                .iter()
-                .any(|f| !f.path.starts_with("mfa.") && !f.path.starts_with("schema."))
-            {
+            // `mfa.sms_message` is also UpdateUserPool's top-level
+            // `SmsAuthenticationMessage`: the only door open to it while MFA
+            // is off, when SetUserPoolMfaConfig may carry no SMS block.
+            if change.fields.iter().any(|f| {
+                f.path == SMS_MESSAGE_PATH
+                    || (!f.path.starts_with("mfa.") && !f.path.starts_with("schema."))
+            }) {
                 steps.push(Step::UpdatePool);
             }
             let mut added: Vec<String> = change

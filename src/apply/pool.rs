@@ -66,6 +66,7 @@ pub async fn create(client: &cognito::Client, desired: &PoolSettings) -> anyhow:
         .set_email_verification_subject(template.as_ref().and_then(|t| t.email_subject.clone()))
         .set_sms_verification_message(template.as_ref().and_then(|t| t.sms_message.clone()))
         .set_verification_message_template(template)
+        .set_sms_authentication_message(desired.mfa.as_ref().and_then(|m| m.sms_message.clone()))
         // MFA is switched on afterwards through SetUserPoolMfaConfig, the only
         // call that can enable TOTP; creating with it on would be refused.
         .mfa_configuration(sdk::UserPoolMfaType::Off)

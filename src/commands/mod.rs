@@ -59,6 +59,7 @@ impl Context {
             }
         }
         errors.extend(same_pool_twice(&pools));
+        errors.extend(same_domain_twice(&pools));
         if errors.iter().any(Diagnostic::is_error) {
             // The warnings of the pairs that did resolve still deserve saying.
             errors.extend(pools.iter().flat_map(|p| p.warnings.iter().cloned()));
@@ -227,6 +228,51 @@ fn same_pool_twice(pools: &[DesiredPool]) -> Vec<Diagnostic> {
                     .field("name"),
                 );
             }
+        }
+    }
+    errors
+}
+
+/// One domain for two pools: a prefix is unique in its region (across every
+/// account), a custom domain everywhere. AWS would refuse the second create
+/// halfway through an apply.
+pub fn same_domain_twice(pools: &[DesiredPool]) -> Vec<Diagnostic> {
+    let domain_of = |p: &DesiredPool| {
+        let d = p.resources.domain.as_ref()?;
+        match (&d.prefix, &d.custom) {
+            (Some(prefix), _) => Some((prefix.clone(), Some(p.region.clone()))),
+            (None, Some(custom)) => Some((custom.clone(), None)),
+            (None, None) => None,
+        }
+    };
+    let mut errors = Vec::new();
+    for (i, a) in pools.iter().enumerate() {
+        let Some((name, region)) = domain_of(a) else {
+            continue;
+        };
+        for b in &pools[i + 1..] {
+            if domain_of(b).as_ref() != Some(&(name.clone(), region.clone())) {
+                continue;
+            }
+            let kind = match &region {
+                Some(r) => format!("domain prefix `{name}` in {r}"),
+                None => format!("custom domain `{name}`"),
+            };
+            errors.push(
+                Diagnostic::error(format!(
+                    "`{}` ({}, {}) and `{}` ({}, {}) both declare the {kind}; a domain belongs to one pool, and AWS would refuse the second (e.g. `domain: {}-${{env}}`)",
+                    a.key,
+                    a.file.display(),
+                    a.environment,
+                    b.key,
+                    b.file.display(),
+                    b.environment,
+                    a.key,
+                ))
+                .in_file(&b.file)
+                .for_pool(&b.key, Some(&b.environment))
+                .field("domain"),
+            );
         }
     }
     errors

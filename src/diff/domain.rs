@@ -4,7 +4,7 @@
 //! certificate and the managed login version change in place.
 
 use super::compare;
-use crate::live::domain::LiveDomain;
+use crate::live::domain::{DomainHolder, LiveDomain};
 use crate::model::domain::Domain;
 use crate::plan::{Action, FieldChange, ResourceChange};
 use serde_json::Value;
@@ -14,9 +14,46 @@ pub const ADDRESS: &str = "domain";
 pub fn diff(
     desired: Option<&Domain>,
     live: Option<&LiveDomain>,
+    holder: Option<&DomainHolder>,
     warnings: &mut Vec<String>,
 ) -> Option<ResourceChange> {
-    let desired = desired?;
+    let change = diff_names(desired?, live, warnings)?;
+    match holder {
+        Some(holder) if matches!(change.action, Action::Create | Action::Replace) => {
+            Some(held_elsewhere(change, holder))
+        }
+        _ => Some(change),
+    }
+}
+
+/// A create or replacement AWS would refuse: the name is another pool's.
+/// Blocked, so that apply stops before it changes anything.
+fn held_elsewhere(mut change: ResourceChange, holder: &DomainHolder) -> ResourceChange {
+    let whose = match &holder.pool_name {
+        Some(name) => format!("pool `{name}` ({})", holder.pool_id),
+        None => format!("pool {}", holder.pool_id),
+    };
+    let reason = format!(
+        "domain `{}` belongs to {whose}; AWS gives a domain to one pool only: remove it there, or declare another name",
+        holder.domain
+    );
+    for field in change
+        .fields
+        .iter_mut()
+        .filter(|f| f.path == "prefix" || f.path == "custom")
+    {
+        field.blocked = Some(reason.clone());
+    }
+    change.action = Action::Blocked;
+    change.reasons = vec![reason];
+    change
+}
+
+fn diff_names(
+    desired: &Domain,
+    live: Option<&LiveDomain>,
+    warnings: &mut Vec<String>,
+) -> Option<ResourceChange> {
     let want = serde_json::to_value(desired).expect("models serialize");
     let Some(live) = live else {
         let mut fields = Vec::new();
@@ -129,8 +166,8 @@ mod tests {
     #[test]
     fn undeclared_means_untouched_and_absent_means_create() {
         let mut w = Vec::new();
-        assert!(diff(None, Some(&live(prefix("x", Some(1)), None)), &mut w).is_none());
-        let change = diff(Some(&prefix("shop", None)), None, &mut w).unwrap();
+        assert!(diff(None, Some(&live(prefix("x", Some(1)), None)), None, &mut w).is_none());
+        let change = diff(Some(&prefix("shop", None)), None, None, &mut w).unwrap();
         assert_eq!(change.action, Action::Create);
         assert_eq!(
             rows(&change),
@@ -142,9 +179,9 @@ mod tests {
     fn same_name_updates_in_place_only_declared_fields() {
         let mut w = Vec::new();
         let have = live(prefix("shop", Some(1)), None);
-        assert!(diff(Some(&prefix("shop", None)), Some(&have), &mut w).is_none());
-        assert!(diff(Some(&prefix("shop", Some(1))), Some(&have), &mut w).is_none());
-        let change = diff(Some(&prefix("shop", Some(2))), Some(&have), &mut w).unwrap();
+        assert!(diff(Some(&prefix("shop", None)), Some(&have), None, &mut w).is_none());
+        assert!(diff(Some(&prefix("shop", Some(1))), Some(&have), None, &mut w).is_none());
+        let change = diff(Some(&prefix("shop", Some(2))), Some(&have), None, &mut w).unwrap();
         assert_eq!(change.action, Action::Update);
         assert_eq!(
             rows(&change),
@@ -155,7 +192,13 @@ mod tests {
             )]
         );
         let have = live(custom("a.example.com", "arn:1"), None);
-        let change = diff(Some(&custom("a.example.com", "arn:2")), Some(&have), &mut w).unwrap();
+        let change = diff(
+            Some(&custom("a.example.com", "arn:2")),
+            Some(&have),
+            None,
+            &mut w,
+        )
+        .unwrap();
         assert_eq!(change.action, Action::Update);
         assert_eq!(
             rows(&change),
@@ -172,7 +215,7 @@ mod tests {
     fn a_new_name_or_kind_is_a_replacement() {
         let mut w = Vec::new();
         let have = live(prefix("shop-old", Some(1)), None);
-        let change = diff(Some(&prefix("shop-new", None)), Some(&have), &mut w).unwrap();
+        let change = diff(Some(&prefix("shop-new", None)), Some(&have), None, &mut w).unwrap();
         assert_eq!(change.action, Action::Replace);
         assert_eq!(
             rows(&change),
@@ -188,7 +231,13 @@ mod tests {
             .iter()
             .any(|r| r.contains("`shop-old` stop working")));
 
-        let change = diff(Some(&custom("a.example.com", "arn:1")), Some(&have), &mut w).unwrap();
+        let change = diff(
+            Some(&custom("a.example.com", "arn:1")),
+            Some(&have),
+            None,
+            &mut w,
+        )
+        .unwrap();
         assert_eq!(change.action, Action::Replace);
         assert_eq!(
             rows(&change),
@@ -204,7 +253,7 @@ mod tests {
     fn a_second_live_domain_is_left_alone_with_a_warning() {
         let mut w = Vec::new();
         let have = live(prefix("shop", Some(1)), Some("auth.example.com"));
-        assert!(diff(Some(&prefix("shop", None)), Some(&have), &mut w).is_none());
+        assert!(diff(Some(&prefix("shop", None)), Some(&have), None, &mut w).is_none());
         assert_eq!(w.len(), 1);
         assert!(w[0].contains("`auth.example.com`"), "{w:?}");
     }

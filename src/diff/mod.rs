@@ -226,6 +226,7 @@ pub fn plan_pool(desired: &DesiredPool, live: &LiveState, options: PlanOptions) 
     changes.extend(domain::diff(
         resources.domain.as_ref(),
         live.domain.as_ref(),
+        live.domain_holder.as_ref(),
         &mut warnings,
     ));
     changes.extend(identity_provider::diff(

@@ -87,3 +87,61 @@ pub async fn read(
         other: other.map(|o| o.to_string()),
     }))
 }
+
+/// Another pool holding the domain name the spec declares: AWS would refuse
+/// to give it to this pool, so the plan blocks the change instead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DomainHolder {
+    /// The declared domain name.
+    pub domain: String,
+    pub pool_id: String,
+    /// `None` when the holder cannot be described (another account's pool).
+    pub pool_name: Option<String>,
+}
+
+/// Which other pool, if any, holds `declared`'s name. Asked only when this
+/// pool does not already have that name live (`own_domain`), so a plan that
+/// changes nothing about the domain costs no extra call.
+pub async fn holder(
+    client: &cognito::Client,
+    declared: &Domain,
+    own_pool: Option<&str>,
+    own_domain: Option<&Domain>,
+) -> anyhow::Result<Option<DomainHolder>> {
+    let Some(name) = declared.name() else {
+        return Ok(None);
+    };
+    if own_domain.and_then(Domain::name) == Some(name) {
+        return Ok(None);
+    }
+    let out = client
+        .describe_user_pool_domain()
+        .domain(name)
+        .send()
+        .await
+        .map_err(|e| explain(&format!("DescribeUserPoolDomain {name}"), e))?;
+    let Some(pool_id) = out
+        .domain_description
+        .and_then(|d| d.user_pool_id)
+        .filter(|id| !id.is_empty())
+    else {
+        return Ok(None);
+    };
+    if Some(pool_id.as_str()) == own_pool {
+        return Ok(None);
+    }
+    // Its name is a courtesy for the message; a pool poolctl may not
+    // describe is still named by its id.
+    let pool_name = client
+        .describe_user_pool()
+        .user_pool_id(&pool_id)
+        .send()
+        .await
+        .ok()
+        .and_then(|o| o.user_pool?.name);
+    Ok(Some(DomainHolder {
+        domain: name.to_string(),
+        pool_id,
+        pool_name,
+    }))
+}

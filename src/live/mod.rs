@@ -27,6 +27,9 @@ pub struct LiveState {
     pub resource_servers: BTreeMap<String, crate::model::resource_server::ResourceServer>,
     /// The pool's domain, read only when the spec declares one.
     pub domain: Option<domain::LiveDomain>,
+    /// Another pool holding the declared domain's name, read only when this
+    /// pool does not have that name live.
+    pub domain_holder: Option<domain::DomainHolder>,
     pub identity_providers: BTreeMap<String, identity_provider::LiveIdentityProvider>,
     /// The resource policy of every function a declared trigger names (in the
     /// spec or live), by function ARN. Read for a pool not created yet too,
@@ -193,16 +196,35 @@ impl<'a> LiveReader<'a> {
             Some(id) => Some(id.clone()),
             None => self.find_by_name(&target, desired).await?,
         };
+        let holder_client = &clients.cognito;
+        let declared_domain = resources.domain.as_ref();
+        let read_holder =
+            move |own_pool: Option<String>, own_domain: Option<crate::model::domain::Domain>| async move {
+                match declared_domain {
+                    Some(declared) => {
+                        domain::holder(
+                            holder_client,
+                            declared,
+                            own_pool.as_deref(),
+                            own_domain.as_ref(),
+                        )
+                        .await
+                    }
+                    None => Ok(None),
+                }
+            };
         let Some(id) = id else {
-            let (authorizer, http_authorizer, function_policies) = tokio::try_join!(
+            let (authorizer, http_authorizer, function_policies, domain_holder) = tokio::try_join!(
                 read_authorizer(),
                 read_http_authorizer(),
                 lambda_permission::read(self.session, &target, wanted),
+                read_holder(None, None),
             )?;
             return Ok(LiveState {
                 authorizer,
                 http_authorizer,
                 function_policies,
+                domain_holder,
                 ..LiveState::default()
             });
         };
@@ -225,7 +247,12 @@ impl<'a> LiveReader<'a> {
                     (Some(live), Some(declared)) => domain::read(cognito, live, declared).await?,
                     _ => None,
                 };
-                anyhow::Ok(live.map(|live| (live, domain)))
+                let holder = read_holder(
+                    live.as_ref().map(|l| l.id.clone()),
+                    domain.as_ref().map(|d| d.settings.clone()),
+                )
+                .await?;
+                anyhow::Ok(live.map(|live| (live, domain, holder)))
             },
             when_declared(&resources.groups, |_| group::read(cognito, &id)),
             when_declared(&resources.resource_servers, |_| resource_server::read(
@@ -254,7 +281,7 @@ impl<'a> LiveReader<'a> {
                 anyhow::Ok(Some(state))
             },
         )?;
-        let Some((live, domain)) = live else {
+        let Some((live, domain, domain_holder)) = live else {
             if desired.pool_id.is_some() {
                 return Err(LookupError::PinnedMissing {
                     id,
@@ -306,6 +333,7 @@ impl<'a> LiveReader<'a> {
             groups,
             resource_servers,
             domain,
+            domain_holder,
             identity_providers,
             function_policies,
             clients: app_clients,

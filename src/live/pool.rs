@@ -150,7 +150,9 @@ pub fn to_model(
         schema: pool.schema_attributes.as_ref().map(|attrs| {
             attrs
                 .iter()
-                .filter_map(|a| Some((a.name.clone()?, schema_attribute(a))))
+                .filter_map(|a| {
+                    Some((spec_attribute_name(a.name.as_deref()?), schema_attribute(a)))
+                })
                 .collect::<BTreeMap<_, _>>()
         }),
         deletion_protection: Some(
@@ -338,6 +340,19 @@ fn mfa_model(
         email_message: email.and_then(|e| e.message.clone()),
         email_subject: email.and_then(|e| e.subject.clone()),
     }
+}
+
+/// The spec's name of a live schema attribute. AWS lists a custom attribute
+/// created with `DeveloperOnlyAttribute: true` as `dev:custom:NAME`; the spec
+/// (and every request that creates one) calls it `custom:NAME`, with
+/// `developer_only: true`. Without this mapping such an attribute never
+/// converges: every plan adds it again and AWS refuses the duplicate.
+pub fn spec_attribute_name(live_name: &str) -> String {
+    live_name
+        .strip_prefix(DEVELOPER_ONLY_PREFIX)
+        .filter(|rest| is_custom_attribute(rest))
+        .unwrap_or(live_name)
+        .to_string()
 }
 
 fn schema_attribute(a: &sdk::SchemaAttributeType) -> SchemaAttribute {

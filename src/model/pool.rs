@@ -248,6 +248,10 @@ pub const STANDARD_ATTRIBUTES: &[&str] = &[
 
 pub const CUSTOM_PREFIX: &str = "custom:";
 
+/// What AWS puts before a developer-only custom attribute's name when it
+/// lists the schema (`dev:custom:NAME`).
+pub const DEVELOPER_ONLY_PREFIX: &str = "dev:";
+
 pub fn is_custom_attribute(name: &str) -> bool {
     name.starts_with(CUSTOM_PREFIX)
 }

@@ -558,7 +558,7 @@ clients:
 }
 
 #[test]
-fn validate_refuses_a_secret_with_the_implicit_grant() {
+fn validate_warns_about_a_secret_with_the_implicit_grant_and_refuses_an_http_callback() {
     let stack = Stack::new();
     stack.spec(
         "spa.yaml",
@@ -576,7 +576,7 @@ clients:
     out.assert_exit(1);
     assert!(
         out.stderr
-            .contains("pools/spa.yaml:5:5: clients.spa.generate_secret: a client with a secret cannot use the implicit grant"),
+            .contains("pools/spa.yaml:5:5: clients.spa.generate_secret: a client with a secret should not use the implicit grant"),
         "{}",
         out.dump()
     );

@@ -8,7 +8,9 @@ mod support;
 
 mod authorizer;
 mod bad_input;
+mod cases;
 mod clients;
+mod converges;
 mod example;
 mod faults;
 mod groups;

@@ -103,7 +103,8 @@ fn check_client(name: &str, client: &AppClient, declared: &Declared<'_>, c: &mut
 
     if let Some(flows) = &client.explicit_auth_flows {
         if flows.is_empty() {
-            c.error(
+            // AWS accepts an empty list and applies its defaults.
+            c.warn(
                 at("explicit_auth_flows"),
                 "an empty list gets Cognito's defaults (user_srp, refresh_token, custom_auth): list the flows this client allows",
             );
@@ -153,9 +154,10 @@ fn check_secret(client: &AppClient, at: &dyn Fn(&str) -> String, c: &mut Checks)
         return;
     }
     if client.has_flow(OAuthFlow::Implicit) {
-        c.error(
+        // AWS accepts the pair; it is a foot-gun, not an impossibility.
+        c.warn(
             at("generate_secret"),
-            "a client with a secret cannot use the implicit grant: implicit is for apps that cannot keep a secret (browsers); use `code`, or make the client public",
+            "a client with a secret should not use the implicit grant: implicit is for apps that cannot keep a secret (browsers); use `code`, or make the client public",
         );
     } else {
         c.warn(
@@ -178,7 +180,8 @@ fn check_oauth(
     let machine = flows.contains(&OAuthFlow::ClientCredentials);
 
     if flows.is_empty() {
-        // Cognito takes OAuth settings only from a client allowed to use OAuth.
+        // AWS accepts and stores OAuth settings on a client without OAuth
+        // flows; they take effect only once a flow is allowed.
         let oauth_settings = [
             ("allowed_oauth_scopes", !scopes.is_empty()),
             (
@@ -196,9 +199,9 @@ fn check_oauth(
         ];
         for (key, set) in oauth_settings {
             if set {
-                c.error(
+                c.warn(
                     at(key),
-                    format!("`{key}` is an OAuth setting: it needs `allowed_oauth_flows` (code, implicit or client_credentials)"),
+                    format!("`{key}` is an OAuth setting: it has no effect until the client has `allowed_oauth_flows` (code, implicit or client_credentials)"),
                 );
             }
         }
@@ -248,9 +251,11 @@ fn check_oauth(
                 );
             }
         } else if !declared.scopes.contains(scope) {
-            let diag = c.error(
+            // A live resource server the spec does not manage may hold it;
+            // AWS refuses the client only if none does.
+            let diag = c.warn(
                 field,
-                format!("`{scope}` is neither a standard scope ({}) nor a scope of a declared resource server", STANDARD_SCOPES.join(", ")),
+                format!("`{scope}` is neither a standard scope ({}) nor a scope of a declared resource server: AWS refuses the client unless a live resource server has it", STANDARD_SCOPES.join(", ")),
             );
             diag.help = Some(match scope.split_once('/') {
                 Some((server, name)) => format!(
@@ -279,9 +284,11 @@ fn check_oauth(
     {
         if provider != COGNITO_PROVIDER && !declared.identity_providers.contains(provider.as_str())
         {
-            let diag = c.error(
+            // A live provider the spec does not manage may have this name;
+            // AWS refuses the client only if none does.
+            let diag = c.warn(
                 format!("{}.{i}", at("supported_identity_providers")),
-                format!("`{provider}` is neither `{COGNITO_PROVIDER}` (the pool's own users) nor an identity provider this spec declares"),
+                format!("`{provider}` is neither `{COGNITO_PROVIDER}` (the pool's own users) nor an identity provider this spec declares: AWS refuses the client unless a live provider has this name"),
             );
             diag.help = Some(if provider.eq_ignore_ascii_case(COGNITO_PROVIDER) {
                 format!("the pool's own users are `{COGNITO_PROVIDER}`, in capitals")
@@ -462,9 +469,11 @@ fn check_attributes(
                     "`sub` is the user's permanent id: no client can write it",
                 );
             } else if writing && in_schema.is_some_and(|a| a.mutable == Some(false)) {
-                c.error(
+                // AWS accepts it: an immutable attribute is written once,
+                // when the user is created.
+                c.warn(
                     &field,
-                    format!("`{attr}` is immutable (`mutable: false` in `schema`): no client can write it"),
+                    format!("`{attr}` is immutable (`mutable: false` in `schema`): a client can set it only when a user signs up, never change it"),
                 );
             }
         }
@@ -570,26 +579,29 @@ resource_servers:
     }
 
     #[test]
-    fn names_must_be_declared() {
-        // Without the identity provider and resource server it names.
+    fn undeclared_names_are_warnings() {
+        // Without the identity provider and resource server it names: a
+        // live one the spec does not manage may have them, so AWS may
+        // accept the client.
         let bare = EXAMPLE.split("\nidentity_providers:").next().unwrap();
-        let e = errors(bare);
+        assert!(errors(bare).is_empty(), "{:?}", errors(bare));
+        let w = warnings(bare);
         assert_eq!(
-            fields(&e),
+            fields(&w),
             [
                 "clients.web.allowed_oauth_scopes.3",
                 "clients.web.supported_identity_providers.1"
             ],
-            "{e:?}"
+            "{w:?}"
         );
-        let e = errors("clients: { a: { supported_identity_providers: [cognito] } }\n");
-        assert_eq!(fields(&e), ["clients.a.supported_identity_providers.0"]);
+        let w = warnings("clients: { a: { supported_identity_providers: [cognito] } }\n");
+        assert_eq!(fields(&w), ["clients.a.supported_identity_providers.0"]);
         let d = run("clients: { a: { supported_identity_providers: [cognito] } }\n");
         assert!(d[0].help.as_deref().unwrap().contains("in capitals"));
     }
 
     #[test]
-    fn a_secret_is_a_warning_and_with_implicit_an_error() {
+    fn a_secret_is_a_warning_also_with_implicit() {
         let w = warnings("clients: { api: { generate_secret: true } }\n");
         assert_eq!(fields(&w), ["clients.api.generate_secret"]);
         let d = run("clients: { api: { generate_secret: true } }\n");
@@ -598,9 +610,12 @@ resource_servers:
             "plan speaks only when the door is walked through"
         );
 
-        let e = errors("clients: { spa: { generate_secret: true, allowed_oauth_flows: [implicit], allowed_oauth_scopes: [openid], callback_urls: ['https://a.example.com'] } }\n");
-        assert_eq!(fields(&e), ["clients.spa.generate_secret"], "{e:?}");
-        assert!(e[0].1.contains("implicit"));
+        // AWS accepts a secret with the implicit grant.
+        let spa = "clients: { spa: { generate_secret: true, allowed_oauth_flows: [implicit], allowed_oauth_scopes: [openid], callback_urls: ['https://a.example.com'] } }\n";
+        assert!(errors(spa).is_empty(), "{:?}", errors(spa));
+        let w = warnings(spa);
+        assert_eq!(fields(&w), ["clients.spa.generate_secret"], "{w:?}");
+        assert!(w[0].1.contains("implicit"));
         assert!(warnings("clients: { web: { generate_secret: false } }\n").is_empty());
     }
 
@@ -614,10 +629,17 @@ resource_servers:
         let e = errors("clients: { w: { allowed_oauth_flows: [code], callback_urls: ['https://a.example.com'] } }\n");
         assert_eq!(fields(&e), ["clients.w.allowed_oauth_flows"]);
 
-        let e = errors("clients: { w: { callback_urls: ['https://a.example.com'], allowed_oauth_scopes: [openid] } }\n");
+        // AWS stores OAuth settings on a client without OAuth flows.
+        let stored = "clients: { w: { callback_urls: ['https://a.example.com'], logout_urls: ['https://a.example.com/bye'], default_redirect_uri: 'https://a.example.com', allowed_oauth_scopes: [openid] } }\n";
+        assert!(errors(stored).is_empty(), "{:?}", errors(stored));
         assert_eq!(
-            fields(&e),
-            ["clients.w.allowed_oauth_scopes", "clients.w.callback_urls"]
+            fields(&warnings(stored)),
+            [
+                "clients.w.allowed_oauth_scopes",
+                "clients.w.callback_urls",
+                "clients.w.logout_urls",
+                "clients.w.default_redirect_uri"
+            ]
         );
 
         let m2m = "resource_servers: { api: { scopes: { read: r } } }\nclients:\n  m:\n    generate_secret: true\n    allowed_oauth_flows: [client_credentials]\n    allowed_oauth_scopes: [api/read]\n";
@@ -705,8 +727,10 @@ resource_servers:
 
     #[test]
     fn flows_and_tiers() {
+        // AWS applies its default flows to an empty list.
+        assert!(errors("clients: { a: { explicit_auth_flows: [] } }\n").is_empty());
         assert_eq!(
-            fields(&errors("clients: { a: { explicit_auth_flows: [] } }\n")),
+            fields(&warnings("clients: { a: { explicit_auth_flows: [] } }\n")),
             ["clients.a.explicit_auth_flows"]
         );
         assert_eq!(
@@ -736,11 +760,15 @@ resource_servers:
             [
                 "clients.a.read_attributes.2",
                 "clients.a.read_attributes.3",
-                "clients.a.write_attributes.2",
                 "clients.a.write_attributes.3"
             ],
             "{e:?}"
         );
+        // An immutable attribute is written once, at sign-up: AWS accepts it.
+        let w = warnings(&format!(
+            "{schema}clients:\n  a:\n    write_attributes: [custom:tenant]\n"
+        ));
+        assert_eq!(fields(&w), ["clients.a.write_attributes.0"], "{w:?}");
         // Without a schema, custom attributes cannot be checked: a warning.
         let d = run("clients: { a: { read_attributes: [custom:x] } }\n");
         assert_eq!(d.len(), 1);
