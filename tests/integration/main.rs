@@ -9,6 +9,7 @@ mod support;
 mod authorizer;
 mod bad_input;
 mod clients;
+mod docs_examples;
 mod example;
 mod faults;
 mod groups;
