@@ -10,6 +10,7 @@ mod authorizer;
 mod bad_input;
 mod clients;
 mod docs_examples;
+mod emulator;
 mod example;
 mod faults;
 mod groups;
