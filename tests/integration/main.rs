@@ -11,6 +11,8 @@ mod bad_input;
 mod cases;
 mod clients;
 mod converges;
+mod docs_examples;
+mod emulator;
 mod example;
 mod faults;
 mod groups;
