@@ -202,33 +202,40 @@ pub fn steps(plan: &PoolPlan) -> Vec<Step> {
     steps
 }
 
-/// The MFA text message, which two calls set (see `pool_steps`).
-const SMS_MESSAGE_PATH: &str = "mfa.sms_message";
-
+/// The calls a pool's change needs: each changed field's row in the pool's
+/// settings table names the calls that set it.
 fn pool_steps(change: &crate::plan::ResourceChange) -> Vec<Step> {
+    use crate::model::pool_table::{row_for, Call};
     let mut steps = Vec::new();
-    let touches = |prefix: &str| change.fields.iter().any(|f| f.path.starts_with(prefix));
+    let needs = |call: Call| {
+        change.fields.iter().any(|f| {
+            row_for(&f.path)
+                // A field no row speaks for goes the way most settings go.
+                .map_or(call == Call::UpdateUserPool, |r| r.calls.contains(&call))
+        })
+    };
     match change.action {
         Action::Create => {
             steps.push(Step::CreatePool);
-            if touches("mfa.") {
+            if needs(Call::SetUserPoolMfaConfig) {
                 steps.push(Step::SetMfa);
             }
         }
         Action::Update => {
-            // `mfa.sms_message` is also UpdateUserPool's top-level
-            // `SmsAuthenticationMessage`: the only door open to it while MFA
-            // is off, when SetUserPoolMfaConfig may carry no SMS block.
-            if change.fields.iter().any(|f| {
-                f.path == SMS_MESSAGE_PATH
-                    || (!f.path.starts_with("mfa.") && !f.path.starts_with("schema."))
-            }) {
+            if needs(Call::UpdateUserPool) {
                 steps.push(Step::UpdatePool);
             }
+            // The attributes below a row that AddCustomAttributes sets.
             let mut added: Vec<String> = change
                 .fields
                 .iter()
-                .filter_map(|f| f.path.strip_prefix("schema."))
+                .filter_map(|f| {
+                    let row = row_for(&f.path)?;
+                    row.calls
+                        .contains(&Call::AddCustomAttributes)
+                        .then_some(())?;
+                    f.path.strip_prefix(row.path)?.strip_prefix('.')
+                })
                 .filter_map(|rest| rest.split('.').next())
                 .map(str::to_string)
                 .collect();
@@ -237,7 +244,7 @@ fn pool_steps(change: &crate::plan::ResourceChange) -> Vec<Step> {
                 steps.push(Step::AddCustomAttributes(added));
             }
             // After UpdateUserPool, which sends the live MFA mode back.
-            if touches("mfa.") {
+            if needs(Call::SetUserPoolMfaConfig) {
                 steps.push(Step::SetMfa);
             }
         }

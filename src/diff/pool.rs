@@ -5,6 +5,7 @@
 use super::compare;
 use crate::model::enums::MfaMode;
 use crate::model::pool::{is_custom_attribute, PoolSettings};
+use crate::model::pool_table::{row_for, Change};
 use crate::plan::{Action, FieldChange, ResourceChange};
 
 pub const ADDRESS: &str = "user_pool";
@@ -57,26 +58,27 @@ pub fn diff(
     })
 }
 
-/// Why Cognito cannot change `path` in place, if it cannot.
+/// Why Cognito cannot change `path` in place, if it cannot: its row in the
+/// pool's settings table says.
 fn blocked_reason(path: &str, live: &PoolSettings) -> Option<String> {
-    let top = path.split('.').next().unwrap_or(path);
-    match top {
-        "username_attributes" | "alias_attributes" => {
-            Some("sign-in attributes (`username_attributes`, `alias_attributes`) are fixed when a pool is created".into())
-        }
-        "case_sensitive" => Some("user name case sensitivity is fixed when a pool is created".into()),
-        "schema" => {
+    match row_for(path)?.change {
+        Change::InPlace => None,
+        Change::FixedAtCreation(reason) => Some(reason.to_string()),
+        Change::Schema => {
             let name = path.strip_prefix("schema.")?.split('.').next()?;
             let exists = live.schema.as_ref().is_some_and(|s| s.contains_key(name));
             if exists {
-                Some(format!("schema attribute `{name}` exists; an attribute's definition can never change"))
+                Some(format!(
+                    "schema attribute `{name}` exists; an attribute's definition can never change"
+                ))
             } else if is_custom_attribute(name) {
                 None
             } else {
-                Some(format!("standard attribute `{name}`'s definition is fixed when a pool is created"))
+                Some(format!(
+                    "standard attribute `{name}`'s definition is fixed when a pool is created"
+                ))
             }
         }
-        _ => None,
     }
 }
 

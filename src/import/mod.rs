@@ -87,42 +87,10 @@ pub struct Imported {
 }
 
 /// What is left out of `readable` because it is AWS's default: key path
-/// (`*` is any key) and the default, as the spec writes it. The defaults the
+/// (`*` is any key) and the default, as the spec writes it. The pool's own
+/// settings have theirs in their rows (`model::pool_table`); the defaults the
 /// model holds as constants are added by `model_defaults`.
 const DEFAULTS: &[(&str, &str)] = &[
-    ("auto_verified_attributes", "[]"),
-    ("password_policy.password_history_size", "0"),
-    ("sign_in_policy.allowed_first_auth_factors", "[password]"),
-    ("mfa.totp", "false"),
-    ("mfa.sms", "false"),
-    ("mfa.email", "false"),
-    (
-        "admin_create_user_config.allow_admin_create_user_only",
-        "false",
-    ),
-    (
-        "verification_message_template.default_email_option",
-        "confirm_with_code",
-    ),
-    (
-        "email_configuration.email_sending_account",
-        "cognito_default",
-    ),
-    (
-        "user_attribute_update_settings.attributes_require_verification_before_update",
-        "[]",
-    ),
-    ("user_pool_add_ons.advanced_security_mode", "off"),
-    (
-        "device_configuration.challenge_required_on_new_device",
-        "false",
-    ),
-    (
-        "device_configuration.device_only_remembered_on_user_prompt",
-        "false",
-    ),
-    ("deletion_protection", "inactive"),
-    ("tags", "{}"),
     ("triggers.*", "false"),
     // A kind the pool has none of: written, it would manage that there are
     // none (a second environment's block says so for what the base lists).
@@ -740,10 +708,15 @@ fn set_path(value: &mut Value, at: &[String], new: Value) {
 /// `full` without AWS's defaults.
 fn readable_of(full: &Mapping) -> Mapping {
     let mut value = Value::Mapping(full.clone());
-    let written = DEFAULTS.iter().map(|(pattern, default)| {
-        let default: Value = serde_yaml::from_str(default).expect("defaults are YAML");
-        (*pattern, default)
-    });
+    let pool_rows = crate::model::pool_table::POOL_SETTINGS
+        .iter()
+        .filter_map(|row| Some((row.path, row.aws_default?)));
+    let written = pool_rows
+        .chain(DEFAULTS.iter().copied())
+        .map(|(pattern, default)| {
+            let default: Value = serde_yaml::from_str(default).expect("defaults are YAML");
+            (pattern, default)
+        });
     for (pattern, default) in written.chain(model_defaults()) {
         let parts: Vec<&str> = pattern.split('.').collect();
         remove_where(&mut value, &parts, &|v| render::same_text(v, &default));

@@ -10,6 +10,7 @@ pub mod group;
 pub mod identity_provider;
 pub mod lambda_permission;
 pub mod pool;
+pub mod pool_table;
 pub mod resource_server;
 pub mod secret;
 pub mod triggers;

@@ -1,0 +1,321 @@
+//! The user pool's settings as one table: a row per setting says its spec
+//! path, AWS's default, its offline check, whether Cognito changes it in
+//! place or fixes it at creation (and why), which call sets it on a live
+//! pool, and what import does with AWS's default. The diff's blocked
+//! reasons, apply's routing, import's defaults and the simple spec checks
+//! read it, instead of each keeping its own list of paths.
+//!
+//! A row's path is a top-level spec key or a dotted path below one; the row
+//! with the longest path that is a prefix of a field's path speaks for it
+//! (`mfa.sms_message` before `mfa`). A test fails when a spec key has no
+//! row or a row names no field of `PoolSettings`.
+
+/// One pool setting.
+#[derive(Debug, Clone, Copy)]
+pub struct Row {
+    /// The spec's path: `password_policy.minimum_length`, `mfa`, ...
+    pub path: &'static str,
+    /// What AWS reports for a pool created without it, as YAML; import
+    /// leaves a live value equal to it out of the spec it writes.
+    pub aws_default: Option<&'static str>,
+    /// The offline check of the value, if a simple one says it all.
+    pub check: Check,
+    pub change: Change,
+    /// The calls that set it on a pool that exists, in order.
+    pub calls: &'static [Call],
+}
+
+/// A check a row's value must pass; AWS refuses what fails it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Check {
+    None,
+    /// An integer from `.0` to `.1`.
+    Range(i64, i64),
+    /// A text that contains every placeholder and is at most `.1`
+    /// characters long (`usize::MAX`: no limit).
+    Text(&'static [&'static str], usize),
+}
+
+/// How Cognito changes the setting on a pool that exists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    InPlace,
+    /// Fixed when the pool is created: a change needs a new pool. The
+    /// reason the plan shows (its price is `diff::pool::NEW_POOL_PRICE`).
+    FixedAtCreation(&'static str),
+    /// Per schema attribute: a new custom attribute is added in place,
+    /// anything else is fixed (`diff::pool` says which and why).
+    Schema,
+}
+
+/// An AWS call that writes pool settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Call {
+    UpdateUserPool,
+    SetUserPoolMfaConfig,
+    AddCustomAttributes,
+}
+
+const UPDATE: &[Call] = &[Call::UpdateUserPool];
+const NONE: Check = Check::None;
+
+const fn row(path: &'static str, aws_default: Option<&'static str>, check: Check) -> Row {
+    Row {
+        path,
+        aws_default,
+        check,
+        change: Change::InPlace,
+        calls: UPDATE,
+    }
+}
+
+const fn fixed(path: &'static str, reason: &'static str) -> Row {
+    Row {
+        path,
+        aws_default: None,
+        check: NONE,
+        change: Change::FixedAtCreation(reason),
+        calls: &[],
+    }
+}
+
+const fn mfa(path: &'static str, aws_default: Option<&'static str>, check: Check) -> Row {
+    Row {
+        path,
+        aws_default,
+        check,
+        change: Change::InPlace,
+        calls: &[Call::SetUserPoolMfaConfig],
+    }
+}
+
+const SIGN_IN: &str =
+    "sign-in attributes (`username_attributes`, `alias_attributes`) are fixed when a pool is created";
+const CODE: &[&str] = &["{####}"];
+const INVITE: &[&str] = &["{username}", "{####}"];
+const SMS_CHARS: usize = 140;
+const SUBJECT_CHARS: usize = 140;
+const EMAIL_CHARS: usize = 20_000;
+
+/// Every pool setting. Rows for a whole section (`password_policy`) speak
+/// for the leaves that have no row of their own.
+pub const POOL_SETTINGS: &[Row] = &[
+    row("name", None, NONE),
+    fixed("username_attributes", SIGN_IN),
+    fixed("alias_attributes", SIGN_IN),
+    fixed(
+        "case_sensitive",
+        "user name case sensitivity is fixed when a pool is created",
+    ),
+    row("auto_verified_attributes", Some("[]"), NONE),
+    row("password_policy", None, NONE),
+    row("password_policy.minimum_length", None, Check::Range(6, 99)),
+    row(
+        "password_policy.password_history_size",
+        Some("0"),
+        Check::Range(0, 24),
+    ),
+    row(
+        "password_policy.temporary_password_validity_days",
+        None,
+        Check::Range(0, 365),
+    ),
+    row("sign_in_policy", None, NONE),
+    row(
+        "sign_in_policy.allowed_first_auth_factors",
+        Some("[password]"),
+        NONE,
+    ),
+    mfa("mfa", None, NONE),
+    mfa("mfa.totp", Some("false"), NONE),
+    mfa("mfa.sms", Some("false"), NONE),
+    mfa("mfa.email", Some("false"), NONE),
+    // One setting with two doors: UpdateUserPool's top-level
+    // `SmsAuthenticationMessage` (the only one while MFA is off) and the
+    // SMS factor's block of SetUserPoolMfaConfig.
+    Row {
+        path: "mfa.sms_message",
+        aws_default: None,
+        check: Check::Text(CODE, SMS_CHARS),
+        change: Change::InPlace,
+        calls: &[Call::UpdateUserPool, Call::SetUserPoolMfaConfig],
+    },
+    mfa("mfa.email_message", None, Check::Text(CODE, usize::MAX)),
+    row("account_recovery", None, NONE),
+    row("admin_create_user_config", None, NONE),
+    row(
+        "admin_create_user_config.allow_admin_create_user_only",
+        Some("false"),
+        NONE,
+    ),
+    row(
+        "admin_create_user_config.invite_message_template.email_message",
+        None,
+        Check::Text(INVITE, EMAIL_CHARS),
+    ),
+    row(
+        "admin_create_user_config.invite_message_template.sms_message",
+        None,
+        Check::Text(INVITE, SMS_CHARS),
+    ),
+    row(
+        "admin_create_user_config.invite_message_template.email_subject",
+        None,
+        Check::Text(&[], SUBJECT_CHARS),
+    ),
+    row("verification_message_template", None, NONE),
+    row(
+        "verification_message_template.default_email_option",
+        Some("confirm_with_code"),
+        NONE,
+    ),
+    row(
+        "verification_message_template.email_message",
+        None,
+        Check::Text(CODE, EMAIL_CHARS),
+    ),
+    row(
+        "verification_message_template.sms_message",
+        None,
+        Check::Text(CODE, SMS_CHARS),
+    ),
+    row(
+        "verification_message_template.email_subject",
+        None,
+        Check::Text(&[], SUBJECT_CHARS),
+    ),
+    row(
+        "verification_message_template.email_subject_by_link",
+        None,
+        Check::Text(&[], SUBJECT_CHARS),
+    ),
+    row(
+        "verification_message_template.email_message_by_link",
+        None,
+        Check::Text(&[], EMAIL_CHARS),
+    ),
+    row("email_configuration", None, NONE),
+    row(
+        "email_configuration.email_sending_account",
+        Some("cognito_default"),
+        NONE,
+    ),
+    row("sms_configuration", None, NONE),
+    row("user_attribute_update_settings", None, NONE),
+    row(
+        "user_attribute_update_settings.attributes_require_verification_before_update",
+        Some("[]"),
+        NONE,
+    ),
+    row("user_pool_add_ons", None, NONE),
+    row(
+        "user_pool_add_ons.advanced_security_mode",
+        Some("off"),
+        NONE,
+    ),
+    row("device_configuration", None, NONE),
+    row(
+        "device_configuration.challenge_required_on_new_device",
+        Some("false"),
+        NONE,
+    ),
+    row(
+        "device_configuration.device_only_remembered_on_user_prompt",
+        Some("false"),
+        NONE,
+    ),
+    Row {
+        path: "schema",
+        aws_default: None,
+        check: NONE,
+        change: Change::Schema,
+        calls: &[Call::AddCustomAttributes],
+    },
+    row("deletion_protection", Some("inactive"), NONE),
+    row("tier", None, NONE),
+    row("tags", Some("{}"), NONE),
+    row("triggers", None, NONE),
+];
+
+/// The row that speaks for a field path: the longest row path that is the
+/// path itself or a prefix of it ending at a dot.
+pub fn row_for(path: &str) -> Option<&'static Row> {
+    POOL_SETTINGS
+        .iter()
+        .filter(|r| {
+            path == r.path
+                || path
+                    .strip_prefix(r.path)
+                    .is_some_and(|rest| rest.starts_with('.'))
+        })
+        .max_by_key(|r| r.path.len())
+}
+
+/// The value at a dotted path of a serialized model, if any.
+pub fn value_at<'a>(value: &'a serde_json::Value, path: &str) -> Option<&'a serde_json::Value> {
+    path.split('.')
+        .try_fold(value, |v, key| v.get(key))
+        .filter(|v| !v.is_null())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::PoolSettings;
+    use crate::spec::document::SETTINGS_KEYS;
+
+    #[test]
+    fn every_spec_key_has_a_row() {
+        for key in SETTINGS_KEYS {
+            assert!(
+                POOL_SETTINGS.iter().any(|r| r.path == *key),
+                "the pool setting `{key}` has no row in POOL_SETTINGS"
+            );
+        }
+    }
+
+    /// A row's path deserializes into the model only if every step names a
+    /// field (`PoolSettings` and its parts deny unknown fields).
+    #[test]
+    fn every_row_names_a_model_field() {
+        for row in POOL_SETTINGS {
+            let mut value = serde_json::Value::Null;
+            for key in row.path.rsplit('.') {
+                value = serde_json::json!({ key: value });
+            }
+            if let Err(e) = serde_json::from_value::<PoolSettings>(value) {
+                panic!("row `{}` names no field of PoolSettings: {e}", row.path);
+            }
+            let top = row.path.split('.').next().unwrap();
+            assert!(
+                SETTINGS_KEYS.contains(&top),
+                "row `{}` is under no spec key",
+                row.path
+            );
+        }
+    }
+
+    #[test]
+    fn paths_are_unique_and_defaults_are_yaml() {
+        for (i, row) in POOL_SETTINGS.iter().enumerate() {
+            assert!(
+                POOL_SETTINGS[i + 1..].iter().all(|r| r.path != row.path),
+                "`{}` has two rows",
+                row.path
+            );
+            if let Some(default) = row.aws_default {
+                serde_yaml::from_str::<serde_yaml::Value>(default)
+                    .unwrap_or_else(|e| panic!("{}: {e}", row.path));
+            }
+        }
+    }
+
+    #[test]
+    fn the_longest_row_speaks_for_a_field() {
+        assert_eq!(row_for("mfa.sms_message").unwrap().path, "mfa.sms_message");
+        assert_eq!(row_for("mfa.mode").unwrap().path, "mfa");
+        assert_eq!(row_for("schema.custom:a.type").unwrap().path, "schema");
+        assert_eq!(row_for("tags.team").unwrap().path, "tags");
+        assert!(row_for("mfax").is_none());
+    }
+}
