@@ -224,6 +224,29 @@ mod tests {
         assert!(e[0].1.contains("6 to 99"), "{}", e[0].1);
     }
 
+    /// Texts are checked by their rows in the pool's settings table.
+    #[test]
+    fn message_placeholders_and_lengths() {
+        let long = "x".repeat(141);
+        let e = errors(&format!(
+            "{OK}mfa: {{sms_message: 'code'}}\nadmin_create_user_config: {{invite_message_template: {{sms_message: 'hi {{####}}', email_subject: '{long}'}}}}\nverification_message_template: {{email_message: 'hello'}}\n"
+        ));
+        let fields: Vec<&str> = e.iter().map(|(f, _)| f.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "mfa.sms_message",
+                "admin_create_user_config.invite_message_template.sms_message",
+                "admin_create_user_config.invite_message_template.email_subject",
+                "verification_message_template.email_message",
+            ],
+            "{e:?}"
+        );
+        assert!(e[1].1.contains("{username}"), "{}", e[1].1);
+        assert!(e[2].1.contains("at most 140"), "{}", e[2].1);
+        assert!(errors(&format!("{OK}mfa: {{sms_message: 'code {{####}}'}}\n")).is_empty());
+    }
+
     #[test]
     fn threat_protection_needs_plus() {
         let e = errors(&format!(

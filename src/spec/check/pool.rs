@@ -3,6 +3,7 @@
 use super::Checks;
 use crate::model::enums::*;
 use crate::model::pool::{is_custom_attribute, PoolSettings, CUSTOM_PREFIX, STANDARD_ATTRIBUTES};
+use crate::model::pool_table::{value_at, Check, POOL_SETTINGS};
 
 pub fn check(s: &PoolSettings, c: &mut Checks) {
     match &s.name {
@@ -27,21 +28,7 @@ pub fn check(s: &PoolSettings, c: &mut Checks) {
         );
     }
 
-    if let Some(p) = &s.password_policy {
-        c.range("password_policy.minimum_length", p.minimum_length, 6, 99);
-        c.range(
-            "password_policy.password_history_size",
-            p.password_history_size,
-            0,
-            24,
-        );
-        c.range(
-            "password_policy.temporary_password_validity_days",
-            p.temporary_password_validity_days,
-            0,
-            365,
-        );
-    }
+    check_rows(s, c);
 
     if let Some(policy) = &s.sign_in_policy {
         if let Some(factors) = &policy.allowed_first_auth_factors {
@@ -103,34 +90,8 @@ pub fn check(s: &PoolSettings, c: &mut Checks) {
     }
 
     if let Some(t) = &s.verification_message_template {
+        // Placeholders and lengths are checked by their rows (`check_rows`).
         let f = "verification_message_template";
-        c.must_contain(
-            &format!("{f}.email_message"),
-            t.email_message.as_ref(),
-            "{####}",
-        );
-        c.must_contain(
-            &format!("{f}.sms_message"),
-            t.sms_message.as_ref(),
-            "{####}",
-        );
-        c.max_len(&format!("{f}.sms_message"), t.sms_message.as_ref(), 140);
-        c.max_len(&format!("{f}.email_subject"), t.email_subject.as_ref(), 140);
-        c.max_len(
-            &format!("{f}.email_subject_by_link"),
-            t.email_subject_by_link.as_ref(),
-            140,
-        );
-        c.max_len(
-            &format!("{f}.email_message"),
-            t.email_message.as_ref(),
-            20_000,
-        );
-        c.max_len(
-            &format!("{f}.email_message_by_link"),
-            t.email_message_by_link.as_ref(),
-            20_000,
-        );
         if let Some(link) = &t.email_message_by_link {
             if !(link.contains("{##") && link.contains("##}")) {
                 c.error(
@@ -139,36 +100,6 @@ pub fn check(s: &PoolSettings, c: &mut Checks) {
                 );
             }
         }
-    }
-
-    if let Some(invite) = s
-        .admin_create_user_config
-        .as_ref()
-        .and_then(|a| a.invite_message_template.as_ref())
-    {
-        let f = "admin_create_user_config.invite_message_template";
-        for (field, value) in [
-            ("email_message", &invite.email_message),
-            ("sms_message", &invite.sms_message),
-        ] {
-            c.must_contain(&format!("{f}.{field}"), value.as_ref(), "{username}");
-            c.must_contain(&format!("{f}.{field}"), value.as_ref(), "{####}");
-        }
-        c.max_len(
-            &format!("{f}.sms_message"),
-            invite.sms_message.as_ref(),
-            140,
-        );
-        c.max_len(
-            &format!("{f}.email_subject"),
-            invite.email_subject.as_ref(),
-            140,
-        );
-        c.max_len(
-            &format!("{f}.email_message"),
-            invite.email_message.as_ref(),
-            20_000,
-        );
     }
 
     if let Some(email) = &s.email_configuration {
@@ -270,6 +201,30 @@ pub fn check(s: &PoolSettings, c: &mut Checks) {
     }
 }
 
+/// The checks the pool's settings table states row by row: ranges, and the
+/// placeholders and lengths of texts.
+fn check_rows(s: &PoolSettings, c: &mut Checks) {
+    let value = serde_json::to_value(s).expect("the model serializes");
+    for row in POOL_SETTINGS {
+        let Some(v) = value_at(&value, row.path) else {
+            continue;
+        };
+        match row.check {
+            Check::None => {}
+            Check::Range(min, max) => c.range(row.path, v.as_i64(), min, max),
+            Check::Text(placeholders, max) => {
+                let text = v.as_str().map(str::to_string);
+                for placeholder in placeholders {
+                    c.must_contain(row.path, text.as_ref(), placeholder);
+                }
+                if max != usize::MAX {
+                    c.max_len(row.path, text.as_ref(), max);
+                }
+            }
+        }
+    }
+}
+
 fn check_mfa(s: &PoolSettings, c: &mut Checks) {
     let Some(mfa) = &s.mfa else { return };
     let factors = [mfa.totp, mfa.sms, mfa.email]
@@ -304,9 +259,6 @@ fn check_mfa(s: &PoolSettings, c: &mut Checks) {
             "SMS MFA needs `sms_configuration` (an IAM role Cognito uses to send texts)",
         );
     }
-    c.must_contain("mfa.sms_message", mfa.sms_message.as_ref(), "{####}");
-    c.max_len("mfa.sms_message", mfa.sms_message.as_ref(), 140);
-    c.must_contain("mfa.email_message", mfa.email_message.as_ref(), "{####}");
     if mfa.email == Some(true) {
         let developer = s
             .email_configuration
