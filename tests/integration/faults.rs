@@ -575,13 +575,14 @@ fn burst(from: usize, count: usize, fault: Fault) -> FaultRule {
 
 #[test]
 fn a_throttling_burst_longer_than_the_retries_stops_apply_and_a_rerun_converges() {
-    // From nothing: request 0 is ListUserPools, 1 CreateUserPool, then the
+    // From nothing: request 0 is ListUserPools, 1 DescribeUserPoolDomain
+    // (is the declared prefix another pool's?), 2 CreateUserPool, then the
     // five resources the clients name, at once. Fifteen throttled answers in
     // a row outlast the SDK's three attempts of each.
     let Faulted { out, .. } = apply_under_fault(
         SPEC,
         false,
-        burst(2, 15, Fault::Throttle),
+        burst(3, 15, Fault::Throttle),
         &[],
         Expect::Stops,
     );

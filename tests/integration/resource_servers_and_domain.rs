@@ -527,7 +527,7 @@ fn a_custom_domain_certificate_changes_in_place_and_a_switch_to_a_prefix_replace
 }
 
 #[test]
-fn a_prefix_taken_by_another_pool_is_reported_as_taken() {
+fn a_prefix_taken_by_another_pool_blocks_the_plan_and_names_it() {
     let stack = Stack::new();
     let other = proxied(&stack);
     let pool = block_on(other.create_user_pool().pool_name("someone-else").send()).unwrap();
@@ -541,18 +541,20 @@ fn a_prefix_taken_by_another_pool_is_reported_as_taken() {
     .unwrap();
 
     stack.spec("rs.yaml", SPEC);
+    stack.proxy.clear();
     let out = stack
         .poolctl()
         .args(["apply", "--env", "dev", "--auto-approve"])
         .run();
     out.assert_exit(1);
+    assert!(out.stderr.contains("refusing to apply"), "{}", out.dump());
     assert!(
-        out.stderr
-            .contains("the domain `shop-dev` is already taken by another user pool"),
+        out.stdout.contains("belongs to pool `someone-else`")
+            || out.stderr.contains("belongs to pool `someone-else`"),
         "{}",
         out.dump()
     );
-    assert!(out.stderr.contains("not done: nothing"), "{}", out.dump());
+    assert!(stack.writes().is_empty(), "{:?}", stack.writes());
 }
 
 #[test]
