@@ -11,6 +11,7 @@ pub mod diff;
 pub mod import;
 pub mod live;
 pub mod model;
+pub mod outputs;
 pub mod plan;
 pub mod render;
 pub mod spec;
@@ -28,5 +29,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Drift(args) => commands::drift::run(&ctx, args).await,
         Command::Show(args) => commands::show::run(args),
         Command::Import(args) => commands::import::run(&ctx, args).await,
+        Command::Outputs(args) => commands::outputs::run(&ctx, args).await,
+        Command::Completions(args) => commands::shell::completions(args),
+        Command::Man(args) => commands::shell::man(args),
     }
 }

@@ -4,7 +4,9 @@
 pub mod apply;
 pub mod drift;
 pub mod import;
+pub mod outputs;
 pub mod plan;
+pub mod shell;
 pub mod show;
 pub mod validate;
 
