@@ -80,6 +80,10 @@ pub enum Command {
     Import(ImportArgs),
     /// Print what apps need from the live pools: ids, issuer, JWKS and sign-in URLs.
     Outputs(OutputsArgs),
+    /// Write a commented starter spec, pools/NAME.yaml.
+    Init(InitArgs),
+    /// Print the JSON Schema of a spec file (for editors).
+    Schema,
     /// Print a shell completion script (bash, zsh, fish, powershell).
     Completions(CompletionsArgs),
     /// Print the manual page (roff), e.g. `poolctl man | man -l -`.
@@ -92,6 +96,17 @@ pub struct ManArgs {
     /// subcommand (poolctl-plan.1, ...) into DIR.
     #[arg(long, value_name = "DIR")]
     pub dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The pool's spec name (the file's stem): letters, digits, - and _.
+    #[arg(value_name = "NAME")]
+    pub name: String,
+
+    /// An environment to declare; repeat for several (default: dev).
+    #[arg(long = "env", value_name = "ENV")]
+    pub envs: Vec<String>,
 }
 
 #[derive(Debug, Args)]

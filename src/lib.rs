@@ -30,6 +30,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Show(args) => commands::show::run(args),
         Command::Import(args) => commands::import::run(&ctx, args).await,
         Command::Outputs(args) => commands::outputs::run(&ctx, args).await,
+        Command::Init(args) => commands::init::run(&ctx, args).await,
+        Command::Schema => {
+            print!("{}", spec::schema::text());
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Completions(args) => commands::shell::completions(args),
         Command::Man(args) => commands::shell::man(args),
     }

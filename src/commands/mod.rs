@@ -4,6 +4,7 @@
 pub mod apply;
 pub mod drift;
 pub mod import;
+pub mod init;
 pub mod outputs;
 pub mod plan;
 pub mod shell;

@@ -63,7 +63,7 @@ pub const RESOURCE_KEYS: &[&str] = &[
 pub const ENVIRONMENTS_KEY: &str = "environments";
 
 /// Where a pool lives in one environment.
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct EnvSettings {
     pub region: Option<String>,
@@ -73,7 +73,7 @@ pub struct EnvSettings {
 }
 
 /// The pool's resources as declared; `None` means the kind is not managed.
-#[derive(Clone, Debug, Default, serde::Serialize)]
+#[derive(Clone, Debug, Default, serde::Serialize, schemars::JsonSchema)]
 pub struct Resources {
     pub clients: Option<BTreeMap<String, AppClient>>,
     pub identity_providers: Option<BTreeMap<String, IdentityProvider>>,

@@ -11,6 +11,8 @@ const SUBCOMMANDS: &[&str] = &[
     "show",
     "import",
     "outputs",
+    "init",
+    "schema",
     "completions",
     "man",
 ];
