@@ -45,6 +45,7 @@ pub async fn run(ctx: &Context, args: &ImportArgs) -> anyhow::Result<ExitCode> {
         target: Target {
             profile: profile.clone(),
             region: region.clone(),
+            role: None,
         },
         selector,
         environment: env.to_string(),

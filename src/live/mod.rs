@@ -415,5 +415,6 @@ pub fn target_of(desired: &DesiredPool) -> Target {
     Target {
         profile: desired.profile.clone(),
         region: desired.region.clone(),
+        role: desired.role.clone(),
     }
 }

@@ -16,6 +16,7 @@ mod harness;
 mod identity_providers;
 mod import;
 mod init;
+mod multi_account;
 mod outputs;
 mod pool;
 mod resource_servers_and_domain;
