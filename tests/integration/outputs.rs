@@ -221,3 +221,56 @@ fn github_format_needs_github_output_before_any_request() {
     out.assert_exit(1);
     assert!(out.stderr.contains("--env"), "{}", out.dump());
 }
+
+#[test]
+fn the_authorizer_id_is_the_live_one_on_the_spec_s_rest_api() {
+    let stack = Stack::new();
+    let gateway = apigateway_client(&stack.moto.endpoint(), TEST_REGION);
+    let api_id = block_on(gateway.create_rest_api().name("shop-api-dev").send())
+        .unwrap()
+        .id()
+        .unwrap()
+        .to_string();
+    stack.spec(
+        "shop.yaml",
+        "name: auth-${env}\nenvironments: { dev: { region: us-east-1 } }\nauthorizer:\n  rest_api: shop-api-${env}\n  name: cognito\n",
+    );
+    let before = outputs(&stack, &["--env", "dev", "--json"]);
+    before.assert_success();
+    let doc: Value = serde_json::from_str(&before.stdout).unwrap();
+    assert_eq!(doc["pools"][0]["exists"], false, "{}", before.dump());
+    stack
+        .poolctl()
+        .args(["apply", "--env", "dev", "--auto-approve"])
+        .run()
+        .assert_success();
+    let live: Vec<String> = block_on(gateway.get_authorizers().rest_api_id(&api_id).send())
+        .unwrap()
+        .items()
+        .iter()
+        .filter(|a| a.name() == Some("cognito"))
+        .map(|a| a.id().unwrap().to_string())
+        .collect();
+    assert_eq!(live.len(), 1);
+
+    let out = outputs(&stack, &["--env", "dev", "--json"]);
+    out.assert_success();
+    let doc: Value = serde_json::from_str(&out.stdout).unwrap();
+    let authorizer = &doc["pools"][0]["authorizer"];
+    assert_eq!(
+        authorizer["authorizer_id"],
+        live[0].as_str(),
+        "{}",
+        out.dump()
+    );
+    assert_eq!(authorizer["api_id"], api_id.as_str());
+    assert_eq!(authorizer["api_kind"], "rest");
+    let dotenv = outputs(&stack, &["--env", "dev", "--format", "dotenv"]);
+    assert!(
+        dotenv
+            .stdout
+            .contains(&format!("SHOP_DEV_AUTHORIZER_ID={}\n", live[0])),
+        "{}",
+        dotenv.dump()
+    );
+}
