@@ -59,7 +59,7 @@ pub fn schema() -> Value {
         }),
     );
     let definitions = generator.take_definitions(true);
-    json!({
+    let mut schema = json!({
         "$schema": "http://json-schema.org/draft-07/schema#",
         "title": "poolctl spec",
         "description": "One Amazon Cognito user pool, in every environment it lives in.",
@@ -68,7 +68,33 @@ pub fn schema() -> Value {
         "properties": properties,
         "additionalProperties": false,
         "definitions": definitions,
-    })
+    });
+    null_removes_entries(&mut schema);
+    schema
+}
+
+/// The loader drops every null after merging (`yaml::strip_nulls`), so an
+/// environment's block can remove one entry of a mapping (`tags: { team:
+/// null }`, `groups: { support: null }`): a mapping's values may be null.
+fn null_removes_entries(schema: &mut Value) {
+    match schema {
+        Value::Object(map) => {
+            if let Some(values) = map.get_mut("additionalProperties") {
+                if values.is_object() {
+                    null_removes_entries(values);
+                    let inner = values.take();
+                    *values = json!({ "anyOf": [inner, { "type": "null" }] });
+                }
+            }
+            for (key, value) in map.iter_mut() {
+                if key != "additionalProperties" {
+                    null_removes_entries(value);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(null_removes_entries),
+        _ => {}
+    }
 }
 
 /// Writes the schema next to the specs in `dir` (what the modeline points
