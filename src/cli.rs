@@ -78,6 +78,42 @@ pub enum Command {
     Show(ShowArgs),
     /// Write a spec from a live pool, or add an environment to an existing spec.
     Import(ImportArgs),
+    /// Print what apps need from the live pools: ids, issuer, JWKS and sign-in URLs.
+    Outputs(OutputsArgs),
+    /// Write a commented starter spec, pools/NAME.yaml.
+    Init(InitArgs),
+    /// Print the JSON Schema of a spec file (for editors).
+    Schema,
+    /// Print a shell completion script (bash, zsh, fish, powershell).
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), e.g. `poolctl man | man -l -`.
+    Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Instead of printing one page, write poolctl.1 and a page per
+    /// subcommand (poolctl-plan.1, ...) into DIR.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The pool's spec name (the file's stem): letters, digits, - and _.
+    #[arg(value_name = "NAME")]
+    pub name: String,
+
+    /// An environment to declare; repeat for several (default: dev).
+    #[arg(long = "env", value_name = "ENV")]
+    pub envs: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]
@@ -157,6 +193,27 @@ pub struct ImportArgs {
     /// Which authorizer, when several on the REST API point at the pool.
     #[arg(long, value_name = "NAME", requires = "rest_api")]
     pub authorizer: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct OutputsArgs {
+    #[command(flatten)]
+    pub selection: Selection,
+
+    /// Print a versioned JSON document.
+    #[arg(long, conflicts_with = "format")]
+    pub json: bool,
+
+    /// `dotenv`: KEY=value lines on stdout; `github`: append them to the
+    /// file $GITHUB_OUTPUT names (GitHub Actions step outputs).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<OutputsFormat>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputsFormat {
+    Dotenv,
+    Github,
 }
 
 #[derive(Debug, Args)]

@@ -17,6 +17,9 @@ pub struct DesiredPool {
     pub environment: String,
     pub region: String,
     pub profile: Option<String>,
+    /// A role to assume (in another account, typically) before reading or
+    /// changing anything.
+    pub role: Option<crate::aws::AssumeRole>,
     /// Pins the live pool instead of finding it by name.
     pub pool_id: Option<String>,
     /// Applying here needs the environment's name typed back.
@@ -42,6 +45,15 @@ impl DesiredPool {
             file: file.path.clone(),
             environment: environment.to_string(),
             region: doc.env.region.unwrap_or_default(),
+            role: doc.env.role_arn.map(|role_arn| crate::aws::AssumeRole {
+                role_arn,
+                external_id: doc.env.external_id,
+                session_name: doc
+                    .env
+                    .session_name
+                    .unwrap_or_else(|| crate::aws::DEFAULT_SESSION_NAME.to_string()),
+                duration: doc.env.duration.map(|d| d.seconds()),
+            }),
             profile: doc.env.profile,
             pool_id: doc.env.pool_id,
             protected: doc.env.protected.unwrap_or(false),

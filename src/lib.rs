@@ -12,6 +12,7 @@ pub mod import;
 pub mod live;
 pub mod model;
 pub mod offline;
+pub mod outputs;
 pub mod plan;
 pub mod render;
 pub mod spec;
@@ -29,5 +30,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Drift(args) => commands::drift::run(&ctx, args).await,
         Command::Show(args) => commands::show::run(args),
         Command::Import(args) => commands::import::run(&ctx, args).await,
+        Command::Outputs(args) => commands::outputs::run(&ctx, args).await,
+        Command::Init(args) => commands::init::run(&ctx, args).await,
+        Command::Schema => {
+            print!("{}", spec::schema::text());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Completions(args) => commands::shell::completions(args),
+        Command::Man(args) => commands::shell::man(args),
     }
 }

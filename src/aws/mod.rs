@@ -14,12 +14,29 @@ pub use per_target::PerTarget;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Where a pool's AWS calls go: an account (by profile) and a region.
+/// Where a pool's AWS calls go: an account (by profile, and the role
+/// assumed from it) and a region.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Target {
     pub profile: Option<String>,
     pub region: String,
+    pub role: Option<AssumeRole>,
 }
+
+/// A role to assume with the profile's (or the default chain's)
+/// credentials before any other call, as Terraform's `assume_role` does.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+pub struct AssumeRole {
+    pub role_arn: String,
+    pub external_id: Option<String>,
+    /// `poolctl` when the spec names none: what CloudTrail shows.
+    pub session_name: String,
+    /// Seconds; STS's default (1h) when `None`.
+    pub duration: Option<u64>,
+}
+
+/// The session name an assumed role gets when the spec gives none.
+pub const DEFAULT_SESSION_NAME: &str = "poolctl";
 
 impl Target {
     /// The same account (profile) in another region: where a pool's Lambda
@@ -28,6 +45,7 @@ impl Target {
         Target {
             profile: self.profile.clone(),
             region: region.to_string(),
+            role: self.role.clone(),
         }
     }
 }
@@ -35,8 +53,12 @@ impl Target {
 impl std::fmt::Display for Target {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match &self.profile {
-            Some(p) => write!(f, "{} (profile {p})", self.region),
-            None => f.write_str(&self.region),
+            Some(p) => write!(f, "{} (profile {p})", self.region)?,
+            None => f.write_str(&self.region)?,
+        }
+        match &self.role {
+            Some(role) => write!(f, " (role {})", role.role_arn),
+            None => Ok(()),
         }
     }
 }
@@ -106,6 +128,9 @@ impl Session {
             loader = loader.endpoint_url(url);
         }
         let mut config = loader.load().await;
+        if let Some(role) = &target.role {
+            config = assume(config, role, &target.region).await;
+        }
         tracing::debug!(target = %target, "loaded AWS configuration");
         // One pace for every service client of this account and region.
         let http = config
@@ -123,6 +148,34 @@ impl Session {
             lambda: aws_sdk_lambda::Client::new(&config),
         }
     }
+}
+
+/// `config` with its credentials replaced by the role's, assumed (through
+/// STS, at the same endpoint) with the credentials `config` found. The SDK
+/// caches them and assumes the role again before they expire.
+async fn assume(
+    config: aws_config::SdkConfig,
+    role: &AssumeRole,
+    region: &str,
+) -> aws_config::SdkConfig {
+    let mut builder = aws_config::sts::AssumeRoleProvider::builder(role.role_arn.clone())
+        .configure(&config)
+        .region(Region::new(region.to_string()))
+        .session_name(role.session_name.clone());
+    if let Some(id) = &role.external_id {
+        builder = builder.external_id(id.clone());
+    }
+    if let Some(seconds) = role.duration {
+        builder = builder.session_length(Duration::from_secs(seconds));
+    }
+    let provider = builder.build().await;
+    tracing::debug!(role = %role.role_arn, "credentials come from the assumed role");
+    config
+        .into_builder()
+        .credentials_provider(aws_types::sdk_config::SharedCredentialsProvider::new(
+            provider,
+        ))
+        .build()
 }
 
 /// The region the SDK's standard chain names (`AWS_REGION`, the profile's

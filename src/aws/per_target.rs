@@ -58,6 +58,7 @@ mod tests {
         Target {
             profile: None,
             region: region.into(),
+            role: None,
         }
     }
 

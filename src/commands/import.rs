@@ -45,6 +45,7 @@ pub async fn run(ctx: &Context, args: &ImportArgs) -> anyhow::Result<ExitCode> {
         target: Target {
             profile: profile.clone(),
             region: region.clone(),
+            role: None,
         },
         selector,
         environment: env.to_string(),
@@ -105,7 +106,12 @@ pub async fn run(ctx: &Context, args: &ImportArgs) -> anyhow::Result<ExitCode> {
         .to_path_buf();
     files::write_metadata_files(&dir, &imported)?;
     match &out {
-        Some(path) => files::write_atomically(path, &text)?,
+        Some(path) => {
+            files::write_atomically(path, &text)?;
+            // What the new file's modeline points at.
+            crate::spec::schema::write_beside(&dir)
+                .with_context(|| format!("cannot write the schema into {}", dir.display()))?;
+        }
         None => print!("{text}"),
     }
     anstream::eprint!("{}", human::import_report(&imported, out.as_deref(), &dir));

@@ -4,7 +4,10 @@
 pub mod apply;
 pub mod drift;
 pub mod import;
+pub mod init;
+pub mod outputs;
 pub mod plan;
+pub mod shell;
 pub mod show;
 pub mod validate;
 
@@ -206,7 +209,7 @@ fn same_pool_twice(pools: &[DesiredPool]) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
     for (i, a) in pools.iter().enumerate() {
         for b in &pools[i + 1..] {
-            let same_place = a.region == b.region && a.profile == b.profile;
+            let same_place = a.region == b.region && a.profile == b.profile && a.role == b.role;
             let same_pool = match (&a.pool_id, &b.pool_id) {
                 (Some(x), Some(y)) => x == y,
                 (None, None) => a.pool_name() == b.pool_name(),

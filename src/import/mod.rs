@@ -358,10 +358,14 @@ impl Imported {
 
     /// The new file's opening comment: where it came from and what it needs.
     pub fn header(&self) -> Vec<String> {
-        let mut lines = vec![format!(
-            "Imported by `poolctl import` from user pool {} ({}) in {}, as environment `{}`.",
-            self.pool_name, self.pool_id, self.region, self.environment
-        )];
+        let modeline = crate::spec::schema::modeline();
+        let mut lines = vec![
+            modeline.trim_start_matches("# ").to_string(),
+            format!(
+                "Imported by `poolctl import` from user pool {} ({}) in {}, as environment `{}`.",
+                self.pool_name, self.pool_id, self.region, self.environment
+            ),
+        ];
         lines.push(
             "Settings equal to AWS's defaults are left out, and so are not managed.".to_string(),
         );

@@ -147,6 +147,7 @@ fn declare_everything(request: &Request) -> DesiredPool {
         environment: request.environment.clone(),
         region: request.target.region.clone(),
         profile: request.target.profile.clone(),
+        role: request.target.role.clone(),
         pool_id,
         protected: false,
         settings: PoolSettings {

@@ -443,5 +443,6 @@ pub fn target_of(desired: &DesiredPool) -> Target {
     Target {
         profile: desired.profile.clone(),
         region: desired.region.clone(),
+        role: desired.role.clone(),
     }
 }

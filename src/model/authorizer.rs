@@ -34,7 +34,7 @@ pub const HTTP_METHODS: &[&str] = &[
 ];
 
 /// The spec's `authorizer:` block.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Authorizer {
     /// The REST API's name (found through every page of `GetRestApis`) or id.
@@ -104,11 +104,24 @@ pub struct Protect {
     pub authorization_scopes: Option<Vec<String>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct ProtectFields {
     route: String,
     authorization_scopes: Option<Vec<String>>,
+}
+
+impl schemars::JsonSchema for Protect {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Protect".into()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        // The short form (text) or the mapping the loader reads it from.
+        let long = generator.subschema_for::<ProtectFields>();
+        schemars::json_schema!({
+            "anyOf": [{ "type": "string", "description": "A route such as `GET /orders`." }, long]
+        })
+    }
 }
 
 impl<'de> Deserialize<'de> for Protect {

@@ -39,7 +39,7 @@ pub mod defaults {
 /// One app client. Every list is a set: order and repeats mean nothing to
 /// Cognito, so `normalize` sorts them away on both sides of a comparison. An empty list means "none" (for `read_attributes`
 /// and `write_attributes`: Cognito's default set).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct AppClient {
     /// Fixed when the client is created: changing it replaces the client.
@@ -90,7 +90,7 @@ pub struct AppClient {
 
 /// Refresh token rotation (`GetTokensFromRefreshToken` hands out a new
 /// refresh token each time).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct RefreshTokenRotation {
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -33,13 +33,26 @@ pub fn is_custom_name(name: &str) -> bool {
 }
 
 /// The long form, as a mapping.
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct DomainFields {
     prefix: Option<String>,
     custom: Option<String>,
     certificate_arn: Option<String>,
     managed_login_version: Option<u8>,
+}
+
+impl schemars::JsonSchema for Domain {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Domain".into()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        // The short form (text) or the mapping the loader reads it from.
+        let long = generator.subschema_for::<DomainFields>();
+        schemars::json_schema!({
+            "anyOf": [{ "type": "string", "description": "A prefix: `shop-dev` for `shop-dev.auth.<region>.amazoncognito.com`." }, long]
+        })
+    }
 }
 
 impl<'de> Deserialize<'de> for Domain {

@@ -70,6 +70,22 @@ impl Serialize for Duration {
     }
 }
 
+/// What `Deserialize` accepts: a whole number of seconds or a number and a unit.
+impl schemars::JsonSchema for Duration {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Duration".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A duration: a number and a unit (s, m, h, d, y), e.g. 30s, 5m, 1h, 30d; a bare number is seconds.",
+            "anyOf": [
+                { "type": "string", "pattern": "^[0-9]+[smhdy]?$" },
+                { "type": "integer", "minimum": 0 }
+            ]
+        })
+    }
+}
+
 impl<'de> Deserialize<'de> for Duration {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Visitor;

@@ -52,6 +52,17 @@ macro_rules! api_enum {
             }
         }
 
+        impl schemars::JsonSchema for $name {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                stringify!($name).into()
+            }
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                // Every spelling `from_spec` accepts, aliases included.
+                let names: &[&str] = &[$($spec $(, $alias)*),+];
+                schemars::json_schema!({ "type": "string", "enum": names })
+            }
+        }
+
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 let text = String::deserialize(d)?;

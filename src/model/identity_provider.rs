@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 /// Keys mirror `ProviderDetails`; which apply depends on `type`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct IdentityProvider {
     /// Required. Fixed: changing it replaces the provider.
@@ -126,6 +126,18 @@ impl Serialize for MetadataDocument {
             (None, Some(path)) => serializer.serialize_str(path),
             (None, None) => serializer.serialize_none(),
         }
+    }
+}
+
+impl schemars::JsonSchema for MetadataDocument {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "MetadataDocument".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "description": "A SAML metadata file, relative to the spec file."
+        })
     }
 }
 

@@ -6,7 +6,7 @@
 use super::enums::{PreTokenLambdaVersion, SenderLambdaVersion};
 use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Triggers {
     #[serde(deserialize_with = "declared", skip_serializing_if = "Option::is_none")]
@@ -134,6 +134,18 @@ impl<T: Serialize> Serialize for Slot<T> {
     }
 }
 
+impl<T: schemars::JsonSchema> schemars::JsonSchema for Slot<T> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        format!("Slot_{}", T::schema_name()).into()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let attached = generator.subschema_for::<T>();
+        schemars::json_schema!({
+            "anyOf": [attached, { "const": false, "description": "`false` detaches the trigger." }]
+        })
+    }
+}
+
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Slot<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Visitor<T>(std::marker::PhantomData<T>);
@@ -187,11 +199,25 @@ pub struct Versioned<V> {
     pub lambda_version: V,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Versioned_{V}_long")]
 struct VersionedFields<V> {
     lambda_arn: String,
     lambda_version: Option<V>,
+}
+
+impl<V: schemars::JsonSchema> schemars::JsonSchema for Versioned<V> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        format!("Versioned_{}", V::schema_name()).into()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        // A bare ARN (the first event version), or the mapping.
+        let long = generator.subschema_for::<VersionedFields<V>>();
+        schemars::json_schema!({
+            "anyOf": [{ "type": "string", "description": "The Lambda function's ARN." }, long]
+        })
+    }
 }
 
 impl<'de, V> Deserialize<'de> for Versioned<V>

@@ -17,7 +17,16 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 
 /// Keys that say where and how a pool lives rather than what it is.
-pub const ENV_KEYS: &[&str] = &["region", "profile", "pool_id", "protected"];
+pub const ENV_KEYS: &[&str] = &[
+    "region",
+    "profile",
+    "role_arn",
+    "external_id",
+    "session_name",
+    "duration",
+    "pool_id",
+    "protected",
+];
 
 /// Keys of the pool's own settings (`PoolSettings`), in the order a spec
 /// conventionally writes them (`pools/shop.yaml`; `import` writes this order).
@@ -63,17 +72,33 @@ pub const RESOURCE_KEYS: &[&str] = &[
 pub const ENVIRONMENTS_KEY: &str = "environments";
 
 /// Where a pool lives in one environment.
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct EnvSettings {
+    /// The AWS region the pool lives in.
     pub region: Option<String>,
+    /// The AWS profile (in ~/.aws/config) whose credentials reach the pool;
+    /// absent, the SDK's default chain.
     pub profile: Option<String>,
+    /// An IAM role to assume, with the profile's (or default chain's)
+    /// credentials, before any other AWS call: how one identity reaches the
+    /// pools of several accounts.
+    pub role_arn: Option<String>,
+    /// The external id the role's trust policy asks for (`sts:ExternalId`).
+    pub external_id: Option<String>,
+    /// The assumed role's session name (CloudTrail shows it); `poolctl` when absent.
+    pub session_name: Option<String>,
+    /// How long the assumed role's credentials last: 15m to 12h (the role's
+    /// maximum session duration); 1h when absent.
+    pub duration: Option<crate::model::Duration>,
+    /// Pins the live pool by id instead of finding it by name.
     pub pool_id: Option<String>,
+    /// Applying here needs the environment's name typed back.
     pub protected: Option<bool>,
 }
 
 /// The pool's resources as declared; `None` means the kind is not managed.
-#[derive(Clone, Debug, Default, serde::Serialize)]
+#[derive(Clone, Debug, Default, serde::Serialize, schemars::JsonSchema)]
 pub struct Resources {
     pub clients: Option<BTreeMap<String, AppClient>>,
     pub identity_providers: Option<BTreeMap<String, IdentityProvider>>,

@@ -5,6 +5,8 @@ pub mod check;
 pub mod diag;
 pub mod document;
 pub mod files;
+pub mod schema;
+pub mod starter;
 pub mod yaml;
 
 #[cfg(test)]

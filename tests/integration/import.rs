@@ -508,7 +508,7 @@ fn a_pool_built_with_every_feature_imports_to_a_spec_whose_plan_is_empty() {
     // Where it came from and what it needs.
     assert!(
         text.starts_with(&format!(
-            "# Imported by `poolctl import` from user pool shop-dev ({}) in us-east-1, as environment `dev`.\n",
+            "# yaml-language-server: $schema=poolctl.schema.json\n# Imported by `poolctl import` from user pool shop-dev ({}) in us-east-1, as environment `dev`.\n",
             built.pool_id
         )),
         "{text}"

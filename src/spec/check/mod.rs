@@ -129,6 +129,7 @@ fn check_env(doc: &Document, c: &mut Checks) {
         }
         _ => {}
     }
+    check_role(doc, c);
     if let Some(id) = &doc.env.pool_id {
         match region_of_pool_id(id) {
             Some(prefix) => {
@@ -149,6 +150,87 @@ fn check_env(doc: &Document, c: &mut Checks) {
             }
         }
     }
+}
+
+/// The role to assume: what STS would refuse, caught before any call.
+fn check_role(doc: &Document, c: &mut Checks) {
+    let env = &doc.env;
+    let Some(arn) = &env.role_arn else {
+        for (field, set) in [
+            ("external_id", env.external_id.is_some()),
+            ("session_name", env.session_name.is_some()),
+            ("duration", env.duration.is_some()),
+        ] {
+            if set {
+                c.error(
+                    field,
+                    "only means something with `role_arn`: give the role to assume",
+                );
+            }
+        }
+        return;
+    };
+    if !is_role_arn(arn) {
+        c.error(
+            "role_arn",
+            format!(
+                "`{arn}` is not an IAM role ARN (like arn:aws:iam::123456789012:role/deployer)"
+            ),
+        );
+    }
+    // STS's own limits (AssumeRole's RoleSessionName and ExternalId).
+    if let Some(id) = &env.external_id {
+        let ok = (2..=1224).contains(&id.len())
+            && id
+                .chars()
+                .all(|ch| ch.is_ascii_alphanumeric() || "_+=,.@:/-".contains(ch));
+        if !ok {
+            c.error(
+                "external_id",
+                "STS accepts 2 to 1224 characters: letters, digits and _+=,.@:/-",
+            );
+        }
+    }
+    if let Some(name) = &env.session_name {
+        let ok = (2..=64).contains(&name.len())
+            && name
+                .chars()
+                .all(|ch| ch.is_ascii_alphanumeric() || "_+=,.@-".contains(ch));
+        if !ok {
+            c.error(
+                "session_name",
+                "STS accepts 2 to 64 characters: letters, digits and _+=,.@-",
+            );
+        }
+    }
+    if let Some(d) = env.duration {
+        if !(900..=43_200).contains(&d.seconds()) {
+            c.error(
+                "duration",
+                format!("{d} is out of range: an assumed role lasts 15m to 12h"),
+            );
+        }
+    }
+}
+
+/// `arn:<partition>:iam::<account>:role/<path/name>`.
+pub fn is_role_arn(arn: &str) -> bool {
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    let [scheme, partition, service, region, account, resource] = parts[..] else {
+        return false;
+    };
+    let name = resource.strip_prefix("role/").unwrap_or("");
+    scheme == "arn"
+        && partition.starts_with("aws")
+        && service == "iam"
+        && region.is_empty()
+        && account.len() == 12
+        && account.chars().all(|ch| ch.is_ascii_digit())
+        && !name.is_empty()
+        && !name.ends_with('/')
+        && name
+            .chars()
+            .all(|ch| ch.is_ascii_alphanumeric() || "_+=,.@-/".contains(ch))
 }
 
 /// The region of a user pool id (`us-east-1` of `us-east-1_AbC123xyZ`), or
@@ -370,5 +452,42 @@ mod tests {
         assert!(e[0].1.contains("lives in eu-west-1"), "{e:?}");
         let e = errors("name: a\nregion: us-east-1\npool_id: nonsense\n");
         assert!(e[0].1.contains("not a user pool id"), "{e:?}");
+    }
+
+    #[test]
+    fn role_arns_and_sts_limits() {
+        for good in [
+            "arn:aws:iam::123456789012:role/deployer",
+            "arn:aws-cn:iam::123456789012:role/ci/poolctl-deployer",
+            "arn:aws-us-gov:iam::123456789012:role/a_b+c=d,e.f@g-h",
+        ] {
+            assert!(is_role_arn(good), "{good}");
+        }
+        for bad in [
+            "arn:aws:iam::1234:role/x",
+            "arn:aws:iam::123456789012:user/x",
+            "arn:aws:iam:us-east-1:123456789012:role/x",
+            "arn:aws:sts::123456789012:role/x",
+            "arn:aws:iam::123456789012:role/",
+            "deployer",
+        ] {
+            assert!(!is_role_arn(bad), "{bad}");
+        }
+        let role = "region: us-east-1\nrole_arn: arn:aws:iam::123456789012:role/x\n";
+        assert!(errors(&format!(
+            "name: a\n{role}external_id: ok-id\nsession_name: ci\nduration: 1h\n"
+        ))
+        .is_empty());
+        let e = errors(&format!("name: a\n{role}session_name: 'has space'\n"));
+        assert_eq!(e[0].0, "session_name", "{e:?}");
+        let e = errors(&format!("name: a\n{role}external_id: x\n"));
+        assert_eq!(e[0].0, "external_id", "{e:?}");
+        let e = errors(&format!("name: a\n{role}duration: 5m\n"));
+        assert!(e[0].1.contains("15m to 12h"), "{e:?}");
+        let e = errors("name: a\nregion: us-east-1\nsession_name: ci\n");
+        assert!(
+            e[0].1.contains("only means something with `role_arn`"),
+            "{e:?}"
+        );
     }
 }
