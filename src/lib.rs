@@ -14,6 +14,7 @@ pub mod model;
 pub mod plan;
 pub mod render;
 pub mod spec;
+pub mod users;
 
 use cli::{Cli, Command};
 use std::process::ExitCode;
@@ -28,5 +29,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Drift(args) => commands::drift::run(&ctx, args).await,
         Command::Show(args) => commands::show::run(args),
         Command::Import(args) => commands::import::run(&ctx, args).await,
+        Command::Users(cli::UsersCommand::Export(args)) => {
+            commands::users::export(&ctx, args).await
+        }
+        Command::Users(cli::UsersCommand::Import(args)) => {
+            commands::users::import(&ctx, args).await
+        }
     }
 }

@@ -6,6 +6,7 @@ pub mod drift;
 pub mod import;
 pub mod plan;
 pub mod show;
+pub mod users;
 pub mod validate;
 
 use crate::aws::Session;

@@ -18,4 +18,5 @@ mod import;
 mod pool;
 mod resource_servers_and_domain;
 mod triggers;
+mod users;
 mod workflow;
