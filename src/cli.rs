@@ -81,6 +81,9 @@ pub enum Command {
     /// Back up a pool's users (export) or load them into a pool (import).
     #[command(subcommand)]
     Users(UsersCommand),
+    /// Move to a new pool when a change cannot be made in place: create it
+    /// from the spec, then carry the users over, step by step.
+    Migrate(MigrateArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -158,6 +161,31 @@ fn parse_interval(text: &str) -> Result<std::time::Duration, String> {
     Ok(std::time::Duration::from_secs(
         crate::model::Duration::parse(text)?.seconds(),
     ))
+}
+
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    #[command(flatten)]
+    pub which: OnePool,
+
+    /// The new pool's name.
+    #[arg(long, value_name = "NEW_NAME")]
+    pub to: String,
+
+    /// Where the users are exported to on the way (default: migrate-<pool>-<env>-to-<NEW_NAME>).
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+
+    /// Run every step without asking; required when not on a terminal.
+    #[arg(long)]
+    pub yes: bool,
+
+    /// Leave this attribute out of the users carried over; repeatable.
+    #[arg(long = "exclude-attribute", value_name = "NAME")]
+    pub exclude_attributes: Vec<String>,
+
+    #[command(flatten)]
+    pub job: ImportJobArgs,
 }
 
 #[derive(Debug, Args)]

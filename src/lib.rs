@@ -35,5 +35,6 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Users(cli::UsersCommand::Import(args)) => {
             commands::users::import(&ctx, args).await
         }
+        Command::Migrate(args) => commands::migrate::run(&ctx, args).await,
     }
 }

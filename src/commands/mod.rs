@@ -4,6 +4,7 @@
 pub mod apply;
 pub mod drift;
 pub mod import;
+pub mod migrate;
 pub mod plan;
 pub mod show;
 pub mod users;

@@ -460,3 +460,136 @@ fn bad_input_changes_nothing() {
     assert!(out.stderr.contains("--logs-role"), "{}", out.dump());
     assert!(stack.writes().is_empty(), "{:?}", stack.writes());
 }
+
+#[test]
+fn migrate_carries_the_users_through_a_one_way_door() {
+    const USERS: usize = 200;
+    let stack = Stack::new();
+    let spec = "name: mig-${env}\nenvironments: { dev: { region: us-east-1 } }\nschema:\n  custom:tier: { type: string, mutable: true }\ngroups:\n  admins: {}\n  support: {}\nclients:\n  web: { callback_urls: ['https://example.com/cb'], allowed_oauth_flows: [code], allowed_oauth_scopes: [openid], supported_identity_providers: [COGNITO] }\n";
+    stack.spec("mig.yaml", spec);
+    stack
+        .poolctl()
+        .args(["apply", "--env", "dev", "--auto-approve"])
+        .run()
+        .assert_success();
+    let old = pool_named(&stack, "mig-dev");
+    seed(&stack, &old, USERS);
+
+    // A change Cognito cannot make in place: apply refuses and points the way.
+    stack.spec(
+        "mig.yaml",
+        &spec.replace("schema:", "alias_attributes: [email]\nschema:"),
+    );
+    let refused = stack
+        .poolctl()
+        .args(["apply", "--env", "dev", "--auto-approve"])
+        .run();
+    refused.assert_exit(1);
+    assert!(
+        refused
+            .stderr
+            .contains("`poolctl migrate --env dev --pool mig --to NEW_NAME`"),
+        "{}",
+        refused.dump()
+    );
+
+    let migrate = || {
+        stack
+            .poolctl()
+            .args(["migrate", "--env", "dev", "--to", "mig-dev-v2"])
+            .args(["--logs-role", ROLE, "--poll-interval", "50ms"])
+    };
+    // No terminal, no --yes: nothing happens.
+    stack.proxy.clear();
+    let out = migrate().run();
+    out.assert_exit(1);
+    assert!(out.stderr.contains("--yes"), "{}", out.dump());
+    assert!(stack.writes().is_empty(), "{:?}", stack.writes());
+
+    let out = migrate().arg("--yes").run();
+    out.assert_success();
+    assert!(
+        out.stdout
+            .contains("Migrating pool `mig-dev` (dev) to a new pool `mig-dev-v2`"),
+        "{}",
+        out.dump()
+    );
+    let new = pool_named(&stack, "mig-dev-v2");
+    let described = block_on(
+        stack
+            .cognito()
+            .describe_user_pool()
+            .user_pool_id(&new)
+            .send(),
+    )
+    .unwrap();
+    assert_eq!(
+        described.user_pool().unwrap().alias_attributes(),
+        [aws_sdk_cognitoidentityprovider::types::AliasAttributeType::Email]
+    );
+    let users = block_on(stack.cognito().list_users().user_pool_id(&new).send()).unwrap();
+    assert!(!users.users().is_empty());
+    let admins = block_on(
+        stack
+            .cognito()
+            .list_users_in_group()
+            .user_pool_id(&new)
+            .group_name("admins")
+            .limit(60)
+            .send(),
+    )
+    .unwrap();
+    assert_eq!(admins.users().len(), USERS.div_ceil(5));
+    // What is left to the user, with the client's new id.
+    let clients = block_on(
+        stack
+            .cognito()
+            .list_user_pool_clients()
+            .user_pool_id(&new)
+            .send(),
+    )
+    .unwrap();
+    let new_client = clients.user_pool_clients()[0].client_id().unwrap();
+    assert!(
+        out.stdout.contains("client `web` at its new id: ") && out.stdout.contains(new_client),
+        "{}",
+        out.dump()
+    );
+    assert!(
+        out.stdout.contains("retire pool `mig-dev`"),
+        "{}",
+        out.dump()
+    );
+    assert!(stack.proxy.requests_for("DeleteUserPool").is_empty());
+    let exported = stack
+        .path()
+        .join("migrate-mig-dev-to-mig-dev-v2/users.jsonl");
+    assert_eq!(lines(&exported).len(), USERS);
+
+    // Again: every step is already done.
+    stack.proxy.clear();
+    let again = migrate().arg("--yes").run();
+    again.assert_success();
+    assert!(
+        again
+            .stdout
+            .contains("exists and matches the spec: nothing to do"),
+        "{}",
+        again.dump()
+    );
+    assert!(
+        again
+            .stdout
+            .contains("is complete (200 user(s)): nothing to do"),
+        "{}",
+        again.dump()
+    );
+    for op in [
+        "CreateUserPool",
+        "CreateUserImportJob",
+        "DeleteUserPool",
+        "ListUsersInGroup",
+    ] {
+        assert!(stack.proxy.requests_for(op).is_empty(), "{op} sent again");
+    }
+}
