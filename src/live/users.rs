@@ -107,28 +107,40 @@ pub async fn memberships(
     client: &cognito::Client,
     id: &str,
 ) -> anyhow::Result<BTreeMap<String, Vec<String>>> {
-    let mut by_user: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for group in groups(client, id).await? {
-        let mut token = None;
-        loop {
-            let out = client
-                .list_users_in_group()
-                .user_pool_id(id)
-                .group_name(&group)
-                .limit(PAGE)
-                .set_next_token(token)
-                .send()
-                .await
-                .map_err(|err| explain(&format!("ListUsersInGroup {id} {group}"), err))?;
-            for user in out.users.unwrap_or_default() {
-                if let Some(name) = user.username {
-                    by_user.entry(name).or_default().push(group.clone());
+    // Each group is its own chain of pages: the groups are walked side by
+    // side (the limiter keeps them within the quota together).
+    let walks = groups(client, id)
+        .await?
+        .into_iter()
+        .map(|group| async move {
+            let mut members = Vec::new();
+            let mut token = None;
+            loop {
+                let out = client
+                    .list_users_in_group()
+                    .user_pool_id(id)
+                    .group_name(&group)
+                    .limit(PAGE)
+                    .set_next_token(token)
+                    .send()
+                    .await
+                    .map_err(|err| explain(&format!("ListUsersInGroup {id} {group}"), err))?;
+                members.extend(
+                    out.users
+                        .unwrap_or_default()
+                        .into_iter()
+                        .filter_map(|u| u.username),
+                );
+                match out.next_token.filter(|t| !t.is_empty()) {
+                    Some(next) => token = Some(next),
+                    None => return anyhow::Ok((group, members)),
                 }
             }
-            match out.next_token.filter(|t| !t.is_empty()) {
-                Some(next) => token = Some(next),
-                None => break,
-            }
+        });
+    let mut by_user: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (group, members) in futures::future::try_join_all(walks).await? {
+        for name in members {
+            by_user.entry(name).or_default().push(group.clone());
         }
     }
     Ok(by_user)

@@ -95,12 +95,25 @@ pub async fn run(
     let started = Instant::now();
     let done_before = cp.users_written;
     on_page(cp.users_written, estimate);
+    // The next page is asked for as soon as its token is known, while this
+    // one is written and flushed to disk: the walk's pace is the round trip
+    // (or the quota), not the round trip plus the disk.
+    let fetch = |token: Option<String>| {
+        let (client, id) = (job.client.clone(), job.pool_id.to_string());
+        tokio::spawn(async move { live::page(&client, &id, token.as_deref()).await })
+    };
+    let mut pending = fetch(cp.pagination_token.clone());
     loop {
         if stop.load(Ordering::SeqCst) {
+            pending.abort();
             return Ok(Ended::Interrupted(cp.users_written));
         }
-        let (users, next) =
-            live::page(job.client, job.pool_id, cp.pagination_token.as_deref()).await?;
+        let (users, next) = pending.await??;
+        if let Some(token) = &next {
+            pending = fetch(Some(token.clone()));
+        } else {
+            pending = tokio::spawn(async { Ok((Vec::new(), None)) });
+        }
         let users: Vec<UserRecord> = users
             .into_iter()
             .map(|mut user| {

@@ -176,6 +176,11 @@ impl Proxy {
         Proxy::spawn(upstream, Duration::ZERO, true)
     }
 
+    /// `start_faithful` with `latency` added to every request (benchmarks).
+    pub fn start_faithful_with_latency(upstream: &str, latency: Duration) -> Proxy {
+        Proxy::spawn(upstream, latency, true)
+    }
+
     fn spawn(upstream: &str, latency: Duration, faithful: bool) -> Proxy {
         // Bound here, not in the proxy thread, so the port is known and
         // accepting (into the backlog) before start returns.
