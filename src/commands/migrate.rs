@@ -9,7 +9,9 @@
 //! 3. import them into the new pool (a user import job), groups restored;
 //! 4. say what is left to the user. poolctl never deletes the old pool.
 
-use super::users::{existing_pool, one_pool, print_report, progress_line, stop_on_ctrl_c};
+use super::users::{
+    excluded, existing_pool, logs_role, one_pool, print_report, progress_line, stop_on_ctrl_c,
+};
 use super::Context;
 use crate::apply::apply_pool;
 use crate::cli::MigrateArgs;
@@ -106,7 +108,7 @@ pub async fn run(ctx: &Context, args: &MigrateArgs) -> anyhow::Result<ExitCode> 
         environment: &old.environment,
         dir: dir.clone(),
         resume: dir.join(users::CHECKPOINT).exists() || dir.join(users::MANIFEST).exists(),
-        excluded: args.exclude_attributes.clone(),
+        excluded: excluded(&old, &args.exclude_attributes),
     };
     match export::run(&job, &stop, &progress_line("exported")).await? {
         export::Ended::Complete(n) => {
@@ -134,7 +136,7 @@ pub async fn run(ctx: &Context, args: &MigrateArgs) -> anyhow::Result<ExitCode> 
             pool_name: &args.to,
             environment: &new.environment,
             users: records,
-            logs_role: args.job.logs_role.clone(),
+            logs_role: logs_role(&new, &args.job.logs_role),
             poll_interval: args.job.poll_interval,
         },
         &|line| anstream::eprintln!("{line}"),

@@ -25,7 +25,7 @@ pub async fn export(ctx: &Context, args: &UsersExportArgs) -> anyhow::Result<Exi
         environment: &desired.environment,
         dir: dir.clone(),
         resume: args.resume,
-        excluded: args.exclude_attributes.clone(),
+        excluded: excluded(&desired, &args.exclude_attributes),
     };
     let ended = export::run(&job, &stop, &progress_line("exported")).await;
     clear_progress();
@@ -73,7 +73,7 @@ pub async fn import(ctx: &Context, args: &UsersImportArgs) -> anyhow::Result<Exi
             pool_name: desired.pool_name(),
             environment: &desired.environment,
             users: records,
-            logs_role: args.job.logs_role.clone(),
+            logs_role: logs_role(&desired, &args.job.logs_role),
             poll_interval: args.job.poll_interval,
         },
         &|line| anstream::eprintln!("{line}"),
@@ -116,6 +116,25 @@ pub fn print_report(report: &import::Report, pool: &str, environment: &str) {
         "pool `{pool}` ({environment}): {} group membership(s) restored; imported users are in RESET_REQUIRED until they reset their password",
         report.memberships_added
     );
+}
+
+/// The attributes to leave out: the spec's `users.exclude_attributes` and
+/// every `--exclude-attribute`.
+pub fn excluded(desired: &DesiredPool, flags: &[String]) -> Vec<String> {
+    let mut all = desired.users.exclude_attributes.clone();
+    for name in flags {
+        if !all.contains(name) {
+            all.push(name.clone());
+        }
+    }
+    all
+}
+
+/// The import job's logs role: `--logs-role` (or its variable), else the
+/// spec's `users.import_logs_role`.
+pub fn logs_role(desired: &DesiredPool, flag: &Option<String>) -> Option<String> {
+    flag.clone()
+        .or_else(|| desired.users.import_logs_role.clone())
 }
 
 /// The one pool `--env` (and `--pool`) names.

@@ -149,6 +149,7 @@ fn declare_everything(request: &Request) -> DesiredPool {
         profile: request.target.profile.clone(),
         pool_id,
         protected: false,
+        users: Default::default(),
         settings: PoolSettings {
             name,
             ..PoolSettings::default()

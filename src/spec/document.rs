@@ -17,7 +17,7 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 
 /// Keys that say where and how a pool lives rather than what it is.
-pub const ENV_KEYS: &[&str] = &["region", "profile", "pool_id", "protected"];
+pub const ENV_KEYS: &[&str] = &["region", "profile", "pool_id", "protected", "users"];
 
 /// Keys of the pool's own settings (`PoolSettings`), in the order a spec
 /// conventionally writes them (`pools/shop.yaml`; `import` writes this order).
@@ -70,6 +70,17 @@ pub struct EnvSettings {
     pub profile: Option<String>,
     pub pool_id: Option<String>,
     pub protected: Option<bool>,
+    pub users: Option<UsersSettings>,
+}
+
+/// How `users export`, `users import` and `migrate` treat this pool's users.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct UsersSettings {
+    /// Attributes never written to an export (e.g. `custom:ssn`).
+    pub exclude_attributes: Vec<String>,
+    /// The IAM role a user import job writes its CloudWatch Logs with.
+    pub import_logs_role: Option<String>,
 }
 
 /// The pool's resources as declared; `None` means the kind is not managed.

@@ -90,7 +90,7 @@ pub async fn run(job: ImportJob<'_>, say: Say<'_>) -> anyhow::Result<Report> {
     let mut imported: BTreeSet<String> = existing.clone();
     if !new.is_empty() {
         let Some(role) = job.logs_role.as_deref() else {
-            anyhow::bail!("an import job needs an IAM role for its CloudWatch Logs: give --logs-role ARN (or POOLCTL_IMPORT_LOGS_ROLE); nothing was uploaded");
+            anyhow::bail!("an import job needs an IAM role for its CloudWatch Logs: give --logs-role ARN (or POOLCTL_IMPORT_LOGS_ROLE, or `users: {{ import_logs_role: ARN }}` in the environment's block); nothing was uploaded");
         };
         let new: Vec<UserRecord> = new.into_iter().cloned().collect();
         let csv = [csv_file::header(&header)?, csv_file::rows(&header, &new)?].concat();

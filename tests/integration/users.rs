@@ -593,3 +593,71 @@ fn migrate_carries_the_users_through_a_one_way_door() {
         assert!(stack.proxy.requests_for(op).is_empty(), "{op} sent again");
     }
 }
+
+#[test]
+fn the_spec_names_the_attributes_left_out_and_the_import_role() {
+    let stack = Stack::new();
+    let spec = format!("{SPEC}users: {{ exclude_attributes: [name], import_logs_role: {ROLE} }}\n");
+    stack.spec("usr.yaml", &spec);
+    stack
+        .poolctl()
+        .args(["apply", "--env", "dev", "--env", "copy", "--auto-approve"])
+        .run()
+        .assert_success();
+    let source = pool_named(&stack, "usr-dev");
+    seed(&stack, &source, 30);
+    let backup = stack.path().join("backup");
+    stack
+        .poolctl()
+        .args([
+            "users",
+            "export",
+            "--env",
+            "dev",
+            "--out",
+            backup.to_str().unwrap(),
+        ])
+        .args(["--exclude-attribute", "custom:tier"])
+        .run()
+        .assert_success();
+    let users = lines(&backup.join("users.jsonl"));
+    assert_eq!(users.len(), 30);
+    for user in &users {
+        let attributes = user["attributes"].as_object().unwrap();
+        assert!(
+            !attributes.contains_key("name") && !attributes.contains_key("custom:tier"),
+            "{user}"
+        );
+        assert!(attributes.contains_key("email"), "{user}");
+    }
+    let csv = std::fs::read_to_string(backup.join("users.csv")).unwrap();
+    assert!(!csv.contains("User,"), "the name is in the CSV: {csv}");
+
+    stack.proxy.clear();
+    stack
+        .poolctl()
+        .args([
+            "users",
+            "import",
+            "--env",
+            "copy",
+            "--from",
+            backup.to_str().unwrap(),
+        ])
+        .args(["--poll-interval", "50ms"])
+        .run()
+        .assert_success();
+    assert_eq!(
+        stack.proxy.requests_for("CreateUserImportJob")[0].json()["CloudWatchLogsRoleArn"],
+        ROLE
+    );
+
+    // A key the block does not have is a spec error, like any other.
+    stack.spec(
+        "usr.yaml",
+        &format!("{SPEC}users: {{ exclude_attribute: [name] }}\n"),
+    );
+    let out = stack.poolctl().args(["validate"]).run();
+    out.assert_exit(1);
+    assert!(out.stderr.contains("exclude_attribute"), "{}", out.dump());
+}
