@@ -8,11 +8,9 @@ use futures::stream::{self, StreamExt};
 use std::time::Duration;
 
 /// The header Cognito's pre-signed upload URL is signed with: the CSV is
-/// stored encrypted with a KMS key.
-pub const UPLOAD_HEADERS: [(&str, &str); 2] = [
-    ("x-amz-server-side-encryption", "aws:kms"),
-    ("content-type", "text/csv"),
-];
+/// stored encrypted with a KMS key. Nothing else is added: a header the URL
+/// was not signed with could make S3 refuse it.
+pub const UPLOAD_HEADERS: [(&str, &str); 1] = [("x-amz-server-side-encryption", "aws:kms")];
 
 /// An import job created and waiting for its file.
 pub struct Job {
