@@ -144,3 +144,28 @@ pub async fn add_memberships(
         .collect()
         .await
 }
+
+/// Disables each user (imported users arrive enabled; these were disabled
+/// where they came from). Returns the users that could not be, with why.
+pub async fn disable(
+    client: &cognito::Client,
+    pool_id: &str,
+    users: Vec<String>,
+) -> Vec<(String, String)> {
+    stream::iter(users)
+        .map(|user| async move {
+            let result = client
+                .admin_disable_user()
+                .user_pool_id(pool_id)
+                .username(&user)
+                .send()
+                .await;
+            result
+                .err()
+                .map(|err| (user, format!("{:#}", explain("AdminDisableUser", err))))
+        })
+        .buffer_unordered(16)
+        .filter_map(|failed| async move { failed })
+        .collect()
+        .await
+}

@@ -125,7 +125,10 @@ impl Category {
             "ListUsers" | "ListUsersInGroup" => UserList,
             "AdminGetUser" => UserRead,
             "AdminCreateUser" => UserCreation,
-            "AdminAddUserToGroup" | "AdminRemoveUserFromGroup" => UserUpdate,
+            "AdminAddUserToGroup"
+            | "AdminRemoveUserFromGroup"
+            | "AdminDisableUser"
+            | "AdminEnableUser" => UserUpdate,
             _ => return None,
         })
     }

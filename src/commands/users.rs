@@ -112,9 +112,15 @@ pub fn print_report(report: &import::Report, pool: &str, environment: &str) {
     for (user, group, why) in &report.memberships_failed {
         anstream::println!("  ! {user} was not added to group `{group}`: {why}");
     }
+    for (user, why) in &report.disable_failed {
+        anstream::println!(
+            "  ! {user} was disabled where it came from but could not be disabled here: {why}"
+        );
+    }
     anstream::println!(
-        "pool `{pool}` ({environment}): {} group membership(s) restored; imported users are in RESET_REQUIRED until they reset their password",
-        report.memberships_added
+        "pool `{pool}` ({environment}): {} group membership(s) restored, {} user(s) disabled again; imported users are in RESET_REQUIRED until they reset their password",
+        report.memberships_added,
+        report.disabled
     );
 }
 

@@ -31,12 +31,16 @@ pub struct Report {
     pub failed_rows: Vec<(usize, String)>,
     pub memberships_added: usize,
     pub memberships_failed: Vec<(String, String, String)>,
+    /// Users imported now that were disabled in the file: disabled again.
+    pub disabled: usize,
+    pub disable_failed: Vec<(String, String)>,
 }
 
 impl Report {
     pub fn succeeded(&self) -> bool {
         self.failed_rows.is_empty()
             && self.memberships_failed.is_empty()
+            && self.disable_failed.is_empty()
             && self.job.as_ref().is_none_or(|j| j.status == "Succeeded")
     }
 }
@@ -121,6 +125,19 @@ pub async fn run(job: ImportJob<'_>, say: Say<'_>) -> anyhow::Result<Report> {
             .map(|(i, u)| (i + 2, u.username.clone()))
             .collect();
         report.job = Some(outcome);
+    }
+
+    // An import job creates every user enabled; the file says who was not.
+    // Only users this import created: those already there are left alone.
+    let to_disable: Vec<String> = job
+        .users
+        .iter()
+        .filter(|u| !u.enabled && imported.contains(&u.username) && !existing.contains(&u.username))
+        .map(|u| u.username.clone())
+        .collect();
+    if !to_disable.is_empty() {
+        report.disable_failed = apply::disable(job.client, job.pool_id, to_disable.clone()).await;
+        report.disabled = to_disable.len() - report.disable_failed.len();
     }
 
     let memberships: Vec<(String, String)> = job

@@ -248,6 +248,16 @@ fn a_round_trip_into_a_second_pool_keeps_attributes_and_groups() {
             .send(),
     )
     .unwrap();
+    // And one disabled user, who must arrive disabled.
+    block_on(
+        stack
+            .cognito()
+            .admin_disable_user()
+            .user_pool_id(&source)
+            .username(username(10))
+            .send(),
+    )
+    .unwrap();
     let backup = stack.path().join("backup");
     stack
         .poolctl()
@@ -333,6 +343,13 @@ fn a_round_trip_into_a_second_pool_keeps_attributes_and_groups() {
         ])
         .run()
         .assert_success();
+    let disabled: Vec<String> = lines(&copy.join("users.jsonl"))
+        .into_iter()
+        .filter(|u| u["enabled"] == false)
+        .map(|u| u["username"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(disabled, [username(10)]);
+    assert_eq!(stack.proxy.requests_for("AdminDisableUser").len(), 1);
     let mut original = by_user(&backup.join("users.jsonl"));
     original.remove(&username(42));
     let copied = by_user(&copy.join("users.jsonl"));

@@ -51,7 +51,10 @@ pub fn category(operation: &str) -> Option<(&'static str, usize)> {
         "ListUsers" | "ListUsersInGroup" => ("UserList", 30),
         "AdminGetUser" => ("UserRead", 120),
         "AdminCreateUser" => ("UserCreation", 50),
-        "AdminAddUserToGroup" | "AdminRemoveUserFromGroup" => ("UserUpdate", 25),
+        "AdminAddUserToGroup"
+        | "AdminRemoveUserFromGroup"
+        | "AdminDisableUser"
+        | "AdminEnableUser" => ("UserUpdate", 25),
         _ => return None,
     })
 }
