@@ -88,6 +88,12 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the manual page (roff), e.g. `poolctl man | man -l -`.
     Man(ManArgs),
+    /// Back up a pool's users (export) or load them into a pool (import).
+    #[command(subcommand)]
+    Users(UsersCommand),
+    /// Move to a new pool when a change cannot be made in place: create it
+    /// from the spec, then carry the users over, step by step.
+    Migrate(MigrateArgs),
 }
 
 #[derive(Debug, Args)]
@@ -114,6 +120,108 @@ pub struct CompletionsArgs {
     /// The shell to complete for.
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UsersCommand {
+    /// Write every user of a pool to DIR: users.jsonl (one user a line, with
+    /// groups), users.csv (Cognito's import format), export.json.
+    Export(UsersExportArgs),
+    /// Load users (an export's users.jsonl) into a pool through a Cognito
+    /// user import job, then restore their group memberships.
+    Import(UsersImportArgs),
+}
+
+/// Which pool: an environment and, when several specs declare it, the pool.
+#[derive(Debug, Clone, Args)]
+pub struct OnePool {
+    /// The environment the pool is in.
+    #[arg(long = "env", value_name = "ENV")]
+    pub env: String,
+
+    /// The pool (a spec file's stem, or the pool's name); needed when more
+    /// than one spec declares the environment.
+    #[arg(long = "pool", value_name = "NAME")]
+    pub pool: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct UsersExportArgs {
+    #[command(flatten)]
+    pub which: OnePool,
+
+    /// The directory to write (default: users-<pool>-<env>).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+
+    /// Continue the export that stopped in DIR (its checkpoint.json).
+    #[arg(long)]
+    pub resume: bool,
+
+    /// Leave this attribute out of the export (e.g. custom:ssn); repeatable.
+    #[arg(long = "exclude-attribute", value_name = "NAME")]
+    pub exclude_attributes: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct UsersImportArgs {
+    #[command(flatten)]
+    pub which: OnePool,
+
+    /// An export's directory, or its users.jsonl.
+    #[arg(long, value_name = "FILE")]
+    pub from: PathBuf,
+
+    #[command(flatten)]
+    pub job: ImportJobArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ImportJobArgs {
+    /// The IAM role Cognito's import job writes its CloudWatch Logs with.
+    #[arg(long, value_name = "ARN", env = "POOLCTL_IMPORT_LOGS_ROLE")]
+    pub logs_role: Option<String>,
+
+    /// How often to ask after the import job (e.g. 5s).
+    #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = parse_interval)]
+    pub poll_interval: std::time::Duration,
+}
+
+fn parse_interval(text: &str) -> Result<std::time::Duration, String> {
+    if let Some(ms) = text.strip_suffix("ms") {
+        return ms
+            .parse::<u64>()
+            .map(std::time::Duration::from_millis)
+            .map_err(|e| format!("`{text}`: {e}"));
+    }
+    Ok(std::time::Duration::from_secs(
+        crate::model::Duration::parse(text)?.seconds(),
+    ))
+}
+
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    #[command(flatten)]
+    pub which: OnePool,
+
+    /// The new pool's name.
+    #[arg(long, value_name = "NEW_NAME")]
+    pub to: String,
+
+    /// Where the users are exported to on the way (default: migrate-<pool>-<env>-to-<NEW_NAME>).
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+
+    /// Run every step without asking; required when not on a terminal.
+    #[arg(long)]
+    pub yes: bool,
+
+    /// Leave this attribute out of the users carried over; repeatable.
+    #[arg(long = "exclude-attribute", value_name = "NAME")]
+    pub exclude_attributes: Vec<String>,
+
+    #[command(flatten)]
+    pub job: ImportJobArgs,
 }
 
 #[derive(Debug, Args)]

@@ -24,6 +24,8 @@ pub struct DesiredPool {
     pub pool_id: Option<String>,
     /// Applying here needs the environment's name typed back.
     pub protected: bool,
+    /// The spec's `users` block: what exports leave out, the import role.
+    pub users: crate::spec::document::UsersSettings,
     pub settings: PoolSettings,
     pub resources: Resources,
     /// Warnings from the offline checks.
@@ -57,6 +59,7 @@ impl DesiredPool {
             profile: doc.env.profile,
             pool_id: doc.env.pool_id,
             protected: doc.env.protected.unwrap_or(false),
+            users: doc.env.users.unwrap_or_default(),
             settings,
             resources: doc.resources,
             warnings,

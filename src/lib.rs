@@ -16,6 +16,7 @@ pub mod outputs;
 pub mod plan;
 pub mod render;
 pub mod spec;
+pub mod users;
 
 use cli::{Cli, Command};
 use std::process::ExitCode;
@@ -38,5 +39,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Completions(args) => commands::shell::completions(args),
         Command::Man(args) => commands::shell::man(args),
+        Command::Users(cli::UsersCommand::Export(args)) => {
+            commands::users::export(&ctx, args).await
+        }
+        Command::Users(cli::UsersCommand::Import(args)) => {
+            commands::users::import(&ctx, args).await
+        }
+        Command::Migrate(args) => commands::migrate::run(&ctx, args).await,
     }
 }

@@ -14,6 +14,7 @@ pub mod identity_provider;
 pub mod lambda_permission;
 pub mod pool;
 pub mod resource_server;
+pub mod users;
 
 use crate::aws::{Clients, Session};
 use crate::desired::DesiredPool;

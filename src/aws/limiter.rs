@@ -31,29 +31,52 @@ pub enum Category {
     UserPoolResourceUpdate,
     UserPoolClientRead,
     UserPoolClientUpdate,
+    /// Listing a pool's users (`users export`, `users import`).
+    UserList,
+    /// Reading one user.
+    UserRead,
+    /// Creating users one at a time.
+    UserCreation,
+    /// Changing a user, group memberships included (`users import`).
+    UserUpdate,
 }
 
 impl Category {
-    const ALL: [Category; 6] = [
+    const ALL: [Category; 10] = [
         Category::UserPoolRead,
         Category::UserPoolUpdate,
         Category::UserPoolResourceRead,
         Category::UserPoolResourceUpdate,
         Category::UserPoolClientRead,
         Category::UserPoolClientUpdate,
+        Category::UserList,
+        Category::UserRead,
+        Category::UserCreation,
+        Category::UserUpdate,
     ];
 
     /// Requests per second the category allows (AWS's default quotas).
     pub fn per_second(self) -> u32 {
         match self {
             Category::UserPoolResourceRead => 20,
+            Category::UserList => 30,
+            Category::UserRead => 120,
+            Category::UserCreation => 50,
+            Category::UserUpdate => 25,
             _ => 15,
         }
     }
 
-    /// Whether a single operation is also capped per pool (5 a second).
+    /// Whether a single operation is also capped per pool (5 a second): only
+    /// in the four pool-resource and client categories.
     fn capped_per_pool(self) -> bool {
-        !matches!(self, Category::UserPoolRead | Category::UserPoolUpdate)
+        matches!(
+            self,
+            Category::UserPoolResourceRead
+                | Category::UserPoolResourceUpdate
+                | Category::UserPoolClientRead
+                | Category::UserPoolClientUpdate
+        )
     }
 
     /// The category of a Cognito operation; `None` for operations outside the
@@ -72,7 +95,10 @@ impl Category {
             | "ListIdentityProviders"
             | "ListResourceServers"
             | "ListTagsForResource"
-            | "GetIdentityProviderByIdentifier" => UserPoolResourceRead,
+            | "GetIdentityProviderByIdentifier"
+            | "GetCSVHeader"
+            | "DescribeUserImportJob"
+            | "ListUserImportJobs" => UserPoolResourceRead,
             "AddCustomAttributes"
             | "CreateGroup"
             | "UpdateGroup"
@@ -88,11 +114,21 @@ impl Category {
             | "DeleteUserPoolDomain"
             | "SetUserPoolMfaConfig"
             | "TagResource"
-            | "UntagResource" => UserPoolResourceUpdate,
+            | "UntagResource"
+            | "CreateUserImportJob"
+            | "StartUserImportJob"
+            | "StopUserImportJob" => UserPoolResourceUpdate,
             "DescribeUserPoolClient" | "ListUserPoolClients" => UserPoolClientRead,
             "CreateUserPoolClient" | "UpdateUserPoolClient" | "DeleteUserPoolClient" => {
                 UserPoolClientUpdate
             }
+            "ListUsers" | "ListUsersInGroup" => UserList,
+            "AdminGetUser" => UserRead,
+            "AdminCreateUser" => UserCreation,
+            "AdminAddUserToGroup"
+            | "AdminRemoveUserFromGroup"
+            | "AdminDisableUser"
+            | "AdminEnableUser" => UserUpdate,
             _ => return None,
         })
     }
@@ -293,6 +329,13 @@ mod tests {
             Category::of("DescribeUserPoolClient"),
             Some(Category::UserPoolClientRead)
         );
+        assert_eq!(Category::of("ListUsers"), Some(Category::UserList));
+        assert_eq!(Category::UserList.per_second(), 30);
+        assert_eq!(
+            Category::of("AdminAddUserToGroup"),
+            Some(Category::UserUpdate)
+        );
+        assert!(!Category::UserList.capped_per_pool());
         assert_eq!(Category::of("GetRestApis"), None);
         assert!(!Category::UserPoolRead.capped_per_pool());
         assert!(Category::UserPoolClientRead.capped_per_pool());

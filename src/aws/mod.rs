@@ -4,6 +4,7 @@
 pub mod limiter;
 pub mod per_target;
 pub mod retry;
+pub mod upload;
 
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region};

@@ -46,9 +46,22 @@ pub async fn run(ctx: &Context, args: &ApplyArgs) -> anyhow::Result<ExitCode> {
         })
         .collect();
     if !blocked.is_empty() {
+        // A pool Cognito cannot change in place has a way through: a new
+        // pool, and the users carried over.
+        let migrations: Vec<String> = plan
+            .with_action(Action::Blocked)
+            .filter(|(_, change)| change.address == crate::diff::pool::ADDRESS)
+            .map(|(pool, _)| {
+                format!(
+                    "\n  hint: `poolctl migrate --env {} --pool {} --to NEW_NAME` creates a new pool with these settings and carries the users over (docs/users.md)",
+                    pool.environment, pool.pool
+                )
+            })
+            .collect();
         anyhow::bail!(
-            "refusing to apply: {}; nothing was changed",
-            blocked.join("; ")
+            "refusing to apply: {}; nothing was changed{}",
+            blocked.join("; "),
+            migrations.concat()
         );
     }
     let replaced: Vec<String> = plan

@@ -5,10 +5,12 @@ pub mod apply;
 pub mod drift;
 pub mod import;
 pub mod init;
+pub mod migrate;
 pub mod outputs;
 pub mod plan;
 pub mod shell;
 pub mod show;
+pub mod users;
 pub mod validate;
 
 use crate::aws::Session;

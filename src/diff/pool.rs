@@ -11,7 +11,7 @@ use crate::plan::{Action, FieldChange, ResourceChange};
 pub const ADDRESS: &str = "user_pool";
 
 /// What an impossible change costs, said plainly.
-pub const NEW_POOL_PRICE: &str = "needs a new pool: every user, password and MFA device is lost";
+pub const NEW_POOL_PRICE: &str = "needs a new pool: every user, password and MFA device is lost unless carried over (`poolctl migrate`)";
 
 pub fn diff(
     desired: &PoolSettings,

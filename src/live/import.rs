@@ -150,6 +150,7 @@ fn declare_everything(request: &Request) -> DesiredPool {
         role: request.target.role.clone(),
         pool_id,
         protected: false,
+        users: Default::default(),
         settings: PoolSettings {
             name,
             ..PoolSettings::default()

@@ -11,6 +11,7 @@ pub mod import;
 pub mod lambda_permission;
 pub mod pool;
 pub mod resource_server;
+pub mod users;
 
 use crate::aws::{explain, PerTarget, Session, Target};
 use crate::desired::DesiredPool;
@@ -368,6 +369,15 @@ impl<'a> LiveReader<'a> {
                 anyhow::Ok(apis)
             })
             .await
+    }
+
+    /// The live pool's id: the pinned one, or the one pool of the desired
+    /// name in its region; `None` when there is none.
+    pub async fn pool_id(&self, desired: &DesiredPool) -> anyhow::Result<Option<String>> {
+        match &desired.pool_id {
+            Some(id) => Ok(Some(id.clone())),
+            None => self.find_by_name(&target_of(desired), desired).await,
+        }
     }
 
     async fn find_by_name(

@@ -26,6 +26,7 @@ pub const ENV_KEYS: &[&str] = &[
     "duration",
     "pool_id",
     "protected",
+    "users",
 ];
 
 /// Keys of the pool's own settings (`PoolSettings`), in the order a spec
@@ -95,6 +96,20 @@ pub struct EnvSettings {
     pub pool_id: Option<String>,
     /// Applying here needs the environment's name typed back.
     pub protected: Option<bool>,
+    /// How `users export`, `users import` and `migrate` treat this pool's users.
+    pub users: Option<UsersSettings>,
+}
+
+/// How `users export`, `users import` and `migrate` treat this pool's users.
+#[derive(
+    Clone, Debug, Default, PartialEq, Eq, Deserialize, serde::Serialize, schemars::JsonSchema,
+)]
+#[serde(default, deny_unknown_fields)]
+pub struct UsersSettings {
+    /// Attributes never written to an export (e.g. `custom:ssn`).
+    pub exclude_attributes: Vec<String>,
+    /// The IAM role a user import job writes its CloudWatch Logs with.
+    pub import_logs_role: Option<String>,
 }
 
 /// The pool's resources as declared; `None` means the kind is not managed.

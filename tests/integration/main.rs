@@ -27,4 +27,5 @@ mod resource_servers_and_domain;
 mod schema;
 mod shell;
 mod triggers;
+mod users;
 mod workflow;

@@ -20,6 +20,8 @@ pub struct Poolctl {
     stdin: Option<String>,
     timeout: Duration,
     interrupt: Option<Interrupt>,
+    /// The signal `interrupt` sends: "-INT" (Ctrl-C) or "-KILL".
+    signal: &'static str,
 }
 
 /// When to press Ctrl-C: checked repeatedly while the command runs.
@@ -60,6 +62,7 @@ impl Poolctl {
             stdin: None,
             timeout: DEFAULT_TIMEOUT,
             interrupt: None,
+            signal: "-INT",
         }
     }
 
@@ -114,6 +117,15 @@ impl Poolctl {
         condition: impl Fn() -> bool + Send + Sync + 'static,
     ) -> Poolctl {
         self.interrupt = Some(Interrupt(std::sync::Arc::new(condition)));
+        self.signal = "-INT";
+        self
+    }
+
+    /// Kills the command outright (SIGKILL: no chance to clean up) once
+    /// `condition` holds: a crash, a lost machine.
+    pub fn kill_when(mut self, condition: impl Fn() -> bool + Send + Sync + 'static) -> Poolctl {
+        self.interrupt = Some(Interrupt(std::sync::Arc::new(condition)));
+        self.signal = "-KILL";
         self
     }
 
@@ -170,7 +182,7 @@ impl Poolctl {
                 if !interrupted && condition() {
                     interrupted = true;
                     let sent = Command::new("kill")
-                        .args(["-INT", &child.id().to_string()])
+                        .args([self.signal, &child.id().to_string()])
                         .status()
                         .map(|s| s.success());
                     assert!(

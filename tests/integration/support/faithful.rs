@@ -40,8 +40,11 @@
 //! a pool's resources. This layer answers so in its place.
 //!
 //! App clients: see `clients` (UpdateUserPoolClient resets what it is not sent).
+//!
+//! User import jobs (and `GetCSVHeader`), which moto lacks: see `import_jobs`.
 
 mod clients;
+pub mod import_jobs;
 
 use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet};

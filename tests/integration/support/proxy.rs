@@ -145,6 +145,7 @@ struct State {
     /// AWS's answers where moto's differ (see `faithful`).
     cognito: Option<super::faithful::CognitoSemantics>,
     apigateway: Option<super::faithful::ApiGatewaySemantics>,
+    import_jobs: Option<super::faithful::import_jobs::ImportJobs>,
     inner: Mutex<Inner>,
 }
 
@@ -175,6 +176,11 @@ impl Proxy {
         Proxy::spawn(any_port(), upstream, Duration::ZERO, true)
     }
 
+    /// `start_faithful` with `latency` added to every request (benchmarks).
+    pub fn start_faithful_with_latency(upstream: &str, latency: Duration) -> Proxy {
+        Proxy::spawn(any_port(), upstream, latency, true)
+    }
+
     /// Like `start_faithful`, on 127.0.0.1:`port` (0: any free port); the
     /// local emulator's way in, so a port in use is an error, not a panic.
     pub fn try_start_faithful_on(port: u16, upstream: &str) -> std::io::Result<Proxy> {
@@ -199,6 +205,7 @@ impl Proxy {
             latency,
             cognito: faithful.then(super::faithful::CognitoSemantics::default),
             apigateway: faithful.then(super::faithful::ApiGatewaySemantics::default),
+            import_jobs: faithful.then(super::faithful::import_jobs::ImportJobs::default),
             inner: Mutex::new(Inner::default()),
         });
         let (shutdown, shutdown_rx) = oneshot::channel();
@@ -427,6 +434,32 @@ async fn handle(
 
     let operation = lock(&state).requests[index].operation.clone();
     let request_body = String::from_utf8_lossy(&body).into_owned();
+    // User import jobs are played whole by the layer (moto has none).
+    if let (None, Some(jobs)) = (&fault, &state.import_jobs) {
+        let moto = Moto {
+            state: &state,
+            client: &client,
+            headers: parts.headers.clone(),
+        };
+        let headers = lock(&state).requests[index].headers.clone();
+        if let Some(played) = jobs.handle(&operation, &headers, &body, &moto).await {
+            let mut headers = Vec::new();
+            if played.json {
+                headers.push(("content-type", "application/x-amz-json-1.1"));
+            }
+            if let Some(code) = &played.error_type {
+                headers.push(("x-amzn-errortype", code.as_str()));
+            }
+            let response = synthetic_bytes(played.status, &headers, played.body);
+            let mut inner = lock(&state);
+            if inner.generation == generation {
+                if let Some(record) = inner.requests.get_mut(index) {
+                    record.status = Some(response.status().as_u16());
+                }
+            }
+            return Ok(response);
+        }
+    }
     let standin = match (&fault, &state.cognito) {
         (None, Some(semantics)) => semantics.answer(&operation, &request_body),
         _ => None,
@@ -654,6 +687,48 @@ impl super::faithful::Upstream for Moto<'_> {
             status,
             headers,
             body,
+        }
+    }
+}
+
+impl super::faithful::import_jobs::Cognito for Moto<'_> {
+    async fn call(&self, operation: &str, body: serde_json::Value) -> (u16, serde_json::Value) {
+        let mut request = Request::new(Full::new(Bytes::from(body.to_string())));
+        *request.method_mut() = hyper::Method::POST;
+        *request.uri_mut() = format!("{}/", self.state.upstream)
+            .parse()
+            .expect("a valid upstream URI");
+        // The played request's credentials (moto reads the region from
+        // them), for another operation.
+        for (name, value) in &self.headers {
+            if !matches!(name.as_str(), "content-length" | "host" | "x-amz-target") {
+                request.headers_mut().append(name.clone(), value.clone());
+            }
+        }
+        request.headers_mut().insert(
+            "x-amz-target",
+            HeaderValue::from_str(&format!("AWSCognitoIdentityProviderService.{operation}"))
+                .expect("a valid header"),
+        );
+        request.headers_mut().insert(
+            "content-type",
+            HeaderValue::from_static("application/x-amz-json-1.1"),
+        );
+        match self.client.request(request).await {
+            Ok(response) => {
+                let status = response.status().as_u16();
+                let body = response
+                    .into_body()
+                    .collect()
+                    .await
+                    .map(|c| c.to_bytes())
+                    .unwrap_or_default();
+                (
+                    status,
+                    serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null),
+                )
+            }
+            Err(_) => (502, serde_json::Value::Null),
         }
     }
 }

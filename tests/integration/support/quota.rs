@@ -42,6 +42,19 @@ pub fn category(operation: &str) -> Option<(&'static str, usize)> {
         "CreateUserPoolClient" | "UpdateUserPoolClient" | "DeleteUserPoolClient" => {
             ("UserPoolClientUpdate", 15)
         }
+        "GetCSVHeader" | "DescribeUserImportJob" | "ListUserImportJobs" => {
+            ("UserPoolResourceRead", 20)
+        }
+        "CreateUserImportJob" | "StartUserImportJob" | "StopUserImportJob" => {
+            ("UserPoolResourceUpdate", 15)
+        }
+        "ListUsers" | "ListUsersInGroup" => ("UserList", 30),
+        "AdminGetUser" => ("UserRead", 120),
+        "AdminCreateUser" => ("UserCreation", 50),
+        "AdminAddUserToGroup"
+        | "AdminRemoveUserFromGroup"
+        | "AdminDisableUser"
+        | "AdminEnableUser" => ("UserUpdate", 25),
         _ => return None,
     })
 }
@@ -72,7 +85,7 @@ pub fn enforce_cognito_quotas() -> FaultRule {
         let region = region_of(request);
         let now = Instant::now();
         let mut keys = vec![(format!("{region}/{category}"), per_second)];
-        if !matches!(category, "UserPoolRead" | "UserPoolUpdate") {
+        if category.starts_with("UserPoolResource") || category.starts_with("UserPoolClient") {
             if let Some(pool) = pool_of(request) {
                 keys.push((format!("{region}/{pool}/{}", request.operation), 5));
             }

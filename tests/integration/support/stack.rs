@@ -14,7 +14,7 @@ pub struct Stack {
 /// asserts none of these reached AWS.
 pub const WRITE_PREFIXES: &[&str] = &[
     "Create", "Update", "Delete", "Add", "Set", "Tag", "Untag", "Admin", "Put", "Remove", "POST ",
-    "PUT ", "PATCH ", "DELETE ",
+    "PUT ", "PATCH ", "DELETE ", "Start", "Stop",
 ];
 
 impl Stack {
