@@ -161,6 +161,7 @@ fn declare_everything(request: &Request) -> DesiredPool {
             groups: Some(BTreeMap::new()),
             domain: Some(Domain::default()),
             authorizer: None,
+            identity_pools: None,
         },
         warnings: Vec::new(),
     }

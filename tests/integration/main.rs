@@ -13,6 +13,7 @@ mod example;
 mod faults;
 mod groups;
 mod harness;
+mod identity_pools;
 mod identity_providers;
 mod import;
 mod pool;
