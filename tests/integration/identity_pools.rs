@@ -453,3 +453,117 @@ fn two_identity_pools_with_the_spec_name_are_an_error_naming_both() {
     }
     assert!(out.stderr.contains("identity_pool_id"), "{}", out.dump());
 }
+
+#[test]
+fn a_saved_plan_goes_stale_when_the_identity_pool_moves() {
+    let stack = Stack::new();
+    stack.spec("idp.yaml", &spec("web"));
+    apply(&stack);
+    stack.spec(
+        "idp.yaml",
+        &spec("web").replace("team: payments", "team: checkout"),
+    );
+    let file = stack.path().join("dev.plan.json");
+    stack
+        .poolctl()
+        .args(["plan", "--env", "dev", "--out"])
+        .arg(&file)
+        .run()
+        .assert_success();
+    let shown = stack.poolctl().args(["show", "--json"]).arg(&file).run();
+    shown.assert_success();
+    assert!(
+        shown.stdout.contains("identity_pool.shop"),
+        "{}",
+        shown.dump()
+    );
+
+    // Someone turns guest access off by hand: the saved plan is stale.
+    let id = identity_pool_id(&stack);
+    block_on(
+        identity(&stack)
+            .update_identity_pool()
+            .identity_pool_id(&id)
+            .identity_pool_name("shop_dev")
+            .allow_unauthenticated_identities(false)
+            .send(),
+    )
+    .unwrap();
+    stack.proxy.clear();
+    let out = stack.poolctl().arg("apply").arg(&file).run();
+    out.assert_exit(1);
+    assert!(out.stderr.contains("saved plan is stale"), "{}", out.dump());
+    assert!(writes(&stack).is_empty(), "{:?}", writes(&stack));
+
+    // Planned afresh, it applies and converges.
+    stack
+        .poolctl()
+        .args(["plan", "--env", "dev", "--out"])
+        .arg(&file)
+        .run()
+        .assert_success();
+    stack
+        .poolctl()
+        .arg("apply")
+        .arg(&file)
+        .run()
+        .assert_success();
+    let sent = stack.proxy.requests_for("UpdateIdentityPool");
+    assert_eq!(
+        sent.last().unwrap().json()["AllowUnauthenticatedIdentities"],
+        true
+    );
+    let (out, p) = plan(&stack);
+    assert!(actions(&p).is_empty(), "{}", out.dump());
+}
+
+#[test]
+fn principal_tags_classic_flow_and_the_fixed_developer_provider_name() {
+    let stack = Stack::new();
+    let text = spec("web").replace(
+        "    tags: { team: payments }\n",
+        "    tags: { team: payments }\n    allow_classic_flow: true\n    developer_provider_name: login.shop\n    principal_tags:\n      web: { tags: { username: sub, client: aud } }\n",
+    );
+    stack.spec("idp.yaml", &text);
+    apply(&stack);
+    let pool = pool_id(&stack);
+    let sent = stack.proxy.requests_for("SetPrincipalTagAttributeMap");
+    assert_eq!(sent.len(), 1);
+    let body = sent[0].json();
+    assert_eq!(
+        body["IdentityProviderName"],
+        format!("cognito-idp.us-east-1.amazonaws.com/{pool}")
+    );
+    assert_eq!(body["PrincipalTags"]["username"], "sub");
+    assert_eq!(body["UseDefaults"], false);
+    assert_eq!(
+        stack.proxy.requests_for("CreateIdentityPool")[0].json()["AllowClassicFlow"],
+        true
+    );
+    let (out, p) = plan(&stack);
+    assert!(actions(&p).is_empty(), "{}", out.dump());
+
+    // The developer provider name cannot change: blocked, with why.
+    stack.spec("idp.yaml", &text.replace("login.shop", "login.store"));
+    let (out, p) = plan(&stack);
+    assert_eq!(
+        actions(&p),
+        [("identity_pool.shop".into(), "blocked".into())],
+        "{}",
+        out.dump()
+    );
+    let change = &p["pools"][0]["changes"][0];
+    assert!(
+        change["reasons"]
+            .to_string()
+            .contains("developer provider name once it is set"),
+        "{change}"
+    );
+    stack.proxy.clear();
+    let out = stack
+        .poolctl()
+        .args(["apply", "--env", "dev", "--auto-approve"])
+        .run();
+    assert_ne!(out.status, 0, "{}", out.dump());
+    assert!(writes(&stack).is_empty(), "{:?}", writes(&stack));
+}
