@@ -567,3 +567,71 @@ fn principal_tags_classic_flow_and_the_fixed_developer_provider_name() {
     assert_ne!(out.status, 0, "{}", out.dump());
     assert!(writes(&stack).is_empty(), "{:?}", writes(&stack));
 }
+
+#[test]
+fn an_identity_pool_imports_to_a_spec_whose_plan_is_empty() {
+    let stack = Stack::new();
+    let path = stack.spec("idp.yaml", &spec("web"));
+    apply(&stack);
+    std::fs::remove_file(&path).unwrap();
+    let id = identity_pool_id(&stack);
+
+    // By id (by name works the same way: it is found by exact name).
+    let out = stack
+        .poolctl()
+        .region("us-east-1")
+        .args([
+            "import",
+            "--env",
+            "dev",
+            "--name",
+            "idp-dev",
+            "--identity-pool",
+            &id,
+        ])
+        .run();
+    out.assert_success();
+    assert!(
+        out.stderr
+            .contains("checked: `poolctl plan --env dev` shows no changes"),
+        "{}",
+        out.dump()
+    );
+    let text = std::fs::read_to_string(&path).unwrap();
+    let doc: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+    let pool = &doc["identity_pools"]["shop"];
+    assert_eq!(pool["name"], "shop_${env}", "{text}");
+    assert_eq!(pool["allow_unauthenticated"], true, "{text}");
+    assert_eq!(pool["cognito_providers"][0]["client"], "web", "{text}");
+    assert_eq!(pool["role_mappings"]["web"]["type"], "token", "{text}");
+    assert_eq!(
+        pool["roles"]["authenticated"],
+        format!("arn:aws:iam::{ACCOUNT}:role/idp-auth"),
+        "{text}"
+    );
+    let (out, p) = plan(&stack);
+    assert!(actions(&p).is_empty(), "{}\n{text}", out.dump());
+
+    let out = stack
+        .poolctl()
+        .region("us-east-1")
+        .args([
+            "import",
+            "--env",
+            "dev",
+            "--name",
+            "idp-dev",
+            "--identity-pool",
+            "nope",
+            "--out",
+            "-",
+        ])
+        .run();
+    assert_ne!(out.status, 0);
+    assert!(
+        out.stderr
+            .contains("no identity pool in us-east-1 is named `nope`"),
+        "{}",
+        out.dump()
+    );
+}
