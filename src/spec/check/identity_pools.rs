@@ -309,3 +309,86 @@ fn check_role_arn(at: &str, arn: &str, c: &mut Checks) {
         c.error(at, format!("`{arn}` is not an IAM role ARN"));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::spec::check::{check, Checks};
+    use crate::spec::{document, yaml};
+
+    /// (field, message) of each error the document's checks find.
+    fn errors(text: &str) -> Vec<(String, String)> {
+        let root = yaml::parse(&format!("region: us-east-1\nname: p\n{text}")).unwrap();
+        let doc = document::read(root.as_mapping().unwrap()).unwrap();
+        let mut checks = Checks::default();
+        check(&doc, &mut checks);
+        checks
+            .diagnostics
+            .into_iter()
+            .filter(|d| d.is_error())
+            .map(|d| (d.field.unwrap_or_default(), d.message))
+            .collect()
+    }
+
+    const CLIENTS: &str = "clients: { web: {} }\n";
+
+    #[test]
+    fn a_complete_identity_pool_is_valid() {
+        let text = format!(
+            "{CLIENTS}identity_pools:\n  shop:\n    name: shop dev_1\n    cognito_providers: [{{ client: web }}, {{ client_id: abc, provider_name: cognito-idp.us-east-1.amazonaws.com/us-east-1_X }}]\n    roles: {{ authenticated: 'arn:aws:iam::1:role/a' }}\n    role_mappings:\n      web: {{ type: rules, ambiguous_role_resolution: deny, rules: [{{ claim: c, match_type: equals, value: v, role_arn: 'arn:aws:iam::1:role/b' }}] }}\n      accounts.google.com: {{ type: token, ambiguous_role_resolution: authenticated_role }}\n    principal_tags: {{ web: {{ use_defaults: true }} }}\n"
+        );
+        assert_eq!(errors(&text), Vec::<(String, String)>::new());
+    }
+
+    #[test]
+    fn each_mistake_names_its_field() {
+        let fields = |text: &str| -> Vec<String> {
+            errors(&format!("{CLIENTS}identity_pools:\n  shop:\n{text}"))
+                .into_iter()
+                .map(|(f, _)| f)
+                .collect()
+        };
+        assert_eq!(fields("    name: shop-dev\n"), ["identity_pools.shop.name"]);
+        assert_eq!(
+            fields("    identity_pool_id: eu-west-1:0f3c\n"),
+            ["identity_pools.shop.identity_pool_id"]
+        );
+        assert_eq!(
+            fields("    cognito_providers: [{ client: nope }]\n"),
+            ["identity_pools.shop.cognito_providers.0.client"]
+        );
+        assert_eq!(
+            fields("    cognito_providers: [{ client: web, client_id: x }]\n"),
+            ["identity_pools.shop.cognito_providers.0.client"]
+        );
+        assert_eq!(
+            fields("    cognito_providers: [{ client: web }]\n    role_mappings: { web: { type: token } }\n"),
+            ["identity_pools.shop.role_mappings.web.ambiguous_role_resolution"]
+        );
+        assert_eq!(
+            fields(
+                "    role_mappings: { web: { type: token, ambiguous_role_resolution: deny } }\n"
+            ),
+            ["identity_pools.shop.role_mappings.web"],
+            "`web` is not among the identity pool's providers"
+        );
+        assert_eq!(
+            fields("    cognito_providers: [{ client: web }]\n    role_mappings: { web: { type: rules, ambiguous_role_resolution: deny, rules: [{ claim: c }] } }\n"),
+            [
+                "identity_pools.shop.role_mappings.web.rules.0.match_type",
+                "identity_pools.shop.role_mappings.web.rules.0.value",
+                "identity_pools.shop.role_mappings.web.rules.0.role_arn"
+            ]
+        );
+        assert_eq!(
+            fields("    roles: { authenticated: not-an-arn }\n"),
+            ["identity_pools.shop.roles.authenticated"]
+        );
+    }
+
+    #[test]
+    fn a_client_reference_needs_the_clients_section() {
+        let errs = errors("identity_pools:\n  shop:\n    cognito_providers: [{ client: web }]\n");
+        assert_eq!(errs.len(), 1);
+        assert!(errs[0].1.contains("declares no `clients:`"), "{errs:?}");
+    }
+}
