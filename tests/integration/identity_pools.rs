@@ -122,6 +122,10 @@ fn create_role(stack: &Stack, name: &str, policy: &str) {
 fn an_identity_pool_is_created_after_its_clients_and_converges() {
     let stack = Stack::new();
     stack.spec("idp.yaml", &spec("web"));
+    // Throttled identity-pool calls are retried like the rest.
+    stack
+        .proxy
+        .set_fault_rule(fault_first(1, "CreateIdentityPool", Fault::Throttle));
     let (out, p) = plan(&stack);
     assert_eq!(
         actions(&p),
@@ -135,6 +139,15 @@ fn an_identity_pool_is_created_after_its_clients_and_converges() {
         out.dump()
     );
     apply(&stack);
+    let creates = stack.proxy.requests_for("CreateIdentityPool");
+    assert_eq!(creates.len(), 2, "one throttled, one retried");
+    assert!(creates[0].faulted && !creates[1].faulted);
+    let created: Vec<_> = stack
+        .proxy
+        .requests_for("ListIdentityPools")
+        .into_iter()
+        .collect();
+    assert!(!created.is_empty());
 
     // The order: the client exists before the identity pool names it, and
     // the roles are set once the identity pool exists.
@@ -362,6 +375,13 @@ fn roles_whose_trust_policy_would_refuse_the_pool_are_warned_about() {
         out.dump()
     );
     assert!(!text.contains("role/idp-auth ("), "{}", out.dump());
+    // The JSON plan carries the same warnings.
+    let (_, p) = plan(&stack);
+    let warnings = p["pools"][0]["warnings"].to_string();
+    assert!(
+        warnings.contains("idp-guest (roles.unauthenticated) would refuse this identity pool"),
+        "{warnings}"
+    );
     // poolctl only reads IAM.
     let iam_calls: Vec<String> = stack
         .proxy
