@@ -71,6 +71,16 @@ impl Resolver {
             .map(|(name, _)| name.as_str())
     }
 
+    /// How a plan names a live provider: this pool's client by its name,
+    /// another by `<provider name>:<client id>`.
+    fn provider_entry_key(&self, p: &crate::live::identity_pool::LiveProvider) -> String {
+        let own = self.own_provider.as_deref() == Some(p.provider_name.as_str());
+        match self.client_name(&p.client_id).filter(|_| own) {
+            Some(name) => name.to_string(),
+            None => provider_key(&p.provider_name, &p.client_id),
+        }
+    }
+
     /// A role-mapping key of the spec as AWS keys it (`None` while the
     /// client or pool does not exist yet).
     pub fn mapping_key(&self, key: &str, spec: &IdentityPool) -> Option<String> {
@@ -111,9 +121,9 @@ fn is_own_client(key: &str, spec: &IdentityPool) -> bool {
         .any(|p| p.client.as_deref() == Some(key))
 }
 
-fn sorted_providers(mut list: Vec<Value>) -> Value {
-    list.sort_by_key(|v| v.to_string());
-    Value::Array(list)
+/// How a plan names a provider of another pool: `<provider name>:<client id>`.
+fn provider_key(provider_name: &str, client_id: &str) -> String {
+    mapping_key(provider_name, client_id)
 }
 
 /// Adds a null for every live key the declared map leaves out: the map is
@@ -153,26 +163,41 @@ pub fn desired_view(
         v.insert("allow_classic_flow".into(), b);
     }
     if let Some(providers) = &spec.cognito_providers {
-        let list = providers
-            .iter()
-            .map(|p| {
-                let check = p.server_side_token_check.unwrap_or(false);
-                match &p.client {
-                    Some(name) => json!({
-                        "client": name,
+        let mut map = Map::new();
+        for p in providers {
+            let check = p.server_side_token_check.unwrap_or(false);
+            match &p.client {
+                Some(name) => map.insert(
+                    name.clone(),
+                    json!({
                         "client_id": r.client_id(name).map_or(json!(KNOWN_AFTER_APPLY), |id| json!(id)),
                         "provider_name": r.own_provider.as_deref().map_or(json!(KNOWN_AFTER_APPLY), |p| json!(p)),
                         "server_side_token_check": check,
                     }),
-                    None => json!({
+                ),
+                None => map.insert(
+                    provider_key(
+                        p.provider_name.as_deref().unwrap_or_default(),
+                        p.client_id.as_deref().unwrap_or_default(),
+                    ),
+                    json!({
                         "client_id": p.client_id,
                         "provider_name": p.provider_name,
                         "server_side_token_check": check,
                     }),
-                }
-            })
-            .collect();
-        v.insert("cognito_providers".into(), sorted_providers(list));
+                ),
+            };
+        }
+        let live_keys = live.map(|l| {
+            l.cognito_providers
+                .iter()
+                .map(|p| r.provider_entry_key(p))
+                .collect::<Vec<_>>()
+        });
+        v.insert(
+            "cognito_providers".into(),
+            whole(Value::Object(map), live_keys.into_iter().flatten()),
+        );
     }
     if let Some(map) = &spec.supported_login_providers {
         let live_keys = live.map(|l| {
@@ -249,26 +274,17 @@ pub fn desired_view(
 
 /// The live identity pool in the same form.
 pub fn live_view(spec: &IdentityPool, live: &LiveIdentityPool, r: &Resolver) -> Value {
-    let providers = live
-        .cognito_providers
-        .iter()
-        .map(|p| {
-            let own = r.own_provider.as_deref() == Some(p.provider_name.as_str());
-            match r.client_name(&p.client_id).filter(|_| own) {
-                Some(name) => json!({
-                    "client": name,
-                    "client_id": p.client_id,
-                    "provider_name": p.provider_name,
-                    "server_side_token_check": p.server_side_token_check,
-                }),
-                None => json!({
-                    "client_id": p.client_id,
-                    "provider_name": p.provider_name,
-                    "server_side_token_check": p.server_side_token_check,
-                }),
-            }
-        })
-        .collect();
+    let mut providers = Map::new();
+    for p in &live.cognito_providers {
+        providers.insert(
+            r.provider_entry_key(p),
+            json!({
+                "client_id": p.client_id,
+                "provider_name": p.provider_name,
+                "server_side_token_check": p.server_side_token_check,
+            }),
+        );
+    }
     let mut mappings = Map::new();
     for (key, m) in &live.role_mappings {
         mappings.insert(
@@ -291,7 +307,7 @@ pub fn live_view(spec: &IdentityPool, live: &LiveIdentityPool, r: &Resolver) -> 
         "name": live.name,
         "allow_unauthenticated": live.allow_unauthenticated,
         "allow_classic_flow": live.allow_classic_flow,
-        "cognito_providers": sorted_providers(providers),
+        "cognito_providers": providers,
         "supported_login_providers": live.supported_login_providers,
         "openid_connect_provider_arns": live.openid_connect_provider_arns,
         "saml_provider_arns": live.saml_provider_arns,

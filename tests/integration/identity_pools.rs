@@ -294,6 +294,22 @@ fn a_client_renamed_in_the_spec_moves_the_provider() {
         "{}",
         out.dump()
     );
+    // In the spec's terms: the provider and its mapping move between clients.
+    let paths: Vec<String> = fields(change(&p, "identity_pool.shop"))
+        .into_iter()
+        .map(|(path, _, _)| path)
+        .collect();
+    for expected in [
+        "cognito_providers.storefront.client_id",
+        "cognito_providers.web",
+        "role_mappings.storefront.type",
+        "role_mappings.web",
+    ] {
+        assert!(
+            paths.iter().any(|p| p == expected),
+            "{expected} in {paths:?}"
+        );
+    }
     stack.proxy.clear();
     apply(&stack);
     let created = stack.proxy.requests_for("CreateUserPoolClient");
