@@ -301,6 +301,11 @@ pub struct ImportArgs {
     /// Which authorizer, when several on the REST API point at the pool.
     #[arg(long, value_name = "NAME", requires = "rest_api")]
     pub authorizer: Option<String>,
+
+    /// Also import this identity pool (its exact name or its id) into the
+    /// spec's `identity_pools:`; repeatable.
+    #[arg(long = "identity-pool", value_name = "NAME_OR_ID")]
+    pub identity_pools: Vec<String>,
 }
 
 #[derive(Debug, Args)]

@@ -2,7 +2,8 @@
 //! dependency order (the pool first; identity providers, resource servers and
 //! the rest before the clients that name them; the API Gateway authorizer,
 //! which needs the pool's ARN and client ids, after them, then the stage
-//! deployment; deletions last, in reverse),
+//! deployment; identity pools, which name the clients, after the clients,
+//! each followed by its roles and mappings; deletions last, in reverse),
 //! independent calls concurrently, reporting what was done and, if a call
 //! fails, what was not.
 
@@ -10,6 +11,7 @@ pub mod authorizer;
 pub mod client;
 pub mod domain;
 pub mod group;
+pub mod identity_pool;
 pub mod identity_provider;
 pub mod lambda_permission;
 pub mod pool;
@@ -134,6 +136,9 @@ impl Step {
             Step::AddCustomAttributes(_) | Step::SetMfa => 1,
             Step::Resource { kind, action, .. } => match (kind.as_str(), action) {
                 (diff::authorizer::KIND, _) => 4,
+                // After the clients it names; it sets its roles itself,
+                // right after the pool.
+                (diff::identity_pool::KIND, _) => 4,
                 (diff::authorizer::DEPLOYMENT, _) => 5,
                 ("client", Action::Delete) => 6,
                 (_, Action::Delete) => 7,
@@ -417,6 +422,7 @@ async fn resource_step(ctx: &ApplyCtx<'_>, step: &Step) -> anyhow::Result<()> {
         diff::identity_provider::KIND => identity_provider::run(ctx, name, *action).await,
         diff::client::KIND => client::run(ctx, name, *action).await,
         diff::authorizer::KIND => authorizer::run(ctx, name, *action).await,
+        diff::identity_pool::KIND => identity_pool::run(ctx, name, *action).await,
         diff::authorizer::DEPLOYMENT => authorizer::deploy(ctx, name).await,
         other => anyhow::bail!("no applier for resource kind `{other}`"),
     }

@@ -1,4 +1,5 @@
-//! Client-side pacing of AWS requests within Cognito's request-rate quotas,
+//! Client-side pacing of AWS requests within Cognito's request-rate quotas
+//! (user pools' categories, and identity pools' per-operation quotas),
 //! so a large plan is bounded by the quota rather than by a storm of
 //! throttling errors and retries.
 //!
@@ -39,21 +40,77 @@ pub enum Category {
     UserCreation,
     /// Changing a user, group memberships included (`users import`).
     UserUpdate,
+    /// Identity pools (`cognito-identity`) have no categories: each
+    /// operation has its own quota, so each its own lane.
+    IdentityPoolOperation(IdentityOp),
 }
 
-impl Category {
-    const ALL: [Category; 10] = [
-        Category::UserPoolRead,
-        Category::UserPoolUpdate,
-        Category::UserPoolResourceRead,
-        Category::UserPoolResourceUpdate,
-        Category::UserPoolClientRead,
-        Category::UserPoolClientUpdate,
-        Category::UserList,
-        Category::UserRead,
-        Category::UserCreation,
-        Category::UserUpdate,
+/// The identity-pool operations poolctl calls. AWS's quota table lists
+/// TagResource and UntagResource (5 a second) and ListTagsForResource (10);
+/// it publishes no rate for the management operations (Create/Describe/
+/// Update/List/DeleteIdentityPool, Set/GetIdentityPoolRoles, Set/
+/// GetPrincipalTagAttributeMap), which are paced at the lowest published
+/// rate, 5 a second each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum IdentityOp {
+    CreateIdentityPool,
+    DescribeIdentityPool,
+    UpdateIdentityPool,
+    ListIdentityPools,
+    DeleteIdentityPool,
+    GetIdentityPoolRoles,
+    SetIdentityPoolRoles,
+    GetPrincipalTagAttributeMap,
+    SetPrincipalTagAttributeMap,
+    TagResource,
+    UntagResource,
+    ListTagsForResource,
+}
+
+impl IdentityOp {
+    const ALL: [IdentityOp; 12] = [
+        IdentityOp::CreateIdentityPool,
+        IdentityOp::DescribeIdentityPool,
+        IdentityOp::UpdateIdentityPool,
+        IdentityOp::ListIdentityPools,
+        IdentityOp::DeleteIdentityPool,
+        IdentityOp::GetIdentityPoolRoles,
+        IdentityOp::SetIdentityPoolRoles,
+        IdentityOp::GetPrincipalTagAttributeMap,
+        IdentityOp::SetPrincipalTagAttributeMap,
+        IdentityOp::TagResource,
+        IdentityOp::UntagResource,
+        IdentityOp::ListTagsForResource,
     ];
+
+    fn of(operation: &str) -> Option<IdentityOp> {
+        IdentityOp::ALL
+            .into_iter()
+            .find(|op| format!("{op:?}") == operation)
+    }
+}
+
+/// The `X-Amz-Target` prefix of identity-pool requests.
+const IDENTITY_SERVICE: &str = "AWSCognitoIdentityService";
+
+impl Category {
+    /// Every category, each with its own lane.
+    fn all() -> Vec<Category> {
+        let mut all = vec![
+            Category::UserPoolRead,
+            Category::UserPoolUpdate,
+            Category::UserPoolResourceRead,
+            Category::UserPoolResourceUpdate,
+            Category::UserPoolClientRead,
+            Category::UserPoolClientUpdate,
+            Category::UserList,
+            Category::UserRead,
+            Category::UserCreation,
+            Category::UserUpdate,
+        ];
+        all.extend(IdentityOp::ALL.map(Category::IdentityPoolOperation));
+        all
+    }
 
     /// Requests per second the category allows (AWS's default quotas).
     pub fn per_second(self) -> u32 {
@@ -63,6 +120,8 @@ impl Category {
             Category::UserRead => 120,
             Category::UserCreation => 50,
             Category::UserUpdate => 25,
+            Category::IdentityPoolOperation(IdentityOp::ListTagsForResource) => 10,
+            Category::IdentityPoolOperation(_) => 5,
             _ => 15,
         }
     }
@@ -77,6 +136,18 @@ impl Category {
                 | Category::UserPoolClientRead
                 | Category::UserPoolClientUpdate
         )
+    }
+
+    /// The category of a request from its `X-Amz-Target`
+    /// (`<service>.<operation>`): identity-pool operations share names
+    /// (TagResource, ...) with user-pool ones, so the service decides.
+    pub fn of_target(target: &str) -> Option<Category> {
+        let (service, operation) = target.split_once('.')?;
+        if service == IDENTITY_SERVICE {
+            IdentityOp::of(operation).map(Category::IdentityPoolOperation)
+        } else {
+            Category::of(operation)
+        }
     }
 
     /// The category of a Cognito operation; `None` for operations outside the
@@ -172,7 +243,7 @@ impl Limiter {
     pub fn new(max_concurrency: usize) -> Self {
         let places = max_concurrency.max(1);
         Limiter {
-            categories: Category::ALL
+            categories: Category::all()
                 .iter()
                 .map(|c| {
                     let lane = Lane {
@@ -196,7 +267,7 @@ impl Limiter {
         operation: Option<String>,
         pool: Option<String>,
     ) -> tokio::sync::SemaphorePermit<'_> {
-        let Some(category) = operation.as_deref().and_then(Category::of) else {
+        let Some(category) = operation.as_deref().and_then(Category::of_target) else {
             return self
                 .unpaced
                 .acquire()
@@ -275,7 +346,10 @@ impl HttpConnector for PacedConnector {
         // Every AWS call passes here, retries included: `-v` shows each one
         // (operation and pool only: never a body, which can hold secrets).
         let call = match &operation {
-            Some(op) => op.clone(),
+            Some(target) => target
+                .split_once('.')
+                .map_or(target.as_str(), |(_, op)| op)
+                .to_string(),
             None => format!("{} {}", request.method(), request.uri()),
         };
         HttpConnectorFuture::new(async move {
@@ -287,14 +361,14 @@ impl HttpConnector for PacedConnector {
     }
 }
 
-/// The Cognito operation (from `X-Amz-Target`) and pool id (from the JSON
-/// body) of a request, where it has them.
+/// The JSON protocol's `X-Amz-Target` (`<service>.<operation>`) and the
+/// pool id (from the JSON body) of a request, where it has them.
 fn describe(request: &HttpRequest) -> (Option<String>, Option<String>) {
     let operation = request
         .headers()
         .get("x-amz-target")
-        .and_then(|t| t.split_once('.'))
-        .map(|(_, op)| op.to_string());
+        .filter(|t| t.contains('.'))
+        .map(str::to_string);
     let pool = request
         .body()
         .bytes()
@@ -337,6 +411,23 @@ mod tests {
         );
         assert!(!Category::UserList.capped_per_pool());
         assert_eq!(Category::of("GetRestApis"), None);
+        // Identity pools: a lane per operation, told apart by service.
+        assert_eq!(
+            Category::of_target("AWSCognitoIdentityService.TagResource"),
+            Some(Category::IdentityPoolOperation(IdentityOp::TagResource))
+        );
+        assert_eq!(
+            Category::of_target("AWSCognitoIdentityProviderService.TagResource"),
+            Some(Category::UserPoolResourceUpdate)
+        );
+        assert_eq!(
+            Category::IdentityPoolOperation(IdentityOp::ListTagsForResource).per_second(),
+            10
+        );
+        assert_eq!(
+            Category::IdentityPoolOperation(IdentityOp::SetIdentityPoolRoles).per_second(),
+            5
+        );
         assert!(!Category::UserPoolRead.capped_per_pool());
         assert!(Category::UserPoolClientRead.capped_per_pool());
     }
@@ -358,7 +449,7 @@ mod tests {
         assert_eq!(
             describe(&request),
             (
-                Some("DescribeUserPoolClient".into()),
+                Some("AWSCognitoIdentityProviderService.DescribeUserPoolClient".into()),
                 Some("us-east-1_abc".into())
             )
         );
@@ -369,7 +460,14 @@ mod tests {
         let limiter = Limiter::new(4);
         let start = std::time::Instant::now();
         for _ in 0..(Category::UserPoolRead.per_second() + 3) {
-            drop(limiter.admit(Some("DescribeUserPool".into()), None).await);
+            drop(
+                limiter
+                    .admit(
+                        Some("AWSCognitoIdentityProviderService.DescribeUserPool".into()),
+                        None,
+                    )
+                    .await,
+            );
         }
         // Three requests past the burst wait for the bucket to refill.
         assert!(

@@ -71,6 +71,10 @@ pub struct Clients {
     pub apigateway: aws_sdk_apigateway::Client,
     pub apigatewayv2: aws_sdk_apigatewayv2::Client,
     pub lambda: aws_sdk_lambda::Client,
+    /// Identity pools (`cognito-identity`).
+    pub identity: aws_sdk_cognitoidentity::Client,
+    /// Read only: the trust policies of identity pools' roles.
+    pub iam: aws_sdk_iam::Client,
 }
 
 /// Hands out clients, loading each target's configuration (credentials,
@@ -147,6 +151,8 @@ impl Session {
             apigateway: aws_sdk_apigateway::Client::new(&config),
             apigatewayv2: aws_sdk_apigatewayv2::Client::new(&config),
             lambda: aws_sdk_lambda::Client::new(&config),
+            identity: aws_sdk_cognitoidentity::Client::new(&config),
+            iam: aws_sdk_iam::Client::new(&config),
         }
     }
 }

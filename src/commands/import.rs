@@ -56,6 +56,7 @@ pub async fn run(ctx: &Context, args: &ImportArgs) -> anyhow::Result<ExitCode> {
             .unwrap_or_else(|| ctx.pools_dir.join("(new).yaml")),
         rest_api: args.rest_api.clone(),
         authorizer: args.authorizer.clone(),
+        identity_pools: args.identity_pools.clone(),
     };
     let whole = live::read(ctx, &request).await?;
 

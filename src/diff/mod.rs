@@ -7,6 +7,7 @@ pub mod authorizer;
 pub mod client;
 pub mod domain;
 pub mod group;
+pub mod identity_pool;
 pub mod identity_provider;
 pub mod lambda_permission;
 pub mod pool;
@@ -253,6 +254,7 @@ pub fn plan_pool(desired: &DesiredPool, live: &LiveState, options: PlanOptions) 
         &desired.region,
         live.pool.as_ref().map(|p| p.id.as_str()),
     ));
+    changes.extend(identity_pool::diff(desired, live, &mut warnings));
     for change in changes.iter().filter(|c| c.action == Action::Delete) {
         if let Some(warning) = change.reasons.first() {
             warnings.push(format!("{}: {warning}", change.address));

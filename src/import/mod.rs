@@ -305,6 +305,20 @@ pub fn from_live(whole: &WholePool, o: &Options) -> Imported {
         full.insert("authorizer".into(), value);
         finals.extend(more_finals);
     }
+    if !whole.identity_pools.is_empty() {
+        let own = crate::model::identity_pool::user_pool_provider_name(o.region, &pool.id);
+        let mut pools = Mapping::new();
+        for live in &whole.identity_pools {
+            let key = identity_pool_key(&t.with_env(&live.name), &live.name);
+            let spec = identity_pool(live, &own, state, &mut notes);
+            finals.push((
+                path(&["identity_pools", &key, "name"]),
+                Value::String(t.with_env(&live.name)),
+            ));
+            pools.insert(key.into(), to_value(&spec));
+        }
+        full.insert("identity_pools".into(), Value::Mapping(pools));
+    }
 
     let mut full_value = Value::Mapping(order(full));
     template_strings(&mut full_value, &t);
@@ -454,6 +468,102 @@ pub fn secret_var(stem: &str, environment: &str, provider: &str, key: &str) -> S
         out.push(c);
     }
     out
+}
+
+/// poolctl's handle for an imported identity pool: its name without the
+/// environment (`shop_${env}` -> `shop`).
+fn identity_pool_key(templated: &str, name: &str) -> String {
+    let key: String = templated
+        .replace("${env}", "")
+        .chars()
+        .map(|ch| {
+            if ch.is_alphanumeric() || ch == '_' || ch == '-' {
+                ch
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let key = key.trim_matches(|ch| ch == '_' || ch == '-').to_string();
+    if key.is_empty() {
+        name.to_string()
+    } else {
+        key
+    }
+}
+
+/// A live identity pool in the spec's terms: this pool's clients by name.
+fn identity_pool(
+    live: &crate::live::identity_pool::LiveIdentityPool,
+    own_provider: &str,
+    state: &crate::live::LiveState,
+    notes: &mut Vec<String>,
+) -> crate::model::identity_pool::IdentityPool {
+    use crate::model::identity_pool::{mapping_key, CognitoProvider, IdentityPool, Roles};
+    let own_name = |id: &str| {
+        state
+            .clients
+            .by_name
+            .iter()
+            .find(|(_, c)| c.id == id)
+            .map(|(name, _)| name.clone())
+    };
+    let mut providers = Vec::new();
+    let mut by_key = BTreeMap::new();
+    for p in &live.cognito_providers {
+        let check = Some(p.server_side_token_check);
+        match own_name(&p.client_id).filter(|_| p.provider_name == own_provider) {
+            Some(name) => {
+                by_key.insert(mapping_key(own_provider, &p.client_id), name.clone());
+                providers.push(CognitoProvider {
+                    client: Some(name),
+                    server_side_token_check: check,
+                    ..CognitoProvider::default()
+                });
+            }
+            None => providers.push(CognitoProvider {
+                client_id: Some(p.client_id.clone()),
+                provider_name: Some(p.provider_name.clone()),
+                server_side_token_check: check,
+                ..CognitoProvider::default()
+            }),
+        }
+    }
+    let role = |k: &str| live.roles.get(k).cloned();
+    let some_list = |l: &Vec<String>| (!l.is_empty()).then(|| l.clone());
+    let some_map = |m: &BTreeMap<String, String>| (!m.is_empty()).then(|| m.clone());
+    notes.push(format!(
+        "identity pool `{}`: principal tags are not imported (declare `principal_tags` to manage them)",
+        live.name
+    ));
+    IdentityPool {
+        name: Some(live.name.clone()),
+        identity_pool_id: None,
+        allow_unauthenticated: Some(live.allow_unauthenticated),
+        allow_classic_flow: Some(live.allow_classic_flow),
+        cognito_providers: Some(providers),
+        supported_login_providers: some_map(&live.supported_login_providers),
+        openid_connect_provider_arns: some_list(&live.openid_connect_provider_arns),
+        saml_provider_arns: some_list(&live.saml_provider_arns),
+        developer_provider_name: live.developer_provider_name.clone(),
+        roles: (!live.roles.is_empty()).then(|| Roles {
+            authenticated: role("authenticated"),
+            unauthenticated: role("unauthenticated"),
+        }),
+        role_mappings: (!live.role_mappings.is_empty()).then(|| {
+            live.role_mappings
+                .iter()
+                .map(|(k, m)| {
+                    (
+                        by_key.get(k).cloned().unwrap_or_else(|| k.clone()),
+                        m.clone(),
+                    )
+                })
+                .collect()
+        }),
+        principal_tags: None,
+        tags: some_map(&live.tags),
+    }
 }
 
 fn path(parts: &[&str]) -> Vec<String> {

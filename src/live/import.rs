@@ -37,6 +37,8 @@ pub struct Request {
     pub rest_api: Option<String>,
     /// Which of that API's authorizers, when several point at the pool.
     pub authorizer: Option<String>,
+    /// Identity pools (exact names or ids) imported too.
+    pub identity_pools: Vec<String>,
 }
 
 /// A live pool, everything poolctl manages about it read.
@@ -46,6 +48,8 @@ pub struct WholePool {
     /// holds the policy of each function a live trigger names.
     pub state: LiveState,
     pub authorizer: Option<FoundAuthorizer>,
+    /// The identity pools asked for, in the order asked.
+    pub identity_pools: Vec<super::identity_pool::LiveIdentityPool>,
 }
 
 impl WholePool {
@@ -73,6 +77,14 @@ pub struct FoundAuthorizer {
 pub enum ImportLookupError {
     #[error("no user pool in {region} is named `{name}`")]
     NoSuchName { name: String, region: String },
+    #[error("no identity pool in {region} is named `{wanted}` or has that id")]
+    NoSuchIdentityPool { wanted: String, region: String },
+    #[error("{} identity pools in {region} are named `{wanted}`: {}; give --identity-pool the id", ids.len(), ids.join(", "))]
+    AmbiguousIdentityPool {
+        wanted: String,
+        region: String,
+        ids: Vec<String>,
+    },
     #[error("no Cognito authorizer on REST API {api} points at pool `{pool}`")]
     NoAuthorizer { api: String, pool: String },
     #[error("REST API {api} has no authorizer named `{name}` that points at pool `{pool}` (those that do: {})", if found.is_empty() { "none".to_string() } else { found.join(", ") })]
@@ -124,10 +136,65 @@ pub async fn read(session: &Session, request: &Request) -> anyhow::Result<WholeP
     )?;
     state.identity_providers = providers;
     state.function_policies = policies;
+    let identity_pools = read_identity_pools(&clients.identity, request).await?;
     Ok(WholePool {
         state,
         authorizer: found,
+        identity_pools,
     })
+}
+
+/// The identity pools asked for: by id, else by exact name (one only).
+async fn read_identity_pools(
+    client: &aws_sdk_cognitoidentity::Client,
+    request: &Request,
+) -> anyhow::Result<Vec<super::identity_pool::LiveIdentityPool>> {
+    use super::identity_pool;
+    if request.identity_pools.is_empty() {
+        return Ok(Vec::new());
+    }
+    let listing = identity_pool::list(client).await?;
+    let region = request.target.region.clone();
+    let mut found = Vec::new();
+    for wanted in &request.identity_pools {
+        let ids: Vec<String> = match listing.iter().find(|p| &p.id == wanted) {
+            Some(p) => vec![p.id.clone()],
+            None => listing
+                .iter()
+                .filter(|p| &p.name == wanted)
+                .map(|p| p.id.clone())
+                .collect(),
+        };
+        let id = match ids.as_slice() {
+            [id] => id.clone(),
+            [] => {
+                return Err(ImportLookupError::NoSuchIdentityPool {
+                    wanted: wanted.clone(),
+                    region,
+                }
+                .into())
+            }
+            _ => {
+                return Err(ImportLookupError::AmbiguousIdentityPool {
+                    wanted: wanted.clone(),
+                    region,
+                    ids,
+                }
+                .into())
+            }
+        };
+        match identity_pool::describe(client, &id, &[]).await? {
+            Some(pool) => found.push(pool),
+            None => {
+                return Err(ImportLookupError::NoSuchIdentityPool {
+                    wanted: wanted.clone(),
+                    region,
+                }
+                .into())
+            }
+        }
+    }
+    Ok(found)
 }
 
 /// A request that declares every kind, so that the reader reads them all.
@@ -163,6 +230,7 @@ fn declare_everything(request: &Request) -> DesiredPool {
             groups: Some(BTreeMap::new()),
             domain: Some(Domain::default()),
             authorizer: None,
+            identity_pools: None,
         },
         warnings: Vec::new(),
     }

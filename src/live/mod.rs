@@ -6,6 +6,7 @@ pub mod client;
 pub mod domain;
 pub mod group;
 pub mod http_authorizer;
+pub mod identity_pool;
 pub mod identity_provider;
 pub mod import;
 pub mod lambda_permission;
@@ -42,6 +43,9 @@ pub struct LiveState {
     pub authorizer: Option<authorizer::AuthorizerState>,
     /// The same for an HTTP API's JWT authorizer (`http_api`).
     pub http_authorizer: Option<http_authorizer::HttpAuthorizerState>,
+    /// The spec's identity pools and the roles they name; read only when
+    /// the spec declares `identity_pools`, even before the pool exists.
+    pub identity_pools: Option<identity_pool::IdentityPoolState>,
 }
 
 impl LiveState {
@@ -100,6 +104,17 @@ impl LiveState {
         if let Some(state) = &self.http_authorizer {
             out.insert("http_authorizer".to_string(), debug_digest(state));
         }
+        if let Some(state) = &self.identity_pools {
+            for (key, pool) in &state.pools {
+                out.insert(
+                    format!("{}.{key}", crate::diff::identity_pool::KIND),
+                    digest(pool),
+                );
+            }
+            for (arn, trust) in &state.roles {
+                out.insert(format!("iam_role.{arn}"), digest(trust));
+            }
+        }
         out
     }
 }
@@ -142,6 +157,7 @@ pub struct LiveReader<'a> {
     listings: PerTarget<Vec<PoolSummary>>,
     rest_apis: PerTarget<Vec<authorizer::ApiRef>>,
     http_apis: PerTarget<Vec<authorizer::ApiRef>>,
+    identity_pools: PerTarget<Vec<identity_pool::IdentityPoolRef>>,
 }
 
 impl<'a> LiveReader<'a> {
@@ -151,6 +167,7 @@ impl<'a> LiveReader<'a> {
             listings: PerTarget::default(),
             rest_apis: PerTarget::default(),
             http_apis: PerTarget::default(),
+            identity_pools: PerTarget::default(),
         }
     }
 
@@ -221,11 +238,13 @@ impl<'a> LiveReader<'a> {
                 lambda_permission::read(self.session, &target, wanted),
                 read_holder(None, None),
             )?;
+            let identity_pools = self.read_identity_pools(&target, desired, None).await?;
             return Ok(LiveState {
                 authorizer,
                 http_authorizer,
                 function_policies,
                 domain_holder,
+                identity_pools,
                 ..LiveState::default()
             });
         };
@@ -295,10 +314,12 @@ impl<'a> LiveReader<'a> {
             if let Some(state) = &mut http_authorizer {
                 state.clients.clear();
             }
+            let identity_pools = self.read_identity_pools(&target, desired, None).await?;
             return Ok(LiveState {
                 function_policies,
                 authorizer,
                 http_authorizer,
+                identity_pools,
                 ..LiveState::default()
             });
         };
@@ -329,7 +350,13 @@ impl<'a> LiveReader<'a> {
             )
             .await?;
         }
+        let own_provider =
+            crate::model::identity_pool::user_pool_provider_name(&desired.region, &live.id);
+        let identity_pools = self
+            .read_identity_pools(&target, desired, Some(&own_provider))
+            .await?;
         Ok(LiveState {
+            identity_pools,
             pool: Some(live),
             groups,
             resource_servers,
@@ -341,6 +368,40 @@ impl<'a> LiveReader<'a> {
             authorizer,
             http_authorizer,
         })
+    }
+
+    /// The spec's identity pools (listed once per run and region) and their
+    /// roles' trust policies.
+    async fn read_identity_pools(
+        &self,
+        target: &Target,
+        desired: &DesiredPool,
+        own_provider: Option<&str>,
+    ) -> anyhow::Result<Option<identity_pool::IdentityPoolState>> {
+        let Some(declared) = &desired.resources.identity_pools else {
+            return Ok(None);
+        };
+        let clients = self.session.clients(target).await;
+        let listing = self
+            .identity_pools
+            .get_or_try_init(target, || async {
+                let pools = identity_pool::list(&clients.identity)
+                    .await
+                    .map_err(|e| e.context(format!("listing identity pools in {target}")))?;
+                tracing::info!(target = %target, pools = pools.len(), "listed identity pools");
+                anyhow::Ok(pools)
+            })
+            .await?;
+        let state = identity_pool::read(
+            &clients.identity,
+            &clients.iam,
+            &listing,
+            desired,
+            declared,
+            own_provider,
+        )
+        .await?;
+        Ok(Some(state))
     }
 
     /// The region's HTTP APIs, listed once per run and shared by every pool.

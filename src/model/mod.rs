@@ -7,6 +7,7 @@ pub mod domain;
 pub mod duration;
 pub mod enums;
 pub mod group;
+pub mod identity_pool;
 pub mod identity_provider;
 pub mod lambda_permission;
 pub mod pool;

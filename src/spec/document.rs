@@ -7,6 +7,7 @@ use crate::model::authorizer::Authorizer;
 use crate::model::client::AppClient;
 use crate::model::domain::Domain;
 use crate::model::group::Group;
+use crate::model::identity_pool::IdentityPool;
 use crate::model::identity_provider::IdentityProvider;
 use crate::model::resource_server::ResourceServer;
 use crate::model::PoolSettings;
@@ -59,7 +60,9 @@ pub const SETTINGS_KEYS: &[&str] = &[
 /// manages as a whole once the key is present: live ones missing from it are
 /// reported as unmanaged (and deleted by `--prune`). Absent, the kind is left
 /// entirely alone. `authorizer` lives on a REST API poolctl does not own: it
-/// is one resource, and other authorizers are never pruned.
+/// is one resource, and other authorizers are never pruned. Identity pools
+/// (`identity_pools`) live in the account too: only the named ones are
+/// read, and no other is ever listed as unmanaged or pruned.
 pub const RESOURCE_KEYS: &[&str] = &[
     "identity_providers",
     "resource_servers",
@@ -67,6 +70,7 @@ pub const RESOURCE_KEYS: &[&str] = &[
     "domain",
     "clients",
     "authorizer",
+    "identity_pools",
 ];
 
 /// The only key that exists at the top of a file but not inside an environment.
@@ -122,6 +126,8 @@ pub struct Resources {
     pub domain: Option<Domain>,
     /// An API Gateway authorizer pointed at the pool (one per pool and environment).
     pub authorizer: Option<Authorizer>,
+    /// Identity pools for the pool's users, by poolctl's handle.
+    pub identity_pools: Option<BTreeMap<String, IdentityPool>>,
 }
 
 /// A pool's document in one environment, typed.
@@ -160,6 +166,7 @@ pub fn read(root: &MarkedMappingNode) -> Result<Document, Vec<Diagnostic>> {
                 "groups" => resources.groups = typed(value, name, &mut errors),
                 "domain" => resources.domain = typed(value, name, &mut errors),
                 "authorizer" => resources.authorizer = typed(value, name, &mut errors),
+                "identity_pools" => resources.identity_pools = typed(value, name, &mut errors),
                 _ => unreachable!("every resource key is read"),
             }
         } else if ENV_KEYS.contains(&name) {

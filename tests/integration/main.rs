@@ -17,6 +17,7 @@ mod example;
 mod faults;
 mod groups;
 mod harness;
+mod identity_pools;
 mod identity_providers;
 mod import;
 mod init;

@@ -9,6 +9,7 @@ mod authorizer;
 mod clients;
 mod domain;
 mod groups;
+mod identity_pools;
 mod identity_providers;
 mod pool;
 mod resource_servers;
@@ -108,6 +109,12 @@ pub fn check(doc: &Document, checks: &mut Checks) {
     authorizer::check(
         doc.resources.authorizer.as_ref(),
         doc.resources.clients.as_ref(),
+        checks,
+    );
+    identity_pools::check(
+        doc.resources.identity_pools.as_ref(),
+        doc.resources.clients.as_ref(),
+        doc.env.region.as_deref(),
         checks,
     );
 }

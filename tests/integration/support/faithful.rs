@@ -42,8 +42,12 @@
 //! App clients: see `clients` (UpdateUserPoolClient resets what it is not sent).
 //!
 //! User import jobs (and `GetCSVHeader`), which moto lacks: see `import_jobs`.
+//!
+//! Identity pools: see `identity_pools` (roles, role mappings and principal
+//! tags, which moto lacks; `AllowClassicFlow`, which it ignores).
 
 mod clients;
+mod identity_pools;
 pub mod import_jobs;
 
 use serde_json::{Map, Value};
@@ -63,6 +67,7 @@ pub struct CognitoSemantics {
     servers: Mutex<ResourceServers>,
     domains: Mutex<HashMap<String, DomainRecord>>,
     clients: clients::ClientSemantics,
+    identity_pools: identity_pools::IdentityPoolSemantics,
 }
 
 /// (user pool id, resource server identifier)
@@ -135,6 +140,9 @@ impl CognitoSemantics {
     /// would; `None` forwards the request to moto.
     pub fn answer(&self, operation: &str, request_body: &str) -> Option<Answer> {
         let request: Value = serde_json::from_str(request_body).ok()?;
+        if let Some(answer) = self.identity_pools.answer(operation, &request) {
+            return Some(answer);
+        }
         match operation {
             "CreateResourceServer"
             | "UpdateResourceServer"
@@ -236,6 +244,12 @@ impl CognitoSemantics {
     ) -> Option<Vec<u8>> {
         let request: Value = serde_json::from_str(request_body).unwrap_or(Value::Null);
         if let Some(rewritten) = self.clients.rewrite(operation, &request, response_body) {
+            return Some(rewritten);
+        }
+        if let Some(rewritten) = self
+            .identity_pools
+            .rewrite(operation, &request, response_body)
+        {
             return Some(rewritten);
         }
         match operation {
