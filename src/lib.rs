@@ -11,6 +11,7 @@ pub mod diff;
 pub mod import;
 pub mod live;
 pub mod model;
+pub mod output;
 pub mod plan;
 pub mod render;
 pub mod spec;

@@ -29,18 +29,24 @@ fn main() -> ExitCode {
             return report(anyhow::Error::new(err).context("cannot start the async runtime"))
         }
     };
-    match runtime.block_on(poolctl::run(cli)) {
+    let code = match runtime.block_on(poolctl::run(cli)) {
         Ok(code) => code,
         Err(err) => report(err),
+    };
+    // A reader that went away is not an error (see src/output.rs); output
+    // lost any other way is.
+    match poolctl::output::stdout_failure() {
+        Some(err) => report(anyhow::Error::new(err).context("cannot write to standard output")),
+        None => code,
     }
 }
 
 /// The one place errors are printed.
 fn report(err: anyhow::Error) -> ExitCode {
     if let Some(spec_errors) = err.downcast_ref::<spec::diag::SpecErrors>() {
-        anstream::eprintln!("{}", render::human::spec_errors(spec_errors));
+        poolctl::errln!("{}", render::human::spec_errors(spec_errors));
     } else {
-        anstream::eprintln!("{} {err:#}", render::human::error_label());
+        poolctl::errln!("{} {err:#}", render::human::error_label());
     }
     ExitCode::FAILURE
 }

@@ -106,9 +106,9 @@ pub async fn run(ctx: &Context, args: &ImportArgs) -> anyhow::Result<ExitCode> {
     files::write_metadata_files(&dir, &imported)?;
     match &out {
         Some(path) => files::write_atomically(path, &text)?,
-        None => print!("{text}"),
+        None => crate::out!("{text}"),
     }
-    anstream::eprint!("{}", human::import_report(&imported, out.as_deref(), &dir));
+    crate::err!("{}", human::import_report(&imported, out.as_deref(), &dir));
     check(ctx, &spec_path, &text, &imported).await
 }
 
@@ -163,7 +163,7 @@ fn add_environment(
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     let added = merge::add_environment(path, &text, imported, same_pool)?;
     for warning in &added.warnings {
-        anstream::eprintln!("{}", human::warning(warning));
+        crate::errln!("{}", human::warning(warning));
     }
     Ok(added.text)
 }
@@ -206,7 +206,7 @@ async fn check(
         // Variables the file already used, for other secrets: not ours to know.
         Err(_) if !unset.borrow().is_empty() => {
             let unset = unset.borrow();
-            anstream::eprintln!(
+            crate::errln!(
                 "{}",
                 human::import_check(&ImportCheck::NotChecked { unset: &unset })
             );
@@ -217,7 +217,7 @@ async fn check(
                 environment: env,
                 diagnostics: &diagnostics,
             };
-            anstream::eprintln!("{}", human::import_check(&invalid));
+            crate::errln!("{}", human::import_check(&invalid));
             return Ok(ExitCode::FAILURE);
         }
     };
@@ -233,6 +233,6 @@ async fn check(
     } else {
         ImportCheck::Clean { environment: env }
     };
-    anstream::eprintln!("{}", human::import_check(&outcome));
+    crate::errln!("{}", human::import_check(&outcome));
     Ok(ExitCode::SUCCESS)
 }

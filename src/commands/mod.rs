@@ -127,7 +127,7 @@ impl Planned {
     /// Prints each failure (on stderr) and says whether there were any.
     pub fn report_failures(&self) -> bool {
         if let Some(text) = crate::render::human::failures(&self.failures, self.pools.len()) {
-            anstream::eprintln!("{text}");
+            crate::errln!("{text}");
         }
         !self.failures.is_empty()
     }

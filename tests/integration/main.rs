@@ -11,6 +11,7 @@ mod bad_input;
 mod clients;
 mod example;
 mod faults;
+mod friction;
 mod groups;
 mod harness;
 mod identity_providers;

@@ -1,0 +1,66 @@
+//! The small frictions a new user hit on the first day (issue 11), each
+//! pinned through the binary: closed pipes, colours and secrets in logs,
+//! help, suggestions, dates, import's own check, every error at once, and
+//! the one-way doors of a pool about to be created.
+
+use crate::support::*;
+
+const SPEC: &str = "name: fr-${env}
+environments:
+  dev: { region: us-east-1 }
+  prod: { region: us-east-1 }
+username_attributes: [email]
+groups:
+  admins: { description: Store administrators, precedence: 1 }
+";
+
+/// `drift --json | true`, `plan --json | head -1`, `show --json | head`:
+/// each ends quietly, with the exit code it has when its output is read.
+#[test]
+fn a_closed_pipe_ends_every_command_quietly() {
+    let stack = Stack::new();
+    stack.spec("fr.yaml", SPEC);
+    let saved = stack.path().join("dev.plan");
+    stack
+        .poolctl()
+        .args(["plan", "--env", "dev", "--out"])
+        .arg(&saved)
+        .run()
+        .assert_success();
+    let saved = saved.to_str().unwrap();
+    let commands: [&[&str]; 8] = [
+        &["drift", "--json"],
+        &["drift"],
+        &["plan", "--env", "dev", "--json"],
+        &["plan", "--all-envs", "--detailed-exitcode"],
+        &["show", "--json", saved],
+        &["show", saved],
+        &["validate"],
+        &[
+            "import",
+            "--env",
+            "dev",
+            "--name",
+            "no-such-pool",
+            "--out",
+            "-",
+        ],
+    ];
+    for args in commands {
+        let read = stack.poolctl().args(args).run();
+        let closed = stack.poolctl().args(args).stdout_closed().run();
+        assert!(
+            !closed.stderr.contains("panicked") && !closed.stderr.contains("Broken pipe"),
+            "{args:?} with a closed stdout\n{}",
+            closed.dump()
+        );
+        assert_ne!(closed.status, 101, "{}", closed.dump());
+        assert_eq!(
+            closed.status,
+            read.status,
+            "{args:?}: the exit code must not depend on whether stdout is read\n{}\n{}",
+            read.dump(),
+            closed.dump()
+        );
+    }
+}
