@@ -10,6 +10,7 @@ pub mod desired;
 pub mod diff;
 pub mod import;
 pub mod live;
+pub mod logging;
 pub mod model;
 pub mod output;
 pub mod plan;

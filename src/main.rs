@@ -58,20 +58,8 @@ fn setup_output(cli: &Cli) {
         Color::Auto => anstream::ColorChoice::Auto,
     };
     choice.write_global();
-    let filter = match cli.verbose {
-        0 => "poolctl=warn",
-        1 => "poolctl=info",
-        2 => "poolctl=debug,aws_config=info",
-        // Not `aws_smithy_runtime=trace`: at trace the SDK logs response
-        // bodies, and DescribeIdentityProvider's holds client secrets in the
-        // clear (tests/identity_providers.rs plants some and looks).
-        _ => "poolctl=trace,aws_config=debug,aws_smithy_runtime=debug,aws_sdk_cognitoidentityprovider=debug",
-    };
-    tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
-        .with_writer(std::io::stderr)
-        .with_ansi(choice != anstream::ColorChoice::Never && std::env::var_os("NO_COLOR").is_none())
-        .with_target(false)
-        .without_time()
-        .init();
+    // The logs are coloured exactly when the rest of standard error is:
+    // `auto` means a terminal, and neither NO_COLOR nor a pipe or file.
+    let ansi = anstream::AutoStream::choice(&std::io::stderr()) != anstream::ColorChoice::Never;
+    poolctl::logging::init(cli.verbose, ansi);
 }

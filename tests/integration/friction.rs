@@ -64,3 +64,54 @@ fn a_closed_pipe_ends_every_command_quietly() {
         );
     }
 }
+
+/// `-v` logs follow `--color`: plain when standard error is a pipe, coloured
+/// only when asked for.
+#[test]
+fn verbose_logs_are_plain_when_stderr_is_not_a_terminal() {
+    let stack = Stack::new();
+    stack.spec("fr.yaml", SPEC);
+    let plain = stack
+        .poolctl()
+        .env_remove("NO_COLOR")
+        .args(["plan", "--env", "dev", "-vv"])
+        .run();
+    plain.assert_success();
+    assert!(
+        plain.stderr.contains("ListUserPools"),
+        "the logs must be there to judge: {}",
+        plain.dump()
+    );
+    assert!(!plain.stderr.contains('\u{1b}'), "{:?}", plain.stderr);
+    let forced = stack
+        .poolctl()
+        .env_remove("NO_COLOR")
+        .args(["plan", "--env", "dev", "-vv", "--color", "always"])
+        .run();
+    forced.assert_success();
+    assert!(forced.stderr.contains('\u{1b}'), "{}", forced.dump());
+}
+
+/// The README promises no credential is logged, even at -vvv where the SDK
+/// logs the credentials it resolved.
+#[test]
+fn the_access_key_id_never_reaches_the_logs() {
+    let stack = Stack::new();
+    stack.spec("fr.yaml", SPEC);
+    for key in ["AKIAFRICTIONTEST0001", "friction-plain-key-id"] {
+        let out = stack
+            .poolctl()
+            .env("AWS_ACCESS_KEY_ID", key)
+            .env("AWS_SECRET_ACCESS_KEY", "friction-secret-access-key")
+            .args(["plan", "--env", "dev", "-vvv"])
+            .run();
+        out.assert_success();
+        assert!(
+            out.stderr.contains("access_key_id"),
+            "the SDK's credential log line must be there to judge: {}",
+            out.dump()
+        );
+        assert!(!out.stderr.contains(key), "{key} logged:\n{}", out.dump());
+        assert!(!out.stderr.contains("friction-secret-access-key"));
+    }
+}
