@@ -28,16 +28,17 @@ pub struct Context {
 
 impl Context {
     pub fn new(cli: &Cli) -> Self {
+        let aws = cli.aws();
         Context {
             pools_dir: cli.pools.clone(),
             overrides: Overrides {
-                region: cli.region.clone(),
-                profile: cli.profile.clone(),
+                region: aws.target.region.clone(),
+                profile: aws.target.profile.clone(),
             },
             session: Session::new(
-                cli.endpoint_url.clone(),
-                cli.max_concurrency,
-                cli.request_timeout,
+                aws.endpoint_url.clone(),
+                aws.max_concurrency(),
+                aws.request_timeout(),
             ),
         }
     }

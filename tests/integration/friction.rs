@@ -115,3 +115,72 @@ fn the_access_key_id_never_reaches_the_logs() {
         assert!(!out.stderr.contains("friction-secret-access-key"));
     }
 }
+
+fn help(args: &[&str]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Poolctl::new(dir.path()).args(args).arg("--help").run();
+    out.assert_success();
+    out.stdout
+}
+
+/// Global flags under their own heading, `plan`'s required choice in its
+/// usage, and AWS flags only where poolctl talks to AWS.
+#[test]
+fn help_groups_flags_and_shows_what_is_required() {
+    let plan = help(&["plan"]);
+    assert!(plan.contains("Global options:"), "{plan}");
+    assert!(plan.contains("AWS options:"), "{plan}");
+    assert!(plan.contains("<--env <ENV>|--all-envs>"), "{plan}");
+    let global = &plan[plan.find("Global options:").unwrap()..];
+    let global = global.split("\n\n").next().unwrap();
+    for flag in ["--pools", "--verbose", "--color"] {
+        assert!(
+            global.contains(flag),
+            "{flag} not under the heading: {plan}"
+        );
+    }
+    assert!(!global.contains("--json"), "{plan}");
+    for flag in [
+        "--endpoint-url",
+        "--max-concurrency",
+        "--request-timeout",
+        "--region",
+    ] {
+        for command in ["plan", "apply", "drift", "import"] {
+            assert!(help(&[command]).contains(flag), "{command} lacks {flag}");
+        }
+    }
+    let validate = help(&["validate"]);
+    let show = help(&["show"]);
+    for flag in ["--endpoint-url", "--max-concurrency", "--request-timeout"] {
+        assert!(!validate.contains(flag), "{validate}");
+        assert!(!show.contains(flag), "{show}");
+    }
+    // The region and profile a pool resolves to are part of what validate checks.
+    assert!(validate.contains("--region"), "{validate}");
+    assert!(
+        !show.contains("--region") && !show.contains("--profile"),
+        "{show}"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    write_pools(dir.path(), &[("fr.yaml", SPEC)]);
+    let out = Poolctl::new(dir.path()).args(["plan"]).run();
+    out.assert_exit(1);
+    assert!(out.stderr.contains("--all-envs"), "{}", out.dump());
+    // Where the AWS flags worked before, they still do: before the command.
+    Poolctl::new(dir.path())
+        .args([
+            "--request-timeout",
+            "5s",
+            "--region",
+            "eu-west-1",
+            "validate",
+        ])
+        .run()
+        .assert_success();
+    Poolctl::new(dir.path())
+        .args(["validate", "--region", "eu-west-1", "--profile", "p"])
+        .run()
+        .assert_success();
+}
