@@ -174,10 +174,31 @@ pub fn select<'a>(
             }
         }
         if pairs.len() == before {
-            anyhow::bail!("no selected pool declares environment `{env}`");
+            anyhow::bail!(unknown_environment(
+                env,
+                &all_environments(files.iter().copied())
+            ));
         }
     }
     Ok(pairs)
+}
+
+/// An environment no selected spec declares: the nearest declared one, if it
+/// looks like a typo of it, and every declared one.
+fn unknown_environment(env: &str, declared: &[String]) -> String {
+    let mut message = format!("no selected pool declares environment `{env}`");
+    if let Some(near) = crate::spec::diag::nearest(env, declared.iter().map(String::as_str)) {
+        message.push_str(&format!("; did you mean `{near}`?"));
+    }
+    message.push_str(&format!(
+        " (declared: {})",
+        declared
+            .iter()
+            .map(|e| format!("`{e}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
+    message
 }
 
 /// Every environment name the files declare, in first-seen order.

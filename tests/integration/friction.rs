@@ -184,3 +184,25 @@ fn help_groups_flags_and_shows_what_is_required() {
         .run()
         .assert_success();
 }
+
+#[test]
+fn a_misspelt_environment_gets_the_nearest_and_the_list() {
+    let dir = tempfile::tempdir().unwrap();
+    write_pools(dir.path(), &[("fr.yaml", SPEC)]);
+    for command in [
+        &["plan", "--env", "prdo"][..],
+        &["validate", "--env", "prdo"],
+    ] {
+        let out = Poolctl::new(dir.path())
+            .endpoint("http://127.0.0.1:9")
+            .args(command)
+            .run();
+        out.assert_exit(1);
+        assert!(
+            out.stderr.contains("did you mean `prod`?")
+                && out.stderr.contains("(declared: `dev`, `prod`)"),
+            "{}",
+            out.dump()
+        );
+    }
+}
