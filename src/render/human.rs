@@ -255,14 +255,24 @@ pub fn saved_plan_heading(path: &std::path::Path, saved: &crate::plan::saved::Sa
     paint(
         DIM,
         &format!(
-            "# saved plan {} · poolctl {} · made at {} (Unix time) · {}{}",
+            "# saved plan {} · poolctl {} · made at {} · {}{}",
             path.display(),
             saved.poolctl_version,
-            saved.created_at,
+            utc_time(saved.created_at),
             pools.join(", "),
             if saved.prune { " · with --prune" } else { "" }
         ),
     )
+}
+
+/// Seconds since the Unix epoch as an RFC 3339 time in UTC
+/// (`2026-12-06T07:23:41Z`).
+pub fn utc_time(seconds: u64) -> String {
+    i64::try_from(seconds)
+        .ok()
+        .map(aws_smithy_types::DateTime::from_secs)
+        .and_then(|t| t.fmt(aws_smithy_types::date_time::Format::DateTime).ok())
+        .unwrap_or_else(|| format!("{seconds} (Unix time)"))
 }
 
 /// One finished apply step.

@@ -206,3 +206,31 @@ fn a_misspelt_environment_gets_the_nearest_and_the_list() {
         );
     }
 }
+
+#[test]
+fn show_prints_when_the_plan_was_made_as_a_date() {
+    let stack = Stack::new();
+    stack.spec("fr.yaml", SPEC);
+    let saved = stack.path().join("dev.plan");
+    stack
+        .poolctl()
+        .args(["plan", "--env", "dev", "--out"])
+        .arg(&saved)
+        .run()
+        .assert_success();
+    let out = stack.poolctl().arg("show").arg(&saved).run();
+    out.assert_success();
+    assert!(!out.stdout.contains("Unix time"), "{}", out.dump());
+    let at = out
+        .stdout
+        .split("made at ")
+        .nth(1)
+        .expect("a time")
+        .to_string();
+    let stamp: Vec<char> = at.chars().take(20).collect();
+    let shape: String = stamp
+        .iter()
+        .map(|c| if c.is_ascii_digit() { 'd' } else { *c })
+        .collect();
+    assert_eq!(shape, "dddd-dd-ddTdd:dd:ddZ", "{}", out.dump());
+}
