@@ -252,11 +252,8 @@ pub fn plan_pool(desired: &DesiredPool, live: &LiveState, options: PlanOptions) 
         &desired.region,
         live.pool.as_ref().map(|p| p.id.as_str()),
     ));
-    for change in changes.iter().filter(|c| c.action == Action::Delete) {
-        if let Some(warning) = change.reasons.first() {
-            warnings.push(format!("{}: {warning}", change.address));
-        }
-    }
+    // A deletion's warning is its own reason, drawn under it: repeating it
+    // among the pool's warnings printed it twice.
     PoolPlan {
         pool: desired.key.clone(),
         environment: desired.environment.clone(),

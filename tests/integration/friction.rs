@@ -234,3 +234,35 @@ fn show_prints_when_the_plan_was_made_as_a_date() {
         .collect();
     assert_eq!(shape, "dddd-dd-ddTdd:dd:ddZ", "{}", out.dump());
 }
+
+#[test]
+fn a_group_deletion_says_why_once() {
+    let stack = Stack::new();
+    stack.spec("fr.yaml", SPEC);
+    stack
+        .poolctl()
+        .args(["apply", "--env", "dev", "--auto-approve"])
+        .run()
+        .assert_success();
+    let id = pool_id(&stack);
+    block_on(
+        stack
+            .cognito()
+            .create_group()
+            .user_pool_id(&id)
+            .group_name("by-hand")
+            .send(),
+    )
+    .unwrap();
+    let out = stack
+        .poolctl()
+        .args(["plan", "--env", "dev", "--prune"])
+        .run();
+    out.assert_success();
+    assert_eq!(
+        out.stdout.matches("memberships are lost").count(),
+        1,
+        "{}",
+        out.dump()
+    );
+}
