@@ -213,6 +213,47 @@ fn environment_names(root: &Node) -> Result<Vec<String>, Diagnostic> {
     Ok(names)
 }
 
+/// `file`'s base with `env`'s block merged over it, nulls removed: the
+/// document of one environment before interpolation.
+fn merged_for(file: &SpecFile, env: &str) -> Node {
+    let root = file.root.as_mapping().expect("checked at load");
+    let mut base = root.clone();
+    base.retain(|k, _| k.as_str() != document::ENVIRONMENTS_KEY);
+    let block = root
+        .get_mapping(document::ENVIRONMENTS_KEY)
+        .and_then(|envs| envs.get_node(env))
+        .filter(|b| !yaml::is_null(b));
+    let mut merged = match block {
+        Some(block) => yaml::merge(&Node::Mapping(base), block),
+        None => Node::Mapping(base),
+    };
+    yaml::strip_nulls(&mut merged);
+    merged
+}
+
+/// The region `file` declares for `env` (interpolated), read as `resolve`
+/// reads it but without checking the rest of the document; `None` when the
+/// file does not declare `env` or gives it no usable region.
+pub fn declared_region(
+    file: &SpecFile,
+    env: &str,
+    env_var: &dyn Fn(&str) -> Option<String>,
+) -> Option<String> {
+    if !file.environments.iter().any(|e| e == env) {
+        return None;
+    }
+    let merged = merged_for(file, env);
+    let scalar = merged.as_mapping()?.get_node("region")?.as_scalar()?;
+    let ctx = yaml::Context {
+        environment: env,
+        region: None,
+        env_var,
+    };
+    yaml::substitute(scalar.as_str(), &ctx)
+        .ok()
+        .map(|(region, _)| region)
+}
+
 /// Resolves `file` for environment `env`: merges the environment's block over
 /// the base, interpolates, reads the typed document and checks it. Every
 /// diagnostic names the file, line, column, field, pool and environment.
@@ -243,18 +284,7 @@ pub fn resolve(
         )]));
     }
 
-    let root = file.root.as_mapping().expect("checked at load");
-    let mut base = root.clone();
-    base.retain(|k, _| k.as_str() != document::ENVIRONMENTS_KEY);
-    let block = root
-        .get_mapping(document::ENVIRONMENTS_KEY)
-        .and_then(|envs| envs.get_node(env))
-        .filter(|b| !yaml::is_null(b));
-    let mut merged = match block {
-        Some(block) => yaml::merge(&Node::Mapping(base), block),
-        None => Node::Mapping(base),
-    };
-    yaml::strip_nulls(&mut merged);
+    let mut merged = merged_for(file, env);
 
     // The region comes first: `${region}` everywhere else depends on it.
     let mut errors = Vec::new();

@@ -266,3 +266,63 @@ fn a_group_deletion_says_why_once() {
         out.dump()
     );
 }
+
+/// The region of an environment the specs already declare is not asked for.
+#[test]
+fn import_takes_the_region_from_the_spec() {
+    let stack = Stack::new();
+    stack.spec("fr.yaml", SPEC);
+    block_on(
+        stack
+            .cognito()
+            .create_user_pool()
+            .pool_name("fr-dev")
+            .send(),
+    )
+    .unwrap();
+    let out = stack
+        .poolctl()
+        .args(["import", "--env", "dev", "--name", "fr-dev", "--out", "-"])
+        .run();
+    out.assert_success();
+    assert!(out.stdout.contains("fr-"), "{}", out.dump());
+    assert!(
+        !stack.proxy.requests().is_empty()
+            && stack.proxy.requests().iter().all(|r| r
+                .header("authorization")
+                .unwrap_or("")
+                .contains("/us-east-1/")),
+        "every request signed for the spec's region"
+    );
+}
+
+/// What import writes must pass `validate`, or import fails: here a second
+/// environment that resolves to the pool the first one already is.
+#[test]
+fn import_fails_when_what_it_wrote_does_not_validate() {
+    let stack = Stack::new();
+    stack.spec(
+        "one.yaml",
+        "name: one-pool\nenvironments:\n  dev: { region: us-east-1 }\n",
+    );
+    stack
+        .poolctl()
+        .args(["apply", "--env", "dev", "--auto-approve"])
+        .run()
+        .assert_success();
+    let out = stack
+        .poolctl()
+        .region("us-east-1")
+        .args(["import", "--env", "staging", "--name", "one-pool"])
+        .run();
+    let written = std::fs::read_to_string(stack.path().join("pools/one.yaml")).unwrap();
+    assert!(written.contains("staging"), "{written}\n{}", out.dump());
+    let validate = stack.poolctl().arg("validate").run();
+    validate.assert_exit(1);
+    out.assert_exit(1);
+    assert!(
+        out.stderr.contains("both resolve to the pool `one-pool`"),
+        "{}",
+        out.dump()
+    );
+}
