@@ -335,15 +335,11 @@ pub fn resolve(
         ));
     }
 
-    let mut doc = document::read(merged.as_mapping().expect("merged mappings stay mappings"))
-        .map_err(|diags| {
-            SpecErrors(
-                diags
-                    .into_iter()
-                    .map(|d| locate(d, Some(&locator)))
-                    .collect(),
-            )
-        })?;
+    // What fails to read is reported and left out; the checks still run on
+    // the rest, so a typo in one section does not hide a range error in
+    // another.
+    let read = document::read_partial(merged.as_mapping().expect("merged mappings stay mappings"));
+    let mut doc = read.document;
     if let Some(r) = &overrides.region {
         doc.env.region = Some(r.clone());
     }
@@ -361,15 +357,38 @@ pub fn resolve(
         spec_dir,
     ));
     check::check(&doc, &mut checks);
-    let diagnostics: Vec<Diagnostic> = checks
-        .diagnostics
+    let diagnostics: Vec<Diagnostic> = read
+        .errors
         .into_iter()
+        .chain(
+            checks
+                .diagnostics
+                .into_iter()
+                .filter(|d| !about_unread(d, &read.unread)),
+        )
         .map(|d| locate(d, Some(&locator)))
         .collect();
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(SpecErrors(diagnostics));
     }
     Ok(DesiredPool::new(file, env, doc, diagnostics))
+}
+
+/// A check's finding that mentions what could not be read (a missing
+/// setting it needs, a resource it refers to) says more about the reading
+/// error, already reported, than about the spec: it is left out.
+fn about_unread(d: &Diagnostic, unread: &[String]) -> bool {
+    unread.iter().any(|path| {
+        let mut parts = path.split('.');
+        let top = parts.next().unwrap_or_default();
+        let last = path.rsplit('.').next().unwrap_or_default();
+        let field = d.field.as_deref().unwrap_or_default();
+        field == path
+            || field.starts_with(&format!("{path}."))
+            || [top, last]
+                .iter()
+                .any(|word| !word.is_empty() && d.message.contains(*word))
+    })
 }
 
 #[cfg(test)]
@@ -489,5 +508,21 @@ tags: { team: payments, owner: a }
         std::fs::write(&path, deep).unwrap();
         let err = load_file(&path).unwrap_err();
         assert!(err[0].message.contains("nested"), "{:?}", err[0]);
+    }
+
+    #[test]
+    fn an_unknown_key_does_not_hide_a_range_error_elsewhere() {
+        let f = file(&format!(
+            "{SHOP}clients:\n  web: {{ generate_secret: false, bogus: 1 }}\n  app: {{ generate_secret: false }}\n"
+        ).replace("minimum_length: 14", "minimum_length: 4"));
+        let err = resolve(&f, "prod", &Overrides::default(), &no_vars).unwrap_err();
+        let fields: Vec<_> = err
+            .0
+            .iter()
+            .map(|d| d.field.as_deref().unwrap_or(""))
+            .collect();
+        assert!(fields.contains(&"clients.web.bogus"), "{err}");
+        assert!(fields.contains(&"password_policy.minimum_length"), "{err}");
+        assert!(err.0.iter().all(|d| d.line.is_some()), "{err}");
     }
 }

@@ -326,3 +326,43 @@ fn import_fails_when_what_it_wrote_does_not_validate() {
         out.dump()
     );
 }
+
+/// An unknown key in one section does not hide a range error in another;
+/// each is located.
+#[test]
+fn every_error_of_a_run_is_reported_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    write_pools(
+        dir.path(),
+        &[(
+            "fr.yaml",
+            "name: fr-${env}
+environments: { dev: { region: us-east-1 } }
+password_policy: { minimum_length: 4 }
+clients:
+  web: { generate_secret: false, bogus: 1 }
+  app: { generate_secret: false, refresh_token_validity: 20y }
+groups:
+  admins: { precedence: -1, descriptio: x }
+",
+        )],
+    );
+    let out = Poolctl::new(dir.path()).arg("validate").run();
+    out.assert_exit(1);
+    for located in [
+        "pools/fr.yaml:3:",
+        "password_policy.minimum_length",
+        "pools/fr.yaml:5:",
+        "clients.web.bogus",
+        "pools/fr.yaml:6:",
+        "clients.app.refresh_token_validity",
+        "pools/fr.yaml:8:",
+        "groups.admins",
+    ] {
+        assert!(
+            out.stderr.contains(located),
+            "missing {located}\n{}",
+            out.dump()
+        );
+    }
+}
