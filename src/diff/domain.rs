@@ -49,6 +49,7 @@ pub fn diff(
                     before: before.clone().map(Value::String),
                     after: after.clone().map(Value::String),
                     sensitive: false,
+                    one_way_door: None,
                     blocked: None,
                 });
             }

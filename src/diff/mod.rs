@@ -54,6 +54,7 @@ pub fn compare(desired: &Value, live: Option<&Value>, path: &str, out: &mut Vec<
                 before: Some(before.clone()),
                 after: None,
                 sensitive: false,
+                one_way_door: None,
                 blocked: None,
             });
         }
@@ -72,6 +73,7 @@ pub fn compare(desired: &Value, live: Option<&Value>, path: &str, out: &mut Vec<
             Some(desired.clone())
         },
         sensitive,
+        one_way_door: None,
         blocked: None,
     });
 }

@@ -120,7 +120,19 @@ fn field_line(out: &mut String, action: Action, field: &FieldChange) {
             (None, None) => "(none)".into(),
         }
     };
-    let _ = writeln!(out, "      {} {}: {text}", paint(style, symbol), field.path);
+    let door = match &field.one_way_door {
+        Some(_) => format!(
+            "  {}",
+            paint(YELLOW, "# one-way door: fixed forever at creation")
+        ),
+        None => String::new(),
+    };
+    let _ = writeln!(
+        out,
+        "      {} {}: {text}{door}",
+        paint(style, symbol),
+        field.path
+    );
 }
 
 /// A value as the plan shows it: compact JSON, one line.
@@ -565,6 +577,7 @@ mod tests {
                             before: Some(json!(12)),
                             after: Some(json!(14)),
                             sensitive: false,
+                            one_way_door: None,
                             blocked: None,
                         },
                         FieldChange {
@@ -572,6 +585,7 @@ mod tests {
                             before: None,
                             after: Some(json!("me")),
                             sensitive: false,
+                            one_way_door: None,
                             blocked: None,
                         },
                     ],
@@ -585,6 +599,7 @@ mod tests {
                         before: None,
                         after: None,
                         sensitive: true,
+                        one_way_door: None,
                         blocked: None,
                     }],
                     reasons: vec![],

@@ -366,3 +366,77 @@ groups:
         );
     }
 }
+
+/// A pool about to be created: the choices it keeps forever are marked next
+/// to them in the plan (human and JSON), and `validate` names them.
+#[test]
+fn a_new_pool_plan_marks_its_one_way_doors() {
+    let stack = Stack::new();
+    stack.spec(
+        "fr.yaml",
+        "name: fr-${env}
+environments: { dev: { region: us-east-1 } }
+username_attributes: [email]
+case_sensitive: false
+password_policy: { minimum_length: 12 }
+schema:
+  email: { required: true }
+  custom:tenant: { type: string }
+",
+    );
+    let validate = stack.poolctl().arg("validate").run();
+    validate.assert_success();
+    assert!(
+        validate.stderr.contains("chosen for good when the pool is created")
+            && validate.stderr.contains("`username_attributes`, `case_sensitive`, the required standard attributes (`email`)"),
+        "{}",
+        validate.dump()
+    );
+
+    let human = stack.poolctl().args(["plan", "--env", "dev"]).run();
+    human.assert_success();
+    let line = |path: &str| {
+        human
+            .stdout
+            .lines()
+            .find(|l| l.trim_start().starts_with(&format!("+ {path}:")))
+            .unwrap_or_else(|| panic!("no {path} line\n{}", human.dump()))
+            .to_string()
+    };
+    for path in [
+        "username_attributes",
+        "case_sensitive",
+        "schema.email.required",
+        "schema.custom:tenant.type",
+    ] {
+        assert!(line(path).contains("one-way door"), "{}", line(path));
+    }
+    assert!(!line("password_policy.minimum_length").contains("one-way door"));
+
+    let json = stack
+        .poolctl()
+        .args(["plan", "--env", "dev", "--json"])
+        .run();
+    json.assert_success();
+    let plan: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let pool = change(&plan, "user_pool");
+    let door = |path: &str| {
+        pool["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["path"] == path)
+            .unwrap_or_else(|| panic!("no {path}: {pool}"))["one_way_door"]
+            .clone()
+    };
+    assert!(door("username_attributes")
+        .as_str()
+        .unwrap()
+        .contains("sign-in attributes"));
+    assert!(door("schema.custom:tenant.type")
+        .as_str()
+        .unwrap()
+        .contains("custom attribute"));
+    assert!(door("password_policy.minimum_length").is_null());
+    assert!(door("name").is_null());
+}
