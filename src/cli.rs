@@ -314,6 +314,48 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_definition_is_consistent_and_the_help_states_the_real_defaults() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+        let help = Cli::command()
+            .term_width(1000)
+            .render_long_help()
+            .to_string();
+        let concurrency = crate::aws::limiter::DEFAULT_MAX_CONCURRENCY;
+        assert!(help.contains(&format!("(default {concurrency})")), "{help}");
+        assert!(
+            help.contains(&format!("(default {DEFAULT_REQUEST_TIMEOUT_SECONDS}s;")),
+            "{help}"
+        );
+    }
+
+    #[test]
+    fn aws_flags_work_before_the_command_and_win_after_it() {
+        let cli = Cli::try_parse_from([
+            "poolctl",
+            "--max-concurrency",
+            "1",
+            "--region",
+            "eu-west-1",
+            "plan",
+            "--env",
+            "dev",
+            "--region",
+            "us-east-2",
+        ])
+        .unwrap();
+        let aws = cli.aws();
+        assert_eq!(aws.max_concurrency(), 1);
+        assert_eq!(aws.target.region.as_deref(), Some("us-east-2"));
+        assert_eq!(aws.request_timeout(), std::time::Duration::from_secs(30));
+        // validate takes the region and profile, not the connection flags.
+        assert!(Cli::try_parse_from(["poolctl", "validate", "--region", "x"]).is_ok());
+        assert!(Cli::try_parse_from(["poolctl", "validate", "--endpoint-url", "x"]).is_err());
+        assert!(Cli::try_parse_from(["poolctl", "--endpoint-url", "x", "validate"]).is_ok());
+        assert!(Cli::try_parse_from(["poolctl", "show", "p", "--region", "x"]).is_err());
+    }
+
+    #[test]
     fn the_request_timeout_is_a_duration_of_at_least_a_second() {
         assert_eq!(parse_timeout("2m"), Ok(std::time::Duration::from_secs(120)));
         assert_eq!(parse_timeout("45"), Ok(std::time::Duration::from_secs(45)));
