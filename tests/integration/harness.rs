@@ -43,10 +43,15 @@ fn wait_for(what: &str, timeout: Duration, mut condition: impl FnMut() -> bool) 
 
 /// Runs one ignored test of this binary in a child process with `role`.
 fn run_self(test: &str, role: &str, env: &[(&str, &str)]) -> std::process::Output {
+    // libtest names a test by its path inside the crate: `harness::NAME`.
+    let module = module_path!()
+        .split_once("::")
+        .map_or("", |(_, module)| module);
+    let test = format!("{module}::{test}");
     let mut command = std::process::Command::new(std::env::current_exe().unwrap());
     command
         .args([
-            test,
+            test.as_str(),
             "--exact",
             "--ignored",
             "--nocapture",

@@ -9,6 +9,8 @@ mod support;
 mod authorizer;
 mod bad_input;
 mod clients;
+mod docs_examples;
+mod emulator;
 mod example;
 mod faults;
 mod friction;

@@ -166,20 +166,30 @@ impl Proxy {
     /// Like `start`, but every request waits `latency` before being handled,
     /// to model the round trip to a real AWS region.
     pub fn start_with_latency(upstream: &str, latency: Duration) -> Proxy {
-        Proxy::spawn(upstream, latency, false)
+        Proxy::spawn(any_port(), upstream, latency, false)
     }
 
     /// Like `start`, and also answers the way AWS would where moto does not
     /// (UpdateUserPool keeps the immutable sign-in attributes); see `faithful`.
     pub fn start_faithful(upstream: &str) -> Proxy {
-        Proxy::spawn(upstream, Duration::ZERO, true)
+        Proxy::spawn(any_port(), upstream, Duration::ZERO, true)
     }
 
-    fn spawn(upstream: &str, latency: Duration, faithful: bool) -> Proxy {
-        // Bound here, not in the proxy thread, so the port is known and
-        // accepting (into the backlog) before start returns.
-        let listener = std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
-            .expect("proxy: cannot bind 127.0.0.1:0");
+    /// Like `start_faithful`, on 127.0.0.1:`port` (0: any free port); the
+    /// local emulator's way in, so a port in use is an error, not a panic.
+    pub fn try_start_faithful_on(port: u16, upstream: &str) -> std::io::Result<Proxy> {
+        let listener = std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, port))?;
+        Ok(Proxy::spawn(listener, upstream, Duration::ZERO, true))
+    }
+
+    fn spawn(
+        listener: std::net::TcpListener,
+        upstream: &str,
+        latency: Duration,
+        faithful: bool,
+    ) -> Proxy {
+        // Bound by the caller, not in the proxy thread, so the port is known
+        // and accepting (into the backlog) before start returns.
         listener
             .set_nonblocking(true)
             .expect("proxy: cannot make listener non-blocking");
@@ -293,6 +303,10 @@ impl fmt::Debug for Proxy {
 /// still good, and the real failure is reported by that test.
 fn lock(state: &State) -> MutexGuard<'_, Inner> {
     state.inner.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn any_port() -> std::net::TcpListener {
+    std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("proxy: cannot bind 127.0.0.1:0")
 }
 
 fn endpoint_of(addr: SocketAddr) -> String {
