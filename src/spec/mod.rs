@@ -322,11 +322,9 @@ pub fn resolve(
         env_var,
     };
     let interpolated = yaml::interpolate(&mut merged, &ctx);
-    if errors.is_empty() {
-        errors.extend(interpolated.errors);
-    }
     let locator = yaml::Locator::new(&merged);
     if !errors.is_empty() {
+        // Without a region every `${region}` fails too: say the cause only.
         return Err(SpecErrors(
             errors
                 .into_iter()
@@ -334,11 +332,25 @@ pub fn resolve(
                 .collect(),
         ));
     }
+    // A value that cannot be interpolated (an unset variable) is reported
+    // and its setting or resource left out, like what fails to read below:
+    // the rest is still read and checked.
+    let mut unread = Vec::new();
+    for d in &interpolated.errors {
+        if let Some(unit) = d.field.as_deref().map(reading_unit) {
+            remove_unit(&mut merged, &unit);
+            if !unread.contains(&unit) {
+                unread.push(unit);
+            }
+        }
+    }
+    errors.extend(interpolated.errors);
 
     // What fails to read is reported and left out; the checks still run on
     // the rest, so a typo in one section does not hide a range error in
     // another.
     let read = document::read_partial(merged.as_mapping().expect("merged mappings stay mappings"));
+    unread.extend(read.unread);
     let mut doc = read.document;
     if let Some(r) = &overrides.region {
         doc.env.region = Some(r.clone());
@@ -357,14 +369,14 @@ pub fn resolve(
         spec_dir,
     ));
     check::check(&doc, &mut checks);
-    let diagnostics: Vec<Diagnostic> = read
-        .errors
+    let diagnostics: Vec<Diagnostic> = errors
         .into_iter()
+        .chain(read.errors)
         .chain(
             checks
                 .diagnostics
                 .into_iter()
-                .filter(|d| !about_unread(d, &read.unread)),
+                .filter(|d| !about_unread(d, &unread)),
         )
         .map(|d| locate(d, Some(&locator)))
         .collect();
@@ -372,6 +384,53 @@ pub fn resolve(
         return Err(SpecErrors(diagnostics));
     }
     Ok(DesiredPool::new(file, env, doc, diagnostics))
+}
+
+/// The part of a document a key path belongs to that is left out when the
+/// path cannot be read: one named resource (`clients.web`), else the
+/// top-level key (`password_policy`).
+fn reading_unit(path: &str) -> String {
+    let mut parts = path.split('.');
+    let top = parts.next().unwrap_or_default();
+    match parts.next() {
+        Some(name)
+            if [
+                "clients",
+                "identity_providers",
+                "resource_servers",
+                "groups",
+            ]
+            .contains(&top) =>
+        {
+            format!("{top}.{name}")
+        }
+        _ => top.to_string(),
+    }
+}
+
+fn remove_unit(root: &mut Node, unit: &str) {
+    let Node::Mapping(map) = root else {
+        return;
+    };
+    let (top, name) = match unit.split_once('.') {
+        Some((top, name)) => (top, Some(name)),
+        None => (unit, None),
+    };
+    let Some(key) = map.keys().find(|k| k.as_str() == top).cloned() else {
+        return;
+    };
+    match name {
+        None => {
+            map.remove(&key);
+        }
+        Some(name) => {
+            if let Some(Node::Mapping(kind)) = map.get_mut(&key) {
+                if let Some(entry) = kind.keys().find(|k| k.as_str() == name).cloned() {
+                    kind.remove(&entry);
+                }
+            }
+        }
+    }
 }
 
 /// A check's finding that mentions what could not be read (a missing
@@ -524,5 +583,23 @@ tags: { team: payments, owner: a }
         assert!(fields.contains(&"clients.web.bogus"), "{err}");
         assert!(fields.contains(&"password_policy.minimum_length"), "{err}");
         assert!(err.0.iter().all(|d| d.line.is_some()), "{err}");
+    }
+
+    #[test]
+    fn an_unset_variable_does_not_hide_the_other_errors() {
+        let f = file(&format!(
+            "{SHOP}identity_providers:\n  Google: {{ type: google, client_id: x, client_secret: '${{env:NOPE}}', authorize_scopes: [openid] }}\n"
+        ).replace("minimum_length: 14", "minimum_length: 4"));
+        let err = resolve(&f, "prod", &Overrides::default(), &no_vars).unwrap_err();
+        let fields: Vec<_> = err
+            .0
+            .iter()
+            .map(|d| d.field.as_deref().unwrap_or(""))
+            .collect();
+        assert!(
+            fields.contains(&"identity_providers.Google.client_secret"),
+            "{err}"
+        );
+        assert!(fields.contains(&"password_policy.minimum_length"), "{err}");
     }
 }

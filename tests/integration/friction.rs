@@ -344,6 +344,8 @@ clients:
   app: { generate_secret: false, refresh_token_validity: 20y }
 groups:
   admins: { precedence: -1, descriptio: x }
+identity_providers:
+  Google: { type: google, client_id: x, client_secret: '${env:FRICTION_UNSET}', authorize_scopes: [openid] }
 ",
         )],
     );
@@ -358,6 +360,8 @@ groups:
         "clients.app.refresh_token_validity",
         "pools/fr.yaml:8:",
         "groups.admins",
+        "pools/fr.yaml:10:",
+        "`FRICTION_UNSET` is not set",
     ] {
         assert!(
             out.stderr.contains(located),
