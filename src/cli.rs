@@ -12,42 +12,134 @@ use std::path::PathBuf;
 )]
 pub struct Cli {
     /// Directory holding one YAML spec per pool.
-    #[arg(long, global = true, default_value = "pools", value_name = "DIR")]
+    #[arg(long, global = true, default_value = "pools", value_name = "DIR", help_heading = GLOBAL)]
     pub pools: PathBuf,
 
-    /// Send every AWS call to this endpoint (e.g. a local emulator). The SDK
-    /// also honours AWS_ENDPOINT_URL.
-    #[arg(long, global = true, value_name = "URL")]
-    pub endpoint_url: Option<String>,
-
-    /// AWS profile for every pool, overriding the spec's `profile`.
-    #[arg(long, global = true, value_name = "NAME")]
-    pub profile: Option<String>,
-
-    /// AWS region for every pool, overriding the spec's `region`.
-    #[arg(long, global = true, value_name = "REGION")]
-    pub region: Option<String>,
-
-    /// More output on stderr: -v each AWS call, -vv decisions, -vvv the SDK's own logs.
-    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    /// More output on stderr: -v each AWS call, -vv decisions, -vvv the SDK's
+    /// own logs (credentials masked).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count, help_heading = GLOBAL)]
     pub verbose: u8,
 
-    /// Most AWS requests in flight at once per quota category, account and
-    /// region; requests are also paced within Cognito's per-second quotas.
-    #[arg(long, global = true, value_name = "N", default_value_t = crate::aws::limiter::DEFAULT_MAX_CONCURRENCY)]
-    pub max_concurrency: usize,
-
-    /// How long to wait for AWS to answer one request (e.g. 30s, 2m). A
-    /// request left unanswered that long is retried like a dropped connection.
-    #[arg(long, global = true, value_name = "DURATION", default_value = "30s", value_parser = parse_timeout)]
-    pub request_timeout: std::time::Duration,
-
-    /// When to colour output (NO_COLOR is honoured by `auto`).
-    #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
+    /// When to colour output, logs included (NO_COLOR is honoured by `auto`).
+    #[arg(long, global = true, value_enum, default_value_t = Color::Auto, help_heading = GLOBAL)]
     pub color: Color,
+
+    /// The AWS options are also accepted before the command, where they have
+    /// always been (`poolctl --endpoint-url URL plan ...`); given after it,
+    /// they win. Only the commands that talk to AWS list them.
+    #[command(flatten)]
+    pub aws: AwsArgs,
 
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// The heading of the flags every command takes.
+const GLOBAL: &str = "Global options";
+
+/// Where a pool lives, overriding the spec: what `validate` resolves with,
+/// and what every command that talks to AWS reaches.
+#[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "AWS options")]
+pub struct TargetArgs {
+    /// AWS region for every pool, overriding the spec's `region`.
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+
+    /// AWS profile for every pool, overriding the spec's `profile`.
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+}
+
+impl TargetArgs {
+    /// `self` where given, else `outer` (the same flags before the command).
+    pub fn or(&self, outer: &TargetArgs) -> TargetArgs {
+        TargetArgs {
+            region: self.region.clone().or_else(|| outer.region.clone()),
+            profile: self.profile.clone().or_else(|| outer.profile.clone()),
+        }
+    }
+}
+
+/// How poolctl talks to AWS: only on the commands that do.
+#[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "AWS options")]
+pub struct AwsArgs {
+    #[command(flatten)]
+    pub target: TargetArgs,
+
+    /// Send every AWS call to this endpoint (e.g. a local emulator). The SDK
+    /// also honours AWS_ENDPOINT_URL.
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+
+    /// Most AWS requests in flight at once per quota category, account and
+    /// region (default 32); requests are also paced within Cognito's
+    /// per-second quotas.
+    #[arg(long, value_name = "N")]
+    pub max_concurrency: Option<usize>,
+
+    /// How long to wait for AWS to answer one request (default 30s; e.g.
+    /// 2m). A request left unanswered that long is retried like a dropped
+    /// connection.
+    #[arg(long, value_name = "DURATION", value_parser = parse_timeout)]
+    pub request_timeout: Option<std::time::Duration>,
+}
+
+impl AwsArgs {
+    /// `self` where given, else `outer` (the same flags before the command).
+    pub fn or(&self, outer: &AwsArgs) -> AwsArgs {
+        AwsArgs {
+            target: self.target.or(&outer.target),
+            endpoint_url: self
+                .endpoint_url
+                .clone()
+                .or_else(|| outer.endpoint_url.clone()),
+            max_concurrency: self.max_concurrency.or(outer.max_concurrency),
+            request_timeout: self.request_timeout.or(outer.request_timeout),
+        }
+    }
+
+    pub fn max_concurrency(&self) -> usize {
+        self.max_concurrency
+            .unwrap_or(crate::aws::limiter::DEFAULT_MAX_CONCURRENCY)
+    }
+
+    pub fn request_timeout(&self) -> std::time::Duration {
+        self.request_timeout
+            .unwrap_or(std::time::Duration::from_secs(
+                DEFAULT_REQUEST_TIMEOUT_SECONDS,
+            ))
+    }
+}
+
+pub const DEFAULT_REQUEST_TIMEOUT_SECONDS: u64 = 30;
+
+impl Cli {
+    /// The AWS options in effect for the command: those given after it,
+    /// else those given before it. A command that does not talk to AWS
+    /// still gets the ones given before it, as it always has.
+    pub fn aws(&self) -> AwsArgs {
+        match &self.command {
+            Command::Plan(a) => a.aws.or(&self.aws),
+            Command::Apply(a) => a.aws.or(&self.aws),
+            Command::Drift(a) => a.aws.or(&self.aws),
+            Command::Import(a) => a.aws.or(&self.aws),
+            Command::Validate(a) => AwsArgs {
+                target: a.target.or(&self.aws.target),
+                ..self.aws.clone()
+            },
+            Command::Outputs(a) => a.aws.or(&self.aws),
+            Command::Users(UsersCommand::Export(a)) => a.aws.or(&self.aws),
+            Command::Users(UsersCommand::Import(a)) => a.aws.or(&self.aws),
+            Command::Migrate(a) => a.aws.or(&self.aws),
+            Command::Show(_)
+            | Command::Init(_)
+            | Command::Schema
+            | Command::Completions(_)
+            | Command::Man(_) => self.aws.clone(),
+        }
+    }
 }
 
 fn parse_timeout(text: &str) -> Result<std::time::Duration, String> {
@@ -161,6 +253,9 @@ pub struct UsersExportArgs {
     /// Leave this attribute out of the export (e.g. custom:ssn); repeatable.
     #[arg(long = "exclude-attribute", value_name = "NAME")]
     pub exclude_attributes: Vec<String>,
+
+    #[command(flatten)]
+    pub aws: AwsArgs,
 }
 
 #[derive(Debug, Args)]
@@ -174,6 +269,9 @@ pub struct UsersImportArgs {
 
     #[command(flatten)]
     pub job: ImportJobArgs,
+
+    #[command(flatten)]
+    pub aws: AwsArgs,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -222,6 +320,9 @@ pub struct MigrateArgs {
 
     #[command(flatten)]
     pub job: ImportJobArgs,
+
+    #[command(flatten)]
+    pub aws: AwsArgs,
 }
 
 #[derive(Debug, Args)]
@@ -240,6 +341,11 @@ pub struct ValidateArgs {
     /// Only these environments (default: every environment of every file).
     #[arg(long = "env", value_name = "ENV")]
     pub envs: Vec<String>,
+
+    /// Nothing is sent to AWS, but the region and profile a pool resolves
+    /// to are part of what is checked.
+    #[command(flatten)]
+    pub target: TargetArgs,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -266,6 +372,9 @@ pub struct DriftArgs {
     /// Print the report as a versioned JSON document.
     #[arg(long)]
     pub json: bool,
+
+    #[command(flatten)]
+    pub aws: AwsArgs,
 }
 
 #[derive(Debug, Args)]
@@ -306,6 +415,8 @@ pub struct ImportArgs {
     /// spec's `identity_pools:`; repeatable.
     #[arg(long = "identity-pool", value_name = "NAME_OR_ID")]
     pub identity_pools: Vec<String>,
+    #[command(flatten)]
+    pub aws: AwsArgs,
 }
 
 #[derive(Debug, Args)]
@@ -321,6 +432,9 @@ pub struct OutputsArgs {
     /// file $GITHUB_OUTPUT names (GitHub Actions step outputs).
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub format: Option<OutputsFormat>,
+
+    #[command(flatten)]
+    pub aws: AwsArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -330,6 +444,7 @@ pub enum OutputsFormat {
 }
 
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("which").args(["envs", "all_envs"]).required(true)))]
 pub struct PlanArgs {
     #[command(flatten)]
     pub selection: Selection,
@@ -349,9 +464,13 @@ pub struct PlanArgs {
     /// Also save the plan to FILE, for `poolctl apply FILE` (and `poolctl show FILE`).
     #[arg(long, value_name = "FILE")]
     pub out: Option<std::path::PathBuf>,
+
+    #[command(flatten)]
+    pub aws: AwsArgs,
 }
 
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("which").args(["envs", "all_envs", "plan_file"]).required(true)))]
 pub struct ApplyArgs {
     /// A plan saved by `plan --out`: apply exactly it, or refuse if what it
     /// was made against has changed since.
@@ -374,11 +493,56 @@ pub struct ApplyArgs {
     /// (a client's secret, an identity provider's type, a domain's name).
     #[arg(long)]
     pub allow_replace: bool,
+
+    #[command(flatten)]
+    pub aws: AwsArgs,
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_definition_is_consistent_and_the_help_states_the_real_defaults() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+        let help = Cli::command()
+            .term_width(1000)
+            .render_long_help()
+            .to_string();
+        let concurrency = crate::aws::limiter::DEFAULT_MAX_CONCURRENCY;
+        assert!(help.contains(&format!("(default {concurrency})")), "{help}");
+        assert!(
+            help.contains(&format!("(default {DEFAULT_REQUEST_TIMEOUT_SECONDS}s;")),
+            "{help}"
+        );
+    }
+
+    #[test]
+    fn aws_flags_work_before_the_command_and_win_after_it() {
+        let cli = Cli::try_parse_from([
+            "poolctl",
+            "--max-concurrency",
+            "1",
+            "--region",
+            "eu-west-1",
+            "plan",
+            "--env",
+            "dev",
+            "--region",
+            "us-east-2",
+        ])
+        .unwrap();
+        let aws = cli.aws();
+        assert_eq!(aws.max_concurrency(), 1);
+        assert_eq!(aws.target.region.as_deref(), Some("us-east-2"));
+        assert_eq!(aws.request_timeout(), std::time::Duration::from_secs(30));
+        // validate takes the region and profile, not the connection flags.
+        assert!(Cli::try_parse_from(["poolctl", "validate", "--region", "x"]).is_ok());
+        assert!(Cli::try_parse_from(["poolctl", "validate", "--endpoint-url", "x"]).is_err());
+        assert!(Cli::try_parse_from(["poolctl", "--endpoint-url", "x", "validate"]).is_ok());
+        assert!(Cli::try_parse_from(["poolctl", "show", "p", "--region", "x"]).is_err());
+    }
 
     #[test]
     fn the_request_timeout_is_a_duration_of_at_least_a_second() {

@@ -10,8 +10,10 @@ pub mod desired;
 pub mod diff;
 pub mod import;
 pub mod live;
+pub mod logging;
 pub mod model;
 pub mod offline;
+pub mod output;
 pub mod outputs;
 pub mod plan;
 pub mod render;
@@ -34,7 +36,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Outputs(args) => commands::outputs::run(&ctx, args).await,
         Command::Init(args) => commands::init::run(&ctx, args).await,
         Command::Schema => {
-            print!("{}", spec::schema::text());
+            crate::out!("{}", spec::schema::text());
             Ok(ExitCode::SUCCESS)
         }
         Command::Completions(args) => commands::shell::completions(args),

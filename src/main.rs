@@ -29,18 +29,24 @@ fn main() -> ExitCode {
             return report(anyhow::Error::new(err).context("cannot start the async runtime"))
         }
     };
-    match runtime.block_on(poolctl::run(cli)) {
+    let code = match runtime.block_on(poolctl::run(cli)) {
         Ok(code) => code,
         Err(err) => report(err),
+    };
+    // A reader that went away is not an error (see src/output.rs); output
+    // lost any other way is.
+    match poolctl::output::stdout_failure() {
+        Some(err) => report(anyhow::Error::new(err).context("cannot write to standard output")),
+        None => code,
     }
 }
 
 /// The one place errors are printed.
 fn report(err: anyhow::Error) -> ExitCode {
     if let Some(spec_errors) = err.downcast_ref::<spec::diag::SpecErrors>() {
-        anstream::eprintln!("{}", render::human::spec_errors(spec_errors));
+        poolctl::errln!("{}", render::human::spec_errors(spec_errors));
     } else {
-        anstream::eprintln!("{} {err:#}", render::human::error_label());
+        poolctl::errln!("{} {err:#}", render::human::error_label());
     }
     ExitCode::FAILURE
 }
@@ -52,20 +58,8 @@ fn setup_output(cli: &Cli) {
         Color::Auto => anstream::ColorChoice::Auto,
     };
     choice.write_global();
-    let filter = match cli.verbose {
-        0 => "poolctl=warn",
-        1 => "poolctl=info",
-        2 => "poolctl=debug,aws_config=info",
-        // Not `aws_smithy_runtime=trace`: at trace the SDK logs response
-        // bodies, and DescribeIdentityProvider's holds client secrets in the
-        // clear (tests/identity_providers.rs plants some and looks).
-        _ => "poolctl=trace,aws_config=debug,aws_smithy_runtime=debug,aws_sdk_cognitoidentityprovider=debug",
-    };
-    tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
-        .with_writer(std::io::stderr)
-        .with_ansi(choice != anstream::ColorChoice::Never && std::env::var_os("NO_COLOR").is_none())
-        .with_target(false)
-        .without_time()
-        .init();
+    // The logs are coloured exactly when the rest of standard error is:
+    // `auto` means a terminal, and neither NO_COLOR nor a pipe or file.
+    let ansi = anstream::AutoStream::choice(&std::io::stderr()) != anstream::ColorChoice::Never;
+    poolctl::logging::init(cli.verbose, ansi);
 }

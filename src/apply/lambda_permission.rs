@@ -99,6 +99,7 @@ mod tests {
                 before: None,
                 after: None,
                 sensitive: false,
+                one_way_door: None,
                 blocked: None,
             }],
             reasons: Vec::new(),

@@ -8,7 +8,7 @@ use crate::live::target_of;
 use crate::plan::saved::{SavedPlan, SavedPlanError};
 use crate::plan::Action;
 use crate::render::human;
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -25,7 +25,7 @@ pub async fn run(ctx: &Context, args: &ApplyArgs) -> anyhow::Result<ExitCode> {
     let plan = planned.plan();
     // With every pool failed there is no plan to draw, only the errors.
     if !plan.pools.is_empty() {
-        anstream::print!("{}", human::plan(&plan));
+        crate::out!("{}", human::plan(&plan));
     }
     let read_failed = planned.report_failures();
 
@@ -102,7 +102,7 @@ pub async fn run(ctx: &Context, args: &ApplyArgs) -> anyhow::Result<ExitCode> {
     let results = futures::future::join_all(planned.pools.iter().map(|p| async move {
         let clients = ctx.session.clients(&target_of(&p.desired)).await;
         let heading = format!("{} ({})", p.desired.key, p.desired.environment);
-        let on_done = move |step: &str| anstream::println!("{}", human::step_done(&heading, step));
+        let on_done = move |step: &str| crate::outln!("{}", human::step_done(&heading, step));
         apply_pool(
             &ctx.session,
             &clients,
@@ -117,10 +117,10 @@ pub async fn run(ctx: &Context, args: &ApplyArgs) -> anyhow::Result<ExitCode> {
     .await;
     let failures: Vec<ApplyError> = results.into_iter().filter_map(Result::err).collect();
     for failure in &failures {
-        anstream::eprintln!("{}", human::apply_failure(failure));
+        crate::errln!("{}", human::apply_failure(failure));
     }
     if failures.is_empty() {
-        anstream::println!("{}", human::applied(&plan.summary()));
+        crate::outln!("{}", human::applied(&plan.summary()));
     }
     if read_failed || !failures.is_empty() {
         return Ok(ExitCode::FAILURE);
@@ -179,7 +179,7 @@ fn interrupt_on_ctrl_c() -> Arc<AtomicBool> {
     tokio::spawn(async move {
         if tokio::signal::ctrl_c().await.is_ok() {
             set.store(true, Ordering::SeqCst);
-            anstream::eprintln!("{}", human::interrupting());
+            crate::errln!("{}", human::interrupting());
             if tokio::signal::ctrl_c().await.is_ok() {
                 std::process::exit(130);
             }
@@ -206,8 +206,7 @@ fn confirm(desired: &[&crate::desired::DesiredPool], ask_yes: bool) -> anyhow::R
     }
     let stdin = std::io::stdin();
     let ask = |prompt: String| -> anyhow::Result<String> {
-        print!("{prompt}");
-        std::io::stdout().flush()?;
+        crate::out!("{prompt}");
         let mut answer = String::new();
         stdin.lock().read_line(&mut answer)?;
         Ok(answer.trim().to_string())

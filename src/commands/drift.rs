@@ -15,9 +15,9 @@ pub async fn run(ctx: &Context, args: &DriftArgs) -> anyhow::Result<ExitCode> {
     let planned = ctx.plan(desired, crate::diff::PlanOptions::default()).await;
     let plan = planned.plan();
     if args.json {
-        println!("{}", json::drift(&plan, &planned.failures));
+        crate::outln!("{}", json::drift(&plan, &planned.failures));
     } else {
-        anstream::print!("{}", human::drift(&plan));
+        crate::out!("{}", human::drift(&plan));
     }
     if planned.report_failures() {
         return Ok(ExitCode::FAILURE);

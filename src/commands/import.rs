@@ -12,6 +12,7 @@ use crate::live::import::{Request, Selector, WholePool};
 use crate::live::LookupError;
 use crate::render::human::{self, ImportCheck};
 use crate::spec::diag::SpecErrors;
+use crate::spec::Overrides;
 use anyhow::Context as _;
 use std::collections::HashMap;
 use std::path::Path;
@@ -24,12 +25,18 @@ pub async fn run(ctx: &Context, args: &ImportArgs) -> anyhow::Result<ExitCode> {
         "`{env}` is not a valid environment name (letters, digits, - and _)"
     );
     let profile = ctx.overrides.profile.clone();
-    let region = match ctx.overrides.region.clone().or_else(|| {
-        args.pool_id
-            .as_deref()
-            .and_then(crate::spec::check::region_of_pool_id)
-            .map(str::to_string)
-    }) {
+    let region = match ctx
+        .overrides
+        .region
+        .clone()
+        .or_else(|| {
+            args.pool_id
+                .as_deref()
+                .and_then(crate::spec::check::region_of_pool_id)
+                .map(str::to_string)
+        })
+        .or_else(|| region_from_specs(ctx, args))
+    {
         Some(region) => region,
         None => crate::aws::default_region(profile.as_deref())
             .await
@@ -113,10 +120,42 @@ pub async fn run(ctx: &Context, args: &ImportArgs) -> anyhow::Result<ExitCode> {
             crate::spec::schema::write_beside(&dir)
                 .with_context(|| format!("cannot write the schema into {}", dir.display()))?;
         }
-        None => print!("{text}"),
+        None => crate::out!("{text}"),
     }
-    anstream::eprint!("{}", human::import_report(&imported, out.as_deref(), &dir));
+    crate::err!("{}", human::import_report(&imported, out.as_deref(), &dir));
     check(ctx, &spec_path, &text, &imported).await
+}
+
+/// The region the specs already declare for the environment: that of the
+/// `--out` file if it declares it, else the one region every spec in
+/// `--pools` that declares the environment agrees on.
+fn region_from_specs(ctx: &Context, args: &ImportArgs) -> Option<String> {
+    let env_var = |name: &str| std::env::var(name).ok();
+    let region_of = |path: &Path| {
+        crate::spec::load_file(path)
+            .ok()
+            .and_then(|file| crate::spec::declared_region(&file, &args.env, &env_var))
+    };
+    if let Some(region) = args
+        .out
+        .as_deref()
+        .filter(|p| *p != Path::new("-") && p.exists())
+        .and_then(region_of)
+    {
+        return Some(region);
+    }
+    let entries = std::fs::read_dir(&ctx.pools_dir).ok()?;
+    let mut regions: Vec<String> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")))
+        .filter_map(|p| region_of(&p))
+        .collect();
+    regions.sort();
+    regions.dedup();
+    match regions.as_slice() {
+        [one] => Some(one.clone()),
+        _ => None,
+    }
 }
 
 /// The AWS side, with the lookup errors worded for this command.
@@ -170,7 +209,7 @@ fn add_environment(
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     let added = merge::add_environment(path, &text, imported, same_pool)?;
     for warning in &added.warnings {
-        anstream::eprintln!("{}", human::warning(warning));
+        crate::errln!("{}", human::warning(warning));
     }
     Ok(added.text)
 }
@@ -213,7 +252,7 @@ async fn check(
         // Variables the file already used, for other secrets: not ours to know.
         Err(_) if !unset.borrow().is_empty() => {
             let unset = unset.borrow();
-            anstream::eprintln!(
+            crate::errln!(
                 "{}",
                 human::import_check(&ImportCheck::NotChecked { unset: &unset })
             );
@@ -224,10 +263,22 @@ async fn check(
                 environment: env,
                 diagnostics: &diagnostics,
             };
-            anstream::eprintln!("{}", human::import_check(&invalid));
+            crate::errln!("{}", human::import_check(&invalid));
             return Ok(ExitCode::FAILURE);
         }
     };
+    // What was written must pass `validate` as a whole, not only the
+    // imported environment: another environment of the same file may now
+    // resolve to this very pool.
+    let others = other_environments(&file, env, &env_var, &desired);
+    if !others.is_empty() {
+        let invalid = ImportCheck::Invalid {
+            environment: env,
+            diagnostics: &others,
+        };
+        crate::errln!("{}", human::import_check(&invalid));
+        return Ok(ExitCode::FAILURE);
+    }
     let planned = ctx.plan(vec![desired], PlanOptions::default()).await;
     let plan = planned.plan();
     let outcome = if planned.report_failures() {
@@ -240,6 +291,37 @@ async fn check(
     } else {
         ImportCheck::Clean { environment: env }
     };
-    anstream::eprintln!("{}", human::import_check(&outcome));
+    crate::errln!("{}", human::import_check(&outcome));
     Ok(ExitCode::SUCCESS)
+}
+
+/// The errors `validate` would find in the file's other environments once
+/// the imported one is in it: an environment that fails to resolve, or two
+/// that resolve to one pool. An environment whose variables are not set here
+/// cannot be judged and is left out.
+fn other_environments(
+    file: &crate::spec::SpecFile,
+    env: &str,
+    env_var: &dyn Fn(&str) -> Option<String>,
+    imported: &crate::desired::DesiredPool,
+) -> Vec<crate::spec::diag::Diagnostic> {
+    let mut errors = Vec::new();
+    let mut pools = vec![imported.clone()];
+    for other in file.environments.iter().filter(|e| *e != env) {
+        let unset = std::cell::Cell::new(false);
+        let lookup = |name: &str| {
+            let value = env_var(name);
+            unset.set(unset.get() || value.is_none());
+            value
+        };
+        match crate::spec::resolve(file, other, &Overrides::default(), &lookup) {
+            Ok(pool) => pools.push(pool),
+            Err(_) if unset.get() => {}
+            Err(SpecErrors(diagnostics)) => {
+                errors.extend(diagnostics.into_iter().filter(|d| d.is_error()))
+            }
+        }
+    }
+    errors.extend(super::same_pool_twice(&pools));
+    errors
 }

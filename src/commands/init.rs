@@ -55,7 +55,7 @@ pub async fn run(ctx: &Context, args: &InitArgs) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("cannot write {}", path.display()))?;
     spec::schema::write_beside(dir)
         .with_context(|| format!("cannot write the schema into {}", dir.display()))?;
-    anstream::eprintln!(
+    crate::errln!(
         "wrote {} ({}); next: poolctl validate, then poolctl plan --env {}",
         path.display(),
         envs.join(", "),

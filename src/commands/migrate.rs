@@ -40,7 +40,7 @@ pub async fn run(ctx: &Context, args: &MigrateArgs) -> anyhow::Result<ExitCode> 
         format!("migrate-{}-{}-to-{}", old.key, old.environment, args.to).into()
     });
 
-    anstream::println!("{}", runbook(&old, &args.to, &dir));
+    crate::outln!("{}", runbook(&old, &args.to, &dir));
     let ask = |step: &str| confirm(args.yes, step);
 
     // 1. The new pool, planned and applied like any other.
@@ -71,10 +71,10 @@ pub async fn run(ctx: &Context, args: &MigrateArgs) -> anyhow::Result<ExitCode> 
         );
     }
     if plan.has_changes() {
-        anstream::print!("{}", human::plan(&plan));
+        crate::out!("{}", human::plan(&plan));
         let clients = ctx.session.clients(&target_of(&new)).await;
         let heading = format!("{} ({})", args.to, new.environment);
-        let on_done = move |step: &str| anstream::println!("{}", human::step_done(&heading, step));
+        let on_done = move |step: &str| crate::outln!("{}", human::step_done(&heading, step));
         apply_pool(
             &ctx.session,
             &clients,
@@ -87,7 +87,7 @@ pub async fn run(ctx: &Context, args: &MigrateArgs) -> anyhow::Result<ExitCode> 
         .await
         .map_err(|failure| anyhow::anyhow!("{}", human::apply_failure(&failure)))?;
     } else {
-        anstream::println!(
+        crate::outln!(
             "1. pool `{}` exists and matches the spec: nothing to do",
             args.to
         );
@@ -99,7 +99,7 @@ pub async fn run(ctx: &Context, args: &MigrateArgs) -> anyhow::Result<ExitCode> 
         return Ok(stopped(2));
     }
     let clients = ctx.session.clients(&target_of(&old)).await;
-    anstream::eprintln!("note: {}", users::NOTICE);
+    crate::errln!("note: {}", users::NOTICE);
     let stop = stop_on_ctrl_c();
     let job = export::ExportJob {
         client: &clients.cognito,
@@ -112,9 +112,9 @@ pub async fn run(ctx: &Context, args: &MigrateArgs) -> anyhow::Result<ExitCode> 
     };
     match export::run(&job, &stop, &progress_line("exported")).await? {
         export::Ended::Complete(n) => {
-            anstream::println!("2. exported {n} user(s) to {}", dir.display())
+            crate::outln!("2. exported {n} user(s) to {}", dir.display())
         }
-        export::Ended::AlreadyComplete(n) => anstream::println!(
+        export::Ended::AlreadyComplete(n) => crate::outln!(
             "2. the export in {} is complete ({n} user(s)): nothing to do",
             dir.display()
         ),
@@ -139,7 +139,7 @@ pub async fn run(ctx: &Context, args: &MigrateArgs) -> anyhow::Result<ExitCode> 
             logs_role: logs_role(&new, &args.job.logs_role),
             poll_interval: args.job.poll_interval,
         },
-        &|line| anstream::eprintln!("{line}"),
+        &|line| crate::errln!("{line}"),
     )
     .await?;
     print_report(&report, &args.to, &new.environment);
@@ -147,8 +147,8 @@ pub async fn run(ctx: &Context, args: &MigrateArgs) -> anyhow::Result<ExitCode> 
     // 4. What only the user can do.
     let reader = LiveReader::new(&ctx.session);
     let (old_live, new_live) = tokio::try_join!(reader.read(&old), reader.read(&new))?;
-    anstream::println!("\n4. left to you (poolctl never deletes the old pool):");
-    anstream::println!(
+    crate::outln!("\n4. left to you (poolctl never deletes the old pool):");
+    crate::outln!(
         "   - make the spec name the new pool: `name: {}` in the `{}` environment of {} (or pin `pool_id: {new_id}`)",
         args.to,
         old.environment,
@@ -161,21 +161,21 @@ pub async fn run(ctx: &Context, args: &MigrateArgs) -> anyhow::Result<ExitCode> 
             .get(name)
             .map(|c| c.id.as_str())
             .unwrap_or("(none)");
-        anstream::println!(
+        crate::outln!(
             "   - point the apps of client `{name}` at its new id: {before} -> {}",
             client.id
         );
     }
     if old.resources.domain.is_some() {
-        anstream::println!("   - move the domain: delete it from `{}`, then `poolctl apply` creates it on the new pool", old.pool_name());
+        crate::outln!("   - move the domain: delete it from `{}`, then `poolctl apply` creates it on the new pool", old.pool_name());
     }
     if old.resources.authorizer.is_some() {
-        anstream::println!("   - `poolctl apply` points the spec's authorizer at the new pool once the spec names it");
+        crate::outln!("   - `poolctl apply` points the spec's authorizer at the new pool once the spec names it");
     }
-    anstream::println!(
+    crate::outln!(
         "   - users sign in again after a password reset (RESET_REQUIRED; see docs/users.md); users who signed up after the export are not carried over: export and import again to pick them up"
     );
-    anstream::println!(
+    crate::outln!(
         "   - retire pool `{}` ({old_id}) when nothing uses it any more",
         old.pool_name()
     );
@@ -216,13 +216,13 @@ fn runbook(old: &DesiredPool, to: &str, dir: &Path) -> String {
 /// Whether to run a step: yes with `--yes`; otherwise asked on a terminal.
 fn confirm(yes: bool, step: &str) -> anyhow::Result<bool> {
     if yes {
-        anstream::println!("{step}");
+        crate::outln!("{step}");
         return Ok(true);
     }
     if !std::io::stdin().is_terminal() {
         anyhow::bail!("refusing to migrate without confirmation: stdin is not a terminal; pass --yes to run every step");
     }
-    print!("{step}? Only 'yes' goes ahead: ");
+    crate::out!("{step}? Only 'yes' goes ahead: ");
     std::io::stdout().flush()?;
     let mut answer = String::new();
     std::io::stdin().lock().read_line(&mut answer)?;
@@ -230,7 +230,7 @@ fn confirm(yes: bool, step: &str) -> anyhow::Result<bool> {
 }
 
 fn stopped(step: u8) -> ExitCode {
-    anstream::println!(
+    crate::outln!(
         "stopped before step {step}; run the same command again to go on (steps done are skipped)"
     );
     ExitCode::FAILURE

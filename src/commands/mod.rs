@@ -33,16 +33,17 @@ pub struct Context {
 
 impl Context {
     pub fn new(cli: &Cli) -> Self {
+        let aws = cli.aws();
         Context {
             pools_dir: cli.pools.clone(),
             overrides: Overrides {
-                region: cli.region.clone(),
-                profile: cli.profile.clone(),
+                region: aws.target.region.clone(),
+                profile: aws.target.profile.clone(),
             },
             session: Session::new(
-                cli.endpoint_url.clone(),
-                cli.max_concurrency,
-                cli.request_timeout,
+                aws.endpoint_url.clone(),
+                aws.max_concurrency(),
+                aws.request_timeout(),
             ),
         }
     }
@@ -133,7 +134,7 @@ impl Planned {
     /// Prints each failure (on stderr) and says whether there were any.
     pub fn report_failures(&self) -> bool {
         if let Some(text) = crate::render::human::failures(&self.failures, self.pools.len()) {
-            anstream::eprintln!("{text}");
+            crate::errln!("{text}");
         }
         !self.failures.is_empty()
     }
@@ -179,10 +180,31 @@ pub fn select<'a>(
             }
         }
         if pairs.len() == before {
-            anyhow::bail!("no selected pool declares environment `{env}`");
+            anyhow::bail!(unknown_environment(
+                env,
+                &all_environments(files.iter().copied())
+            ));
         }
     }
     Ok(pairs)
+}
+
+/// An environment no selected spec declares: the nearest declared one, if it
+/// looks like a typo of it, and every declared one.
+fn unknown_environment(env: &str, declared: &[String]) -> String {
+    let mut message = format!("no selected pool declares environment `{env}`");
+    if let Some(near) = crate::spec::diag::nearest(env, declared.iter().map(String::as_str)) {
+        message.push_str(&format!("; did you mean `{near}`?"));
+    }
+    message.push_str(&format!(
+        " (declared: {})",
+        declared
+            .iter()
+            .map(|e| format!("`{e}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
+    message
 }
 
 /// Every environment name the files declare, in first-seen order.

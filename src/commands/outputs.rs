@@ -27,12 +27,12 @@ pub async fn run(ctx: &Context, args: &OutputsArgs) -> anyhow::Result<ExitCode> 
         .map(|p| outputs::of(&p.desired, &p.live))
         .collect();
     match args.format {
-        None if args.json => println!("{}", render::json(&pools, &planned.failures)),
-        None => anstream::print!("{}", render::human(&pools)),
+        None if args.json => crate::outln!("{}", render::json(&pools, &planned.failures)),
+        None => crate::out!("{}", render::human(&pools)),
         Some(format) => {
             let pairs = outputs::dotenv_pairs(&pools)?;
             for pool in pools.iter().filter(|p| !p.exists) {
-                anstream::eprintln!(
+                crate::errln!(
                     "{} pool `{}` ({}) does not exist yet: it has no outputs; run `poolctl apply --env {}` first",
                     crate::render::human::error_label(),
                     pool.pool,
@@ -53,9 +53,9 @@ pub async fn run(ctx: &Context, args: &OutputsArgs) -> anyhow::Result<ExitCode> 
                         .with_context(|| {
                             format!("cannot write $GITHUB_OUTPUT ({})", path.to_string_lossy())
                         })?;
-                    anstream::eprintln!("wrote {} outputs to $GITHUB_OUTPUT", pairs.len());
+                    crate::errln!("wrote {} outputs to $GITHUB_OUTPUT", pairs.len());
                 }
-                _ => print!("{}", render::dotenv(&pairs)),
+                _ => crate::out!("{}", render::dotenv(&pairs)),
             }
             // An app deployed with a missing variable fails later and far
             // away; in these machine formats a missing pool fails the step.

@@ -12,11 +12,11 @@ pub async fn run(ctx: &Context, args: &PlanArgs) -> anyhow::Result<ExitCode> {
     let planned = ctx.plan(desired, options).await;
     let plan = planned.plan();
     if args.json {
-        println!("{}", json::plan(&plan, &planned.failures));
+        crate::outln!("{}", json::plan(&plan, &planned.failures));
     } else {
         // With every pool failed there is no plan to draw, only the errors.
         if !plan.pools.is_empty() {
-            anstream::print!("{}", human::plan(&plan));
+            crate::out!("{}", human::plan(&plan));
         }
     }
     if planned.report_failures() {
@@ -29,7 +29,7 @@ pub async fn run(ctx: &Context, args: &PlanArgs) -> anyhow::Result<ExitCode> {
             .map(|p| (&p.desired, &p.live))
             .collect();
         SavedPlan::new(&plan, &pools, args.prune).write(path)?;
-        anstream::eprintln!("{}", human::saved_plan_written(path));
+        crate::errln!("{}", human::saved_plan_written(path));
     }
     if args.detailed_exitcode && plan.has_changes() {
         return Ok(super::exit(2));

@@ -9,10 +9,10 @@ pub fn run(args: &ShowArgs) -> anyhow::Result<ExitCode> {
     let saved = SavedPlan::read(&args.plan_file)?;
     let plan = saved.plan();
     if args.json {
-        println!("{}", json::plan(&plan, &[]));
+        crate::outln!("{}", json::plan(&plan, &[]));
     } else {
-        anstream::println!("{}", human::saved_plan_heading(&args.plan_file, &saved));
-        anstream::print!("{}", human::plan(&plan));
+        crate::outln!("{}", human::saved_plan_heading(&args.plan_file, &saved));
+        crate::out!("{}", human::plan(&plan));
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -16,7 +16,7 @@ pub async fn export(ctx: &Context, args: &UsersExportArgs) -> anyhow::Result<Exi
     let pool_id = existing_pool(ctx, &desired).await?;
     let clients = ctx.session.clients(&target_of(&desired)).await;
     let dir = users::export_dir(args.out.as_deref(), &desired.key, &desired.environment);
-    anstream::eprintln!("note: {}", users::NOTICE);
+    crate::errln!("note: {}", users::NOTICE);
     let stop = stop_on_ctrl_c();
     let job = export::ExportJob {
         client: &clients.cognito,
@@ -31,7 +31,7 @@ pub async fn export(ctx: &Context, args: &UsersExportArgs) -> anyhow::Result<Exi
     clear_progress();
     match ended? {
         export::Ended::Complete(n) => {
-            anstream::println!(
+            crate::outln!(
                 "exported {n} user(s) of pool `{}` ({}) to {}: {}, {}, {}",
                 desired.pool_name(),
                 desired.environment,
@@ -43,7 +43,7 @@ pub async fn export(ctx: &Context, args: &UsersExportArgs) -> anyhow::Result<Exi
             Ok(ExitCode::SUCCESS)
         }
         export::Ended::AlreadyComplete(n) => {
-            anstream::println!(
+            crate::outln!(
                 "the export in {} is already complete ({n} user(s)); nothing to resume",
                 dir.display()
             );
@@ -76,7 +76,7 @@ pub async fn import(ctx: &Context, args: &UsersImportArgs) -> anyhow::Result<Exi
             logs_role: logs_role(&desired, &args.job.logs_role),
             poll_interval: args.job.poll_interval,
         },
-        &|line| anstream::eprintln!("{line}"),
+        &|line| crate::errln!("{line}"),
     )
     .await?;
     print_report(&report, desired.pool_name(), &desired.environment);
@@ -89,10 +89,10 @@ pub async fn import(ctx: &Context, args: &UsersImportArgs) -> anyhow::Result<Exi
 
 pub fn print_report(report: &import::Report, pool: &str, environment: &str) {
     for name in &report.existing {
-        anstream::println!("  = {name} already exists in the pool: not imported again");
+        crate::outln!("  = {name} already exists in the pool: not imported again");
     }
     if let Some(job) = &report.job {
-        anstream::println!(
+        crate::outln!(
             "import job {}: {} imported, {} skipped, {} failed{}",
             job.status,
             job.imported,
@@ -105,19 +105,19 @@ pub fn print_report(report: &import::Report, pool: &str, environment: &str) {
         );
     }
     for (row, name) in &report.failed_rows {
-        anstream::println!(
+        crate::outln!(
             "  ! row {row}: user `{name}` was not imported (the job's CloudWatch Logs say why)"
         );
     }
     for (user, group, why) in &report.memberships_failed {
-        anstream::println!("  ! {user} was not added to group `{group}`: {why}");
+        crate::outln!("  ! {user} was not added to group `{group}`: {why}");
     }
     for (user, why) in &report.disable_failed {
-        anstream::println!(
+        crate::outln!(
             "  ! {user} was disabled where it came from but could not be disabled here: {why}"
         );
     }
-    anstream::println!(
+    crate::outln!(
         "pool `{pool}` ({environment}): {} group membership(s) restored, {} user(s) disabled again; imported users are in RESET_REQUIRED until they reset their password",
         report.memberships_added,
         report.disabled
@@ -213,13 +213,13 @@ pub fn progress_line(verb: &'static str) -> impl Fn(u64, u64) + Sync {
             }
             _ => String::new(),
         };
-        anstream::eprint!("\r{verb} {done} of about {estimate} user(s), {rate:.0}/s{left}    ");
+        crate::err!("\r{verb} {done} of about {estimate} user(s), {rate:.0}/s{left}    ");
     }
 }
 
 fn clear_progress() {
     if std::io::stderr().is_terminal() {
-        anstream::eprintln!();
+        crate::errln!();
     }
 }
 

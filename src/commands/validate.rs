@@ -15,7 +15,7 @@ pub fn run(ctx: &Context, args: &ValidateArgs) -> anyhow::Result<ExitCode> {
         Err(SpecErrors(diags)) => {
             let warnings: Vec<_> = diags.iter().filter(|d| !d.is_error()).cloned().collect();
             for line in human::grouped_diagnostics(&warnings) {
-                anstream::eprintln!("{line}");
+                crate::errln!("{line}");
             }
             return Err(SpecErrors(diags).into());
         }
@@ -26,9 +26,9 @@ pub fn run(ctx: &Context, args: &ValidateArgs) -> anyhow::Result<ExitCode> {
         .collect();
     let grouped = human::grouped_diagnostics(&warnings);
     for line in &grouped {
-        anstream::eprintln!("{line}");
+        crate::errln!("{line}");
     }
-    anstream::println!(
+    crate::outln!(
         "{}",
         human::validated(files.len(), pools.len(), grouped.len())
     );

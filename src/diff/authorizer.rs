@@ -150,6 +150,7 @@ pub fn diff(
                     before: Some(json!(have.kind)),
                     after: Some(json!(COGNITO_USER_POOLS)),
                     sensitive: false,
+                    one_way_door: None,
                     blocked: Some(
                         "an authorizer's type cannot change to or from COGNITO_USER_POOLS".into(),
                     ),
@@ -251,6 +252,7 @@ pub fn diff(
                 before: None,
                 after: Some(json!(state.api.to_string())),
                 sensitive: false,
+                one_way_door: None,
                 blocked: None,
             }],
             reasons: vec![format!(
@@ -353,6 +355,7 @@ pub fn diff_http(
                 before: Some(json!(have.kind)),
                 after: Some(json!(JWT)),
                 sensitive: false,
+                one_way_door: None,
                 blocked: Some("an authorizer's type cannot change".into()),
             }],
             reasons: vec![format!(

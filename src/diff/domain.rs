@@ -86,6 +86,7 @@ fn diff_names(
                     before: before.clone().map(Value::String),
                     after: after.clone().map(Value::String),
                     sensitive: false,
+                    one_way_door: None,
                     blocked: None,
                 });
             }

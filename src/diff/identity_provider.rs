@@ -76,6 +76,7 @@ fn removals(want: &IdentityProvider, have: &IdentityProvider) -> Vec<FieldChange
         before: Some(serde_json::Value::String(before.to_string())),
         after: None,
         sensitive: false,
+        one_way_door: None,
         blocked: None,
     };
     let mut out = Vec::new();

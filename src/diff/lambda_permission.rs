@@ -162,6 +162,7 @@ fn changes(plans: &[PermissionPlan], pool_arn: Option<&str>) -> Vec<ResourceChan
         before,
         after,
         sensitive: false,
+        one_way_door: None,
         blocked: None,
     };
     plans

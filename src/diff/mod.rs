@@ -55,6 +55,7 @@ pub fn compare(desired: &Value, live: Option<&Value>, path: &str, out: &mut Vec<
                 before: Some(before.clone()),
                 after: None,
                 sensitive: false,
+                one_way_door: None,
                 blocked: None,
             });
         }
@@ -73,6 +74,7 @@ pub fn compare(desired: &Value, live: Option<&Value>, path: &str, out: &mut Vec<
             Some(desired.clone())
         },
         sensitive,
+        one_way_door: None,
         blocked: None,
     });
 }
@@ -255,11 +257,8 @@ pub fn plan_pool(desired: &DesiredPool, live: &LiveState, options: PlanOptions) 
         live.pool.as_ref().map(|p| p.id.as_str()),
     ));
     changes.extend(identity_pool::diff(desired, live, &mut warnings));
-    for change in changes.iter().filter(|c| c.action == Action::Delete) {
-        if let Some(warning) = change.reasons.first() {
-            warnings.push(format!("{}: {warning}", change.address));
-        }
-    }
+    // A deletion's warning is its own reason, drawn under it: repeating it
+    // among the pool's warnings printed it twice.
     PoolPlan {
         pool: desired.key.clone(),
         environment: desired.environment.clone(),

@@ -22,6 +22,9 @@ pub fn diff(
     let mut fields = Vec::new();
     let Some(live) = live else {
         compare(&desired_json, None, "", &mut fields);
+        for field in &mut fields {
+            field.one_way_door = fixed_at_creation(&field.path, field.after.as_ref());
+        }
         one_way_door_warnings(desired, None, warnings);
         return Some(ResourceChange {
             address: ADDRESS.into(),
@@ -94,11 +97,42 @@ fn removed_custom_attributes(desired: &PoolSettings, live: &PoolSettings) -> Vec
             before: Some(serde_json::to_value(attr).expect("the model serializes")),
             after: None,
             sensitive: false,
+            one_way_door: None,
             blocked: Some(format!(
                 "custom attribute `{name}` exists live but not in the spec; custom attributes can never be removed (add it back to `schema`)"
             )),
         })
         .collect()
+}
+
+/// What a new pool's field `path` (set to `after`) fixes for good: the
+/// choices Cognito makes only at creation (see `blocked_reason` for what
+/// trying to change them later says).
+pub fn fixed_at_creation(path: &str, after: Option<&serde_json::Value>) -> Option<String> {
+    let mut parts = path.split('.');
+    match parts.next()? {
+        "username_attributes" | "alias_attributes" => Some(
+            "one-way door: the sign-in attributes are chosen when the pool is created and can never change".into(),
+        ),
+        "case_sensitive" => Some(
+            "one-way door: user name case sensitivity is chosen when the pool is created and can never change".into(),
+        ),
+        "schema" => {
+            let name = parts.next()?;
+            if is_custom_attribute(name) {
+                Some(format!(
+                    "one-way door: custom attribute `{name}` can never be removed or changed once created"
+                ))
+            } else if parts.next() == Some("required") && after == Some(&serde_json::Value::Bool(true)) {
+                Some(format!(
+                    "one-way door: which standard attributes are required (`{name}`) is chosen when the pool is created and can never change"
+                ))
+            } else {
+                None
+            }
+        }
+        _ => None,
+    }
 }
 
 fn one_way_door_warnings(
@@ -130,3 +164,43 @@ fn one_way_door_warnings(
 
 // Its cases are data: tests/cases/pool/ (run by the integration
 // test `cases::every_diff_case_plans_as_expected`).
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::pool::*;
+
+    fn settings(yaml: &str) -> PoolSettings {
+        let node = marked_yaml::parse_yaml(0, yaml).unwrap();
+        let mut s: PoolSettings = marked_yaml::from_node(&node).unwrap();
+        s.normalize();
+        s
+    }
+
+    #[test]
+    fn a_new_pool_marks_the_choices_it_makes_forever() {
+        let desired = settings("name: shop-dev\nusername_attributes: [email]\ncase_sensitive: false\npassword_policy: {minimum_length: 12}\nschema: {email: {required: true}, custom:tenant_id: {type: string}}\n");
+        let change = diff(&desired, None, &mut Vec::new()).unwrap();
+        let marked: Vec<&str> = change
+            .fields
+            .iter()
+            .filter(|f| f.one_way_door.is_some())
+            .map(|f| f.path.as_str())
+            .collect();
+        assert!(marked.contains(&"username_attributes"), "{marked:?}");
+        assert!(marked.contains(&"case_sensitive"), "{marked:?}");
+        assert!(marked.contains(&"schema.email.required"), "{marked:?}");
+        assert!(
+            marked
+                .iter()
+                .any(|p| p.starts_with("schema.custom:tenant_id")),
+            "{marked:?}"
+        );
+        assert!(
+            !marked
+                .iter()
+                .any(|p| p.starts_with("password_policy") || *p == "name"),
+            "{marked:?}"
+        );
+    }
+}

@@ -70,6 +70,7 @@ fn scope_changes(
             before: have.get(name).map(|d| Value::String(d.clone())),
             after: want.get(name).map(|d| Value::String(d.clone())),
             sensitive: false,
+            one_way_door: None,
             blocked: None,
         })
         .collect()

@@ -99,6 +99,11 @@ pub struct FieldChange {
     /// Set when Cognito cannot change this field in place: the reason.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub blocked: Option<String>,
+    /// Set on a field of a resource being created that can never change
+    /// afterwards (a new pool's sign-in attributes, case sensitivity,
+    /// required standard attributes, custom attributes): what is fixed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub one_way_door: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -120,7 +120,19 @@ fn field_line(out: &mut String, action: Action, field: &FieldChange) {
             (None, None) => "(none)".into(),
         }
     };
-    let _ = writeln!(out, "      {} {}: {text}", paint(style, symbol), field.path);
+    let door = match &field.one_way_door {
+        Some(_) => format!(
+            "  {}",
+            paint(YELLOW, "# one-way door: fixed forever at creation")
+        ),
+        None => String::new(),
+    };
+    let _ = writeln!(
+        out,
+        "      {} {}: {text}{door}",
+        paint(style, symbol),
+        field.path
+    );
 }
 
 /// A value as the plan shows it: compact JSON, one line.
@@ -255,14 +267,24 @@ pub fn saved_plan_heading(path: &std::path::Path, saved: &crate::plan::saved::Sa
     paint(
         DIM,
         &format!(
-            "# saved plan {} · poolctl {} · made at {} (Unix time) · {}{}",
+            "# saved plan {} · poolctl {} · made at {} · {}{}",
             path.display(),
             saved.poolctl_version,
-            saved.created_at,
+            utc_time(saved.created_at),
             pools.join(", "),
             if saved.prune { " · with --prune" } else { "" }
         ),
     )
+}
+
+/// Seconds since the Unix epoch as an RFC 3339 time in UTC
+/// (`2026-12-06T07:23:41Z`).
+pub fn utc_time(seconds: u64) -> String {
+    i64::try_from(seconds)
+        .ok()
+        .map(aws_smithy_types::DateTime::from_secs)
+        .and_then(|t| t.fmt(aws_smithy_types::date_time::Format::DateTime).ok())
+        .unwrap_or_else(|| format!("{seconds} (Unix time)"))
 }
 
 /// One finished apply step.
@@ -555,6 +577,7 @@ mod tests {
                             before: Some(json!(12)),
                             after: Some(json!(14)),
                             sensitive: false,
+                            one_way_door: None,
                             blocked: None,
                         },
                         FieldChange {
@@ -562,6 +585,7 @@ mod tests {
                             before: None,
                             after: Some(json!("me")),
                             sensitive: false,
+                            one_way_door: None,
                             blocked: None,
                         },
                     ],
@@ -575,6 +599,7 @@ mod tests {
                         before: None,
                         after: None,
                         sensitive: true,
+                        one_way_door: None,
                         blocked: None,
                     }],
                     reasons: vec![],

@@ -146,10 +146,34 @@ pub fn all_top_level_keys() -> impl Iterator<Item = &'static str> {
         .copied()
 }
 
-/// Reads a merged, interpolated document. Every section is read even when an
-/// earlier one failed, so one run reports every mistake it can.
+/// A document read as far as it could be: what failed to read is left out
+/// of `document` (and named in `unread`), so that the offline checks can
+/// still run on the rest and one run reports every mistake it can find.
+#[derive(Debug, Default)]
+pub struct Partial {
+    pub document: Document,
+    pub errors: Vec<Diagnostic>,
+    /// Key paths left out because they could not be read: a top-level key
+    /// (`password_policy`), one resource (`clients.web`) or a whole section.
+    pub unread: Vec<String>,
+}
+
+/// Reads a merged, interpolated document, failing on any error.
 pub fn read(root: &MarkedMappingNode) -> Result<Document, Vec<Diagnostic>> {
+    let partial = read_partial(root);
+    if partial.errors.is_empty() {
+        Ok(partial.document)
+    } else {
+        Err(partial.errors)
+    }
+}
+
+/// Reads a merged, interpolated document. Every section is read even when an
+/// earlier one failed, and within a section every key (or every resource)
+/// that can be read is kept, so one run reports every mistake it can.
+pub fn read_partial(root: &MarkedMappingNode) -> Partial {
     let mut errors = Vec::new();
+    let mut unread = Vec::new();
     let mut env_part = MarkedMappingNode::new_empty(*root.span());
     let mut settings_part = MarkedMappingNode::new_empty(*root.span());
     let mut resources = Resources::default();
@@ -157,16 +181,21 @@ pub fn read(root: &MarkedMappingNode) -> Result<Document, Vec<Diagnostic>> {
     for (key, value) in root.iter() {
         let name = key.as_str();
         if RESOURCE_KEYS.contains(&name) {
+            let (errors, unread) = (&mut errors, &mut unread);
             match name {
-                "clients" => resources.clients = typed(value, name, &mut errors),
+                "clients" => resources.clients = typed_partial(value, name, errors, unread),
                 "identity_providers" => {
-                    resources.identity_providers = typed(value, name, &mut errors)
+                    resources.identity_providers = typed_partial(value, name, errors, unread)
                 }
-                "resource_servers" => resources.resource_servers = typed(value, name, &mut errors),
-                "groups" => resources.groups = typed(value, name, &mut errors),
-                "domain" => resources.domain = typed(value, name, &mut errors),
-                "authorizer" => resources.authorizer = typed(value, name, &mut errors),
-                "identity_pools" => resources.identity_pools = typed(value, name, &mut errors),
+                "resource_servers" => {
+                    resources.resource_servers = typed_partial(value, name, errors, unread)
+                }
+                "groups" => resources.groups = typed_partial(value, name, errors, unread),
+                "domain" => resources.domain = typed_partial(value, name, errors, unread),
+                "authorizer" => resources.authorizer = typed_partial(value, name, errors, unread),
+                "identity_pools" => {
+                    resources.identity_pools = typed_partial(value, name, errors, unread)
+                }
                 _ => unreachable!("every resource key is read"),
             }
         } else if ENV_KEYS.contains(&name) {
@@ -185,18 +214,21 @@ pub fn read(root: &MarkedMappingNode) -> Result<Document, Vec<Diagnostic>> {
                 diag = diag.at(m.line(), m.column());
             }
             errors.push(diag);
+            unread.push(name.to_string());
         }
     }
 
-    let env = typed::<EnvSettings>(&Node::Mapping(env_part), "", &mut errors);
-    let settings = typed::<PoolSettings>(&Node::Mapping(settings_part), "", &mut errors);
-    match (env, settings) {
-        (Some(env), Some(settings)) if errors.is_empty() => Ok(Document {
-            env,
-            settings,
+    let env = typed_partial::<EnvSettings>(&Node::Mapping(env_part), "", &mut errors, &mut unread);
+    let settings =
+        typed_partial::<PoolSettings>(&Node::Mapping(settings_part), "", &mut errors, &mut unread);
+    Partial {
+        document: Document {
+            env: env.unwrap_or_default(),
+            settings: settings.unwrap_or_default(),
             resources,
-        }),
-        _ => Err(errors),
+        },
+        errors,
+        unread,
     }
 }
 
@@ -212,6 +244,50 @@ pub fn typed<T: DeserializeOwned>(
         Err(err) => {
             errors.push(describe(&err, prefix));
             None
+        }
+    }
+}
+
+/// Like [`typed`], but serde stops at a mapping's first error: the key that
+/// failed (a setting, or one named resource) is reported, left out and the
+/// rest read again, until what remains reads. Only when the failure cannot be
+/// pinned on one key is the whole of `node` left out.
+fn typed_partial<T: DeserializeOwned>(
+    node: &Node,
+    prefix: &str,
+    errors: &mut Vec<Diagnostic>,
+    unread: &mut Vec<String>,
+) -> Option<T> {
+    let mut node = node.clone();
+    loop {
+        let err = match marked_yaml::from_node::<T>(&node) {
+            Ok(value) => return Some(value),
+            Err(err) => err,
+        };
+        errors.push(describe(&err, prefix));
+        let first = err
+            .path()
+            .map(bracketless)
+            .and_then(|p| p.split('.').next().map(str::to_string))
+            .filter(|k| !k.is_empty());
+        let removed = match (&mut node, &first) {
+            (Node::Mapping(map), Some(first)) => {
+                let key = map
+                    .iter()
+                    .map(|(k, _)| k.clone())
+                    .find(|k| k.as_str() == first);
+                key.is_some_and(|key| map.remove(&key).is_some())
+            }
+            _ => false,
+        };
+        match first {
+            Some(first) if removed => unread.push(join(prefix, &first)),
+            _ => {
+                if !prefix.is_empty() {
+                    unread.push(prefix.to_string());
+                }
+                return None;
+            }
         }
     }
 }
@@ -386,9 +462,10 @@ mod tests {
             read_text("name: shop\nmfa:\n  mode: sometimes\ncase_sensitive: maybe\n").unwrap_err();
         assert_eq!(
             errs.len(),
-            1,
-            "serde stops at the first error of a section: {errs:?}"
+            2,
+            "serde stops at the first error of a section, the reader does not: {errs:?}"
         );
+        assert_eq!(errs[1].field.as_deref(), Some("case_sensitive"), "{errs:?}");
         assert!(
             errs[0].message.contains("unknown value `sometimes`"),
             "{}",

@@ -215,6 +215,47 @@ fn environment_names(root: &Node) -> Result<Vec<String>, Diagnostic> {
     Ok(names)
 }
 
+/// `file`'s base with `env`'s block merged over it, nulls removed: the
+/// document of one environment before interpolation.
+fn merged_for(file: &SpecFile, env: &str) -> Node {
+    let root = file.root.as_mapping().expect("checked at load");
+    let mut base = root.clone();
+    base.retain(|k, _| k.as_str() != document::ENVIRONMENTS_KEY);
+    let block = root
+        .get_mapping(document::ENVIRONMENTS_KEY)
+        .and_then(|envs| envs.get_node(env))
+        .filter(|b| !yaml::is_null(b));
+    let mut merged = match block {
+        Some(block) => yaml::merge(&Node::Mapping(base), block),
+        None => Node::Mapping(base),
+    };
+    yaml::strip_nulls(&mut merged);
+    merged
+}
+
+/// The region `file` declares for `env` (interpolated), read as `resolve`
+/// reads it but without checking the rest of the document; `None` when the
+/// file does not declare `env` or gives it no usable region.
+pub fn declared_region(
+    file: &SpecFile,
+    env: &str,
+    env_var: &dyn Fn(&str) -> Option<String>,
+) -> Option<String> {
+    if !file.environments.iter().any(|e| e == env) {
+        return None;
+    }
+    let merged = merged_for(file, env);
+    let scalar = merged.as_mapping()?.get_node("region")?.as_scalar()?;
+    let ctx = yaml::Context {
+        environment: env,
+        region: None,
+        env_var,
+    };
+    yaml::substitute(scalar.as_str(), &ctx)
+        .ok()
+        .map(|(region, _)| region)
+}
+
 /// Resolves `file` for environment `env`: merges the environment's block over
 /// the base, interpolates, reads the typed document and checks it. Every
 /// diagnostic names the file, line, column, field, pool and environment.
@@ -245,18 +286,7 @@ pub fn resolve(
         )]));
     }
 
-    let root = file.root.as_mapping().expect("checked at load");
-    let mut base = root.clone();
-    base.retain(|k, _| k.as_str() != document::ENVIRONMENTS_KEY);
-    let block = root
-        .get_mapping(document::ENVIRONMENTS_KEY)
-        .and_then(|envs| envs.get_node(env))
-        .filter(|b| !yaml::is_null(b));
-    let mut merged = match block {
-        Some(block) => yaml::merge(&Node::Mapping(base), block),
-        None => Node::Mapping(base),
-    };
-    yaml::strip_nulls(&mut merged);
+    let mut merged = merged_for(file, env);
 
     // The region comes first: `${region}` everywhere else depends on it.
     let mut errors = Vec::new();
@@ -294,11 +324,9 @@ pub fn resolve(
         env_var,
     };
     let interpolated = yaml::interpolate(&mut merged, &ctx);
-    if errors.is_empty() {
-        errors.extend(interpolated.errors);
-    }
     let locator = yaml::Locator::new(&merged);
     if !errors.is_empty() {
+        // Without a region every `${region}` fails too: say the cause only.
         return Err(SpecErrors(
             errors
                 .into_iter()
@@ -306,16 +334,26 @@ pub fn resolve(
                 .collect(),
         ));
     }
+    // A value that cannot be interpolated (an unset variable) is reported
+    // and its setting or resource left out, like what fails to read below:
+    // the rest is still read and checked.
+    let mut unread = Vec::new();
+    for d in &interpolated.errors {
+        if let Some(unit) = d.field.as_deref().map(reading_unit) {
+            remove_unit(&mut merged, &unit);
+            if !unread.contains(&unit) {
+                unread.push(unit);
+            }
+        }
+    }
+    errors.extend(interpolated.errors);
 
-    let mut doc = document::read(merged.as_mapping().expect("merged mappings stay mappings"))
-        .map_err(|diags| {
-            SpecErrors(
-                diags
-                    .into_iter()
-                    .map(|d| locate(d, Some(&locator)))
-                    .collect(),
-            )
-        })?;
+    // What fails to read is reported and left out; the checks still run on
+    // the rest, so a typo in one section does not hide a range error in
+    // another.
+    let read = document::read_partial(merged.as_mapping().expect("merged mappings stay mappings"));
+    unread.extend(read.unread);
+    let mut doc = read.document;
     if let Some(r) = &overrides.region {
         doc.env.region = Some(r.clone());
     }
@@ -333,15 +371,85 @@ pub fn resolve(
         spec_dir,
     ));
     check::check(&doc, &mut checks);
-    let diagnostics: Vec<Diagnostic> = checks
-        .diagnostics
+    let diagnostics: Vec<Diagnostic> = errors
         .into_iter()
+        .chain(read.errors)
+        .chain(
+            checks
+                .diagnostics
+                .into_iter()
+                .filter(|d| !about_unread(d, &unread)),
+        )
         .map(|d| locate(d, Some(&locator)))
         .collect();
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(SpecErrors(diagnostics));
     }
     Ok(DesiredPool::new(file, env, doc, diagnostics))
+}
+
+/// The part of a document a key path belongs to that is left out when the
+/// path cannot be read: one named resource (`clients.web`), else the
+/// top-level key (`password_policy`).
+fn reading_unit(path: &str) -> String {
+    let mut parts = path.split('.');
+    let top = parts.next().unwrap_or_default();
+    match parts.next() {
+        Some(name)
+            if [
+                "clients",
+                "identity_providers",
+                "resource_servers",
+                "groups",
+            ]
+            .contains(&top) =>
+        {
+            format!("{top}.{name}")
+        }
+        _ => top.to_string(),
+    }
+}
+
+fn remove_unit(root: &mut Node, unit: &str) {
+    let Node::Mapping(map) = root else {
+        return;
+    };
+    let (top, name) = match unit.split_once('.') {
+        Some((top, name)) => (top, Some(name)),
+        None => (unit, None),
+    };
+    let Some(key) = map.keys().find(|k| k.as_str() == top).cloned() else {
+        return;
+    };
+    match name {
+        None => {
+            map.remove(&key);
+        }
+        Some(name) => {
+            if let Some(Node::Mapping(kind)) = map.get_mut(&key) {
+                if let Some(entry) = kind.keys().find(|k| k.as_str() == name).cloned() {
+                    kind.remove(&entry);
+                }
+            }
+        }
+    }
+}
+
+/// A check's finding that mentions what could not be read (a missing
+/// setting it needs, a resource it refers to) says more about the reading
+/// error, already reported, than about the spec: it is left out.
+fn about_unread(d: &Diagnostic, unread: &[String]) -> bool {
+    unread.iter().any(|path| {
+        let mut parts = path.split('.');
+        let top = parts.next().unwrap_or_default();
+        let last = path.rsplit('.').next().unwrap_or_default();
+        let field = d.field.as_deref().unwrap_or_default();
+        field == path
+            || field.starts_with(&format!("{path}."))
+            || [top, last]
+                .iter()
+                .any(|word| !word.is_empty() && d.message.contains(*word))
+    })
 }
 
 #[cfg(test)]
@@ -461,5 +569,39 @@ tags: { team: payments, owner: a }
         std::fs::write(&path, deep).unwrap();
         let err = load_file(&path).unwrap_err();
         assert!(err[0].message.contains("nested"), "{:?}", err[0]);
+    }
+
+    #[test]
+    fn an_unknown_key_does_not_hide_a_range_error_elsewhere() {
+        let f = file(&format!(
+            "{SHOP}clients:\n  web: {{ generate_secret: false, bogus: 1 }}\n  app: {{ generate_secret: false }}\n"
+        ).replace("minimum_length: 14", "minimum_length: 4"));
+        let err = resolve(&f, "prod", &Overrides::default(), &no_vars).unwrap_err();
+        let fields: Vec<_> = err
+            .0
+            .iter()
+            .map(|d| d.field.as_deref().unwrap_or(""))
+            .collect();
+        assert!(fields.contains(&"clients.web.bogus"), "{err}");
+        assert!(fields.contains(&"password_policy.minimum_length"), "{err}");
+        assert!(err.0.iter().all(|d| d.line.is_some()), "{err}");
+    }
+
+    #[test]
+    fn an_unset_variable_does_not_hide_the_other_errors() {
+        let f = file(&format!(
+            "{SHOP}identity_providers:\n  Google: {{ type: google, client_id: x, client_secret: '${{env:NOPE}}', authorize_scopes: [openid] }}\n"
+        ).replace("minimum_length: 14", "minimum_length: 4"));
+        let err = resolve(&f, "prod", &Overrides::default(), &no_vars).unwrap_err();
+        let fields: Vec<_> = err
+            .0
+            .iter()
+            .map(|d| d.field.as_deref().unwrap_or(""))
+            .collect();
+        assert!(
+            fields.contains(&"identity_providers.Google.client_secret"),
+            "{err}"
+        );
+        assert!(fields.contains(&"password_policy.minimum_length"), "{err}");
     }
 }

@@ -15,6 +15,7 @@ mod docs_examples;
 mod emulator;
 mod example;
 mod faults;
+mod friction;
 mod groups;
 mod harness;
 mod identity_pools;

@@ -29,6 +29,7 @@ pub fn check(s: &PoolSettings, c: &mut Checks) {
     }
 
     check_rows(s, c);
+    creation_choices(s, c);
 
     if let Some(policy) = &s.sign_in_policy {
         if let Some(factors) = &policy.allowed_first_auth_factors {
@@ -271,6 +272,47 @@ fn check_mfa(s: &PoolSettings, c: &mut Checks) {
             c.error("mfa.email", "email MFA needs the essentials or plus tier");
         }
     }
+}
+
+/// The choices a pool is created with and keeps forever, said once per
+/// pool (custom attributes have their own warning, in `check_schema`). A
+/// one-way door: `plan` marks these fields on a pool it creates instead.
+fn creation_choices(s: &PoolSettings, c: &mut Checks) {
+    let mut fixed: Vec<String> = [
+        ("username_attributes", s.username_attributes.is_some()),
+        ("alias_attributes", s.alias_attributes.is_some()),
+        ("case_sensitive", s.case_sensitive.is_some()),
+    ]
+    .iter()
+    .filter(|(_, set)| *set)
+    .map(|(key, _)| format!("`{key}`"))
+    .collect();
+    let required: Vec<&str> = s
+        .schema
+        .iter()
+        .flatten()
+        .filter(|(name, attr)| !is_custom_attribute(name) && attr.required == Some(true))
+        .map(|(name, _)| name.as_str())
+        .collect();
+    let mut field = fixed.first().map(|f| f.trim_matches('`').to_string());
+    if !required.is_empty() {
+        field.get_or_insert_with(|| format!("schema.{}.required", required[0]));
+        fixed.push(format!(
+            "the required standard attributes (`{}`)",
+            required.join("`, `")
+        ));
+    }
+    let Some(field) = field else {
+        return;
+    };
+    c.warn(
+        field,
+        format!(
+            "one-way door: chosen for good when the pool is created, never changeable afterwards: {}",
+            fixed.join(", ")
+        ),
+    )
+    .one_way_door = true;
 }
 
 fn check_schema(

@@ -22,6 +22,8 @@ pub struct Poolctl {
     interrupt: Option<Interrupt>,
     /// The signal `interrupt` sends: "-INT" (Ctrl-C) or "-KILL".
     signal: &'static str,
+    /// Standard output is a pipe whose reader has already gone (`| true`).
+    stdout_closed: bool,
 }
 
 /// When to press Ctrl-C: checked repeatedly while the command runs.
@@ -63,6 +65,7 @@ impl Poolctl {
             timeout: DEFAULT_TIMEOUT,
             interrupt: None,
             signal: "-INT",
+            stdout_closed: false,
         }
     }
 
@@ -129,6 +132,13 @@ impl Poolctl {
         self
     }
 
+    /// Gives the command a standard output whose reader is already closed,
+    /// as `poolctl ... | true` or `| head -1` do; `Output::stdout` is empty.
+    pub fn stdout_closed(mut self) -> Poolctl {
+        self.stdout_closed = true;
+        self
+    }
+
     /// How long before the command is killed and the test fails (default 60 s).
     pub fn timeout(mut self, timeout: Duration) -> Poolctl {
         self.timeout = timeout;
@@ -156,8 +166,14 @@ impl Poolctl {
             } else {
                 Stdio::null()
             })
-            .stdout(Stdio::piped())
             .stderr(Stdio::piped());
+        if self.stdout_closed {
+            let (reader, writer) = std::io::pipe().expect("cannot make a pipe");
+            drop(reader);
+            command.stdout(writer);
+        } else {
+            command.stdout(Stdio::piped());
+        }
 
         let mut child = command
             .spawn()
@@ -171,7 +187,10 @@ impl Poolctl {
                 let _ = pipe.write_all(input.as_bytes());
             })
         });
-        let stdout_thread = read_all(child.stdout.take().expect("piped stdout"));
+        let stdout_thread = match child.stdout.take() {
+            Some(pipe) => read_all(pipe),
+            None => std::thread::spawn(String::new),
+        };
         let stderr_thread = read_all(child.stderr.take().expect("piped stderr"));
 
         let deadline = Instant::now() + self.timeout;
