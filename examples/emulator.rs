@@ -39,6 +39,10 @@ struct Args {
     /// Do not print a line per request.
     #[arg(long)]
     quiet: bool,
+    /// A poolctl executable to suggest as the `poolctl` alias
+    /// (scripts/emulator passes the one it built).
+    #[arg(long, value_name = "PATH")]
+    poolctl: Option<std::path::PathBuf>,
 }
 
 /// Requests kept before the proxy's record is emptied: it records every
@@ -79,6 +83,9 @@ fn main() -> std::process::ExitCode {
         args.region
     );
     println!("unset AWS_PROFILE AWS_SESSION_TOKEN");
+    if let Some(poolctl) = &args.poolctl {
+        println!("alias poolctl={}", poolctl.display());
+    }
     println!();
     println!("Ctrl-C stops the emulator, and everything in it is forgotten.");
 

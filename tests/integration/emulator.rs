@@ -79,7 +79,7 @@ struct Emulator {
 impl Emulator {
     fn start() -> Emulator {
         let mut child = Command::new(emulator_exe())
-            .args(["--port", "0"])
+            .args(["--port", "0", "--poolctl", env!("CARGO_BIN_EXE_poolctl")])
             .env("MOTO_SERVER", moto_server_path())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
