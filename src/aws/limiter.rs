@@ -99,7 +99,7 @@ impl Category {
 }
 
 /// Per-pool cap of a single operation in the capped categories.
-const PER_POOL_PER_SECOND: u32 = 5;
+pub const PER_POOL_PER_SECOND: u32 = 5;
 
 /// Default cap on requests in flight at once, per quota category, account and
 /// region.

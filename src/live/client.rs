@@ -74,6 +74,7 @@ pub async fn read(client: &cognito::Client, pool_id: &str) -> anyhow::Result<Liv
         .filter_map(|summary| summary.client_id)
         .collect();
     // Paced to Cognito's per-pool quota by the HTTP layer (aws::limiter).
+    super::note_paced_read(pool_id, ids.len(), "app clients", "DescribeUserPoolClient");
     let described: Vec<Option<LiveClient>> = futures::stream::iter(ids)
         .map(|id| describe(client, pool_id, id))
         .buffered(DESCRIBE_CONCURRENCY)
@@ -128,7 +129,8 @@ pub async fn list(
 }
 
 /// One client; `None` when it went away between the list and the describe.
-async fn describe(
+/// One client as it is now; `None` when it no longer exists.
+pub async fn describe(
     client: &cognito::Client,
     pool_id: &str,
     id: String,

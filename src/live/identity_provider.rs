@@ -91,6 +91,12 @@ async fn read_where(
         .filter(|name| describe_it(name))
         .cloned()
         .collect();
+    super::note_paced_read(
+        pool_id,
+        to_describe.len(),
+        "identity providers",
+        "DescribeIdentityProvider",
+    );
     let described: Vec<(String, Option<LiveIdentityProvider>)> =
         futures::stream::iter(to_describe.into_iter().map(|name| async move {
             let live = describe(client, pool_id, &name).await?;
@@ -114,7 +120,8 @@ async fn read_where(
     Ok(providers)
 }
 
-async fn describe(
+/// One provider as it is now; `None` when it no longer exists.
+pub async fn describe(
     client: &cognito::Client,
     pool_id: &str,
     name: &str,
