@@ -12,9 +12,10 @@ use cognito::types as sdk;
 use futures::stream::{StreamExt, TryStreamExt};
 use std::collections::BTreeMap;
 
-/// Describes in flight at once; their rate is paced to Cognito's quota
-/// (`aws::limiter`), so more would only wait.
-const DESCRIBE_CONCURRENCY: usize = 4;
+/// Describes in flight at once: as many as the pacing lets go at once (an
+/// idle pool's first second of Cognito's 5 a second, `aws::limiter`); more
+/// would only wait.
+const DESCRIBE_CONCURRENCY: usize = crate::aws::limiter::PER_POOL_PER_SECOND as usize;
 
 /// A live client.
 #[derive(Debug, Clone)]

@@ -15,9 +15,9 @@ use aws_sdk_cognitoidentityprovider as cognito;
 use futures::{StreamExt, TryStreamExt};
 use std::collections::{BTreeMap, HashMap};
 
-/// Describes at a time. Cognito allows 5 `DescribeIdentityProvider` a second
-/// per pool; the SDK retries the odd throttled call.
-const CONCURRENT_DESCRIBES: usize = 4;
+/// Describes at a time: Cognito allows 5 `DescribeIdentityProvider` a second
+/// per pool, which the pacing (`aws::limiter`) lets go at once when idle.
+const CONCURRENT_DESCRIBES: usize = crate::aws::limiter::PER_POOL_PER_SECOND as usize;
 
 /// A provider as it is live.
 #[derive(Debug, Clone, Default)]
