@@ -133,11 +133,13 @@ impl Cli {
             Command::Users(UsersCommand::Export(a)) => a.aws.or(&self.aws),
             Command::Users(UsersCommand::Import(a)) => a.aws.or(&self.aws),
             Command::Migrate(a) => a.aws.or(&self.aws),
-            Command::Show(_)
-            | Command::Init(_)
-            | Command::Schema
-            | Command::Completions(_)
-            | Command::Man(_) => self.aws.clone(),
+            Command::Init(a) => AwsArgs {
+                target: a.target.or(&self.aws.target),
+                ..self.aws.clone()
+            },
+            Command::Show(_) | Command::Schema | Command::Completions(_) | Command::Man(_) => {
+                self.aws.clone()
+            }
         }
     }
 }
@@ -205,6 +207,10 @@ pub struct InitArgs {
     /// An environment to declare; repeat for several (default: dev).
     #[arg(long = "env", value_name = "ENV")]
     pub envs: Vec<String>,
+
+    /// The region (and profile whose region to take) the starter spec names.
+    #[command(flatten)]
+    pub target: TargetArgs,
 }
 
 #[derive(Debug, Args)]

@@ -9,7 +9,7 @@
 use super::ApplyCtx;
 use crate::aws::retry::{self, AtMostOnce};
 use crate::aws::{deleted, explain};
-use crate::diff::authorizer::audience_ids;
+use crate::diff::authorizer::{audience_ids, KIND};
 use crate::live::authorizer::{AuthorizerState, LiveAuthorizer, LiveMethod};
 use crate::live::http_authorizer::{client_ids, HttpAuthorizerState};
 use crate::model::authorizer::{
@@ -137,7 +137,9 @@ pub async fn run(ctx: &ApplyCtx<'_>, name: &str, action: Action) -> anyhow::Resu
     match action {
         Action::Create => {
             let id = create(client, state, spec, None, &pool.arn).await?;
-            protect(client, state, spec, &id).await
+            ctx.progress
+                .did(format!("create {KIND}.{name} (CreateAuthorizer)"));
+            protect(ctx, state, spec, &id).await
         }
         Action::Update => {
             let have = state
@@ -155,8 +157,10 @@ pub async fn run(ctx: &ApplyCtx<'_>, name: &str, action: Action) -> anyhow::Resu
                     .map_err(|e| {
                         explain(&format!("UpdateAuthorizer {name} on {}", state.api), e)
                     })?;
+                ctx.progress
+                    .did(format!("update {KIND}.{name} (UpdateAuthorizer)"));
             }
-            protect(client, state, spec, &have.id).await
+            protect(ctx, state, spec, &have.id).await
         }
         Action::Replace => {
             let moved = state
@@ -164,7 +168,11 @@ pub async fn run(ctx: &ApplyCtx<'_>, name: &str, action: Action) -> anyhow::Resu
                 .as_ref()
                 .ok_or_else(|| anyhow::anyhow!("authorizer `{name}` has nothing to replace"))?;
             let id = create(client, state, spec, Some(&moved.authorizer), &pool.arn).await?;
-            protect(client, state, spec, &id).await?;
+            ctx.progress.did(format!(
+                "create {KIND}.{name} on {} (CreateAuthorizer)",
+                state.api
+            ));
+            protect(ctx, state, spec, &id).await?;
             let result = client
                 .delete_authorizer()
                 .rest_api_id(&moved.api.id)
@@ -301,11 +309,12 @@ async fn create(
 /// Puts every method `protect` lists behind the authorizer, one at a time
 /// (API Gateway's control plane allows few requests a second).
 async fn protect(
-    client: &apigateway::Client,
+    ctx: &ApplyCtx<'_>,
     state: &AuthorizerState,
     spec: &Authorizer,
     authorizer_id: &str,
 ) -> anyhow::Result<()> {
+    let client = &ctx.clients.apigateway;
     for (route, scopes) in spec.routes() {
         let have = state
             .methods
@@ -324,6 +333,10 @@ async fn protect(
             .send()
             .await
             .map_err(|e| explain(&format!("UpdateMethod {route} on {}", state.api), e))?;
+        ctx.progress.did(format!(
+            "protect {route} with {KIND}.{} (UpdateMethod)",
+            spec.name()
+        ));
     }
     Ok(())
 }

@@ -12,6 +12,7 @@
 use super::ApplyCtx;
 use crate::aws::retry::{self, AtMostOnce};
 use crate::aws::{deleted, explain};
+use crate::diff::client::KIND;
 use crate::live::client::LiveClient;
 use crate::model::client::{AppClient, RefreshTokenRotation};
 use crate::model::Duration;
@@ -69,10 +70,31 @@ pub async fn run(ctx: &ApplyCtx<'_>, name: &str, action: Action) -> anyhow::Resu
                     live.len()
                 );
             };
-            update(ctx, name, want, old).await?;
+            // Read again right before writing, and write over that.
+            let fresh = crate::live::client::describe(
+                &ctx.clients.cognito,
+                &ctx.pool()?.id,
+                old.id.clone(),
+            )
+            .await?
+            .ok_or_else(|| {
+                anyhow::anyhow!(
+                    "client {name} ({}) no longer exists; nothing was written to it",
+                    old.id
+                )
+            })?;
+            let mut now = crate::live::client::LiveClients::default();
+            now.by_name.insert(name.to_string(), fresh.clone());
+            let one = std::collections::BTreeMap::from([(name.to_string(), want.clone())]);
+            let change = crate::diff::client::diff(Some(&one), &now, false, &mut Vec::new());
+            ctx.still_planned(&format!("{KIND}.{name}"), change.first())?;
+            update(ctx, name, want, &fresh).await?;
         }
         (Action::Replace, Some(want)) => {
             let new_id = create(ctx, name, want).await?;
+            ctx.progress.did(format!(
+                "create {KIND}.{name} ({new_id}) (CreateUserPoolClient)"
+            ));
             for old in live {
                 delete(ctx, &old.id).await.map_err(|e| {
                     e.context(format!(
@@ -80,11 +102,23 @@ pub async fn run(ctx: &ApplyCtx<'_>, name: &str, action: Action) -> anyhow::Resu
                         old.id
                     ))
                 })?;
+                ctx.progress.did(format!(
+                    "delete the old {KIND}.{name} ({}) (DeleteUserPoolClient)",
+                    old.id
+                ));
             }
         }
         (Action::Delete, _) => {
-            let results =
-                futures::future::join_all(live.iter().map(|old| delete(ctx, &old.id))).await;
+            // Several clients of one name: each delete that went through counts.
+            let results = futures::future::join_all(live.iter().map(|old| async move {
+                delete(ctx, &old.id).await?;
+                ctx.progress.did(format!(
+                    "delete {KIND}.{name} ({}) (DeleteUserPoolClient)",
+                    old.id
+                ));
+                Ok(())
+            }))
+            .await;
             results.into_iter().collect::<anyhow::Result<Vec<()>>>()?;
         }
         (action, _) => anyhow::bail!("client {name}: nothing to do for {action:?}"),

@@ -36,6 +36,9 @@ pub async fn run(ctx: &ApplyCtx<'_>, action: Action) -> anyhow::Result<()> {
                 .send()
                 .await;
             deleted(&format!("DeleteUserPoolDomain {old}"), result)?;
+            ctx.progress.did(format!(
+                "delete the old domain {old} (DeleteUserPoolDomain)"
+            ));
             create(client, pool_id, desired, Some(live))
                 .await
                 .map_err(|e| {

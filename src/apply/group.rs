@@ -1,11 +1,13 @@
 //! Writing groups. `UpdateGroup` is sent every field (the live ones with the
-//! spec's overlaid), never only the changed ones.
+//! spec's overlaid), never only the changed ones; the live ones as read
+//! again right before the write.
 
 use super::ApplyCtx;
 use crate::aws::{deleted, explain};
 use crate::model::group::Group;
 use crate::model::overlay;
 use crate::plan::Action;
+use std::collections::BTreeMap;
 
 pub async fn run(ctx: &ApplyCtx<'_>, name: &str, action: Action) -> anyhow::Result<()> {
     let client = &ctx.clients.cognito;
@@ -30,7 +32,16 @@ pub async fn run(ctx: &ApplyCtx<'_>, name: &str, action: Action) -> anyhow::Resu
                 .map_err(|e| explain(&format!("CreateGroup {name}"), e))?;
         }
         (Action::Update, Some(group)) => {
-            let live = ctx.live.groups.get(name).cloned().unwrap_or_default();
+            // Read again right before writing, and write over that.
+            let Some(live) = crate::live::group::get(client, pool_id, name).await? else {
+                anyhow::bail!("group {name} no longer exists; nothing was written to it");
+            };
+            let now = crate::diff::group::diff(
+                Some(&BTreeMap::from([(name.to_string(), group.clone())])),
+                &BTreeMap::from([(name.to_string(), live.clone())]),
+                false,
+            );
+            ctx.still_planned(&format!("{}.{name}", crate::diff::group::KIND), now.first())?;
             let merged: Group = overlay(&live, group);
             client
                 .update_group()

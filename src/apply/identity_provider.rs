@@ -12,7 +12,7 @@ use crate::aws::{deleted, explain};
 use crate::model::identity_provider::{Details, IdentityProvider, SECRET_DETAILS};
 use crate::plan::Action;
 use aws_sdk_cognitoidentityprovider::types::IdentityProviderTypeType;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 pub async fn run(ctx: &ApplyCtx<'_>, name: &str, action: Action) -> anyhow::Result<()> {
     let desired = ctx
@@ -26,6 +26,10 @@ pub async fn run(ctx: &ApplyCtx<'_>, name: &str, action: Action) -> anyhow::Resu
         (Action::Update, Some(provider)) => update(ctx, name, &normalized(provider)).await,
         (Action::Replace, Some(provider)) => {
             delete(ctx, name).await?;
+            ctx.progress.did(format!(
+                "delete {}.{name} (DeleteIdentityProvider)",
+                crate::diff::identity_provider::KIND
+            ));
             create(ctx, name, &normalized(provider)).await.map_err(|e| {
                 e.context(format!(
                     "identity provider {name} was deleted but not created again; the next apply creates it"
@@ -105,9 +109,22 @@ async fn create(ctx: &ApplyCtx<'_>, name: &str, provider: &IdentityProvider) -> 
 }
 
 async fn update(ctx: &ApplyCtx<'_>, name: &str, provider: &IdentityProvider) -> anyhow::Result<()> {
-    let Some(live) = ctx.live.identity_providers.get(name) else {
-        anyhow::bail!("identity provider {name} is not live");
+    // Read again right before writing, and write over that.
+    let fresh =
+        crate::live::identity_provider::describe(&ctx.clients.cognito, &ctx.pool()?.id, name)
+            .await?;
+    let Some(live) = fresh.as_ref() else {
+        anyhow::bail!("identity provider {name} no longer exists; nothing was written to it");
     };
+    let now = crate::diff::identity_provider::diff(
+        Some(&BTreeMap::from([(name.to_string(), provider.clone())])),
+        &BTreeMap::from([(name.to_string(), live.clone())]),
+        false,
+    );
+    ctx.still_planned(
+        &format!("{}.{name}", crate::diff::identity_provider::KIND),
+        now.first(),
+    )?;
     let Some(t) = live.model.provider_type.or(provider.provider_type) else {
         anyhow::bail!("identity provider {name} has no type");
     };

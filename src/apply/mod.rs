@@ -149,6 +149,33 @@ impl Step {
     }
 }
 
+/// The requests a step made of several (a replacement, an authorizer and
+/// the methods it protects) has carried out so far, each as a line of the
+/// apply report ("create authorizer.cognito (CreateAuthorizer)"). When such a
+/// step fails half way, these are reported done: the user, and the next
+/// plan, see exactly what changed.
+#[derive(Debug, Default)]
+pub struct Progress(std::sync::Mutex<Vec<String>>);
+
+impl Progress {
+    /// Records one request of the step as carried out.
+    pub fn did(&self, what: impl Into<String>) {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(what.into());
+    }
+
+    fn take(&self) -> Vec<String> {
+        std::mem::take(
+            &mut *self
+                .0
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        )
+    }
+}
+
 /// What the resource appliers work with.
 pub struct ApplyCtx<'a> {
     pub clients: &'a Clients,
@@ -159,15 +186,75 @@ pub struct ApplyCtx<'a> {
     /// The pool's id and ARN: live, or just created; `None` while it does
     /// not exist.
     pub pool: Option<pool::PoolRef>,
+    /// What this step has carried out so far (one context per step).
+    pub progress: Progress,
+    /// The plan being applied: what each resource looked like when it was
+    /// made, to check against right before writing.
+    pub plan: &'a PoolPlan,
 }
 
 impl ApplyCtx<'_> {
+    /// See [`still_planned`].
+    pub fn still_planned(
+        &self,
+        address: &str,
+        now: Option<&crate::plan::ResourceChange>,
+    ) -> anyhow::Result<()> {
+        still_planned(self.plan, address, now)
+    }
+
     /// The pool, for a step that needs it to exist.
     pub fn pool(&self) -> anyhow::Result<&pool::PoolRef> {
         self.pool
             .as_ref()
             .ok_or_else(|| anyhow::anyhow!("the user pool does not exist"))
     }
+}
+
+/// Checks a resource read again right before it is written against the plan.
+/// `now` is the change the spec calls for against that fresh read. The
+/// write is laid over the fresh read, so whatever someone else changed in
+/// the meantime that the spec does not declare is kept; but when a field
+/// the plan changes, or another declared field, moved since the plan, the
+/// write would not be the one the user reviewed: the resource is left alone
+/// and the step fails saying what moved (as a stale saved plan is refused).
+pub fn still_planned(
+    plan: &PoolPlan,
+    address: &str,
+    now: Option<&crate::plan::ResourceChange>,
+) -> anyhow::Result<()> {
+    let planned = plan.changes.iter().find(|c| c.address == address);
+    let fields = |c: Option<&crate::plan::ResourceChange>| -> Vec<crate::plan::FieldChange> {
+        c.map(|c| c.fields.clone()).unwrap_or_default()
+    };
+    let (then, now) = (fields(planned), fields(now));
+    if then == now {
+        return Ok(());
+    }
+    let show = |f: Option<&crate::plan::FieldChange>| match f {
+        Some(f) if f.sensitive => "(sensitive)".to_string(),
+        Some(f) => f
+            .before
+            .as_ref()
+            .map_or("(none)".to_string(), |v| v.to_string()),
+        // Not among the differences: it holds the spec's value.
+        None => "as the spec says".to_string(),
+    };
+    let mut paths: Vec<&str> = then.iter().chain(&now).map(|f| f.path.as_str()).collect();
+    paths.sort_unstable();
+    paths.dedup();
+    let moved: Vec<String> = paths
+        .into_iter()
+        .filter_map(|path| {
+            let a = then.iter().find(|f| f.path == path);
+            let b = now.iter().find(|f| f.path == path);
+            (a != b).then(|| format!("`{path}` was {} and is now {}", show(a), show(b)))
+        })
+        .collect();
+    anyhow::bail!(
+        "{address} changed since the plan ({}); nothing was written to it. Run `poolctl plan` to see it as it is now",
+        moved.join(", ")
+    )
 }
 
 /// The steps a pool's plan needs, in the order they must run.
@@ -316,7 +403,7 @@ pub async fn apply_pool(
                         .collect();
                     return Err(stop(done, Vec::new(), not_done));
                 }
-                match pool_step(clients, desired, live, step, &mut pool).await {
+                match pool_step(clients, desired, live, plan, step, &mut pool).await {
                     Ok(()) => {
                         on_done(&label);
                         done.push(label);
@@ -329,34 +416,41 @@ pub async fn apply_pool(
                 }
             }
         } else {
-            let ctx = ApplyCtx {
-                clients,
-                session,
-                desired,
-                live,
-                pool: pool.clone(),
-            };
-            let results = futures::future::join_all(batch.iter().map(|step| {
-                let ctx = &ctx;
-                async move {
-                    let label = step.describe(plan);
-                    tracing::info!(pool = %desired.key, environment = %desired.environment, "{label}");
-                    let result = match step {
-                        Step::Grant { trigger, .. } => lambda_permission::grant(ctx, trigger).await,
-                        Step::Revoke { trigger } => lambda_permission::revoke(ctx, trigger).await,
-                        _ => resource_step(ctx, step).await,
-                    };
-                    (label, result)
-                }
+            let pool = &pool;
+            let results = futures::future::join_all(batch.iter().map(|step| async move {
+                let ctx = ApplyCtx {
+                    clients,
+                    session,
+                    desired,
+                    live,
+                    pool: pool.clone(),
+                    progress: Progress::default(),
+                    plan,
+                };
+                let label = step.describe(plan);
+                tracing::info!(pool = %desired.key, environment = %desired.environment, "{label}");
+                let result = match step {
+                    Step::Grant { trigger, .. } => lambda_permission::grant(&ctx, trigger).await,
+                    Step::Revoke { trigger } => lambda_permission::revoke(&ctx, trigger).await,
+                    _ => resource_step(&ctx, step).await,
+                };
+                (label, result, ctx.progress.take())
             }))
             .await;
-            for (label, result) in results {
+            for (label, result, partly) in results {
                 match result {
                     Ok(()) => {
                         on_done(&label);
                         done.push(label);
                     }
-                    Err(cause) => failed.push((label, cause)),
+                    Err(cause) => {
+                        // What the failed step did carry out is done all the same.
+                        for what in partly {
+                            on_done(&what);
+                            done.push(what);
+                        }
+                        failed.push((label, cause));
+                    }
                 }
             }
         }
@@ -376,6 +470,7 @@ async fn pool_step(
     clients: &Clients,
     desired: &DesiredPool,
     live: &LiveState,
+    plan: &PoolPlan,
     step: &Step,
     pool_ref: &mut Option<pool::PoolRef>,
 ) -> anyhow::Result<()> {
@@ -395,10 +490,16 @@ async fn pool_step(
             *pool_ref = Some(created);
             Ok(())
         }
-        Step::UpdatePool => match &live.pool {
-            Some(live_pool) => pool::update(cognito, live_pool, settings).await,
-            None => anyhow::bail!("the pool is not live"),
-        },
+        Step::UpdatePool => {
+            // Read again: what the plan read may be minutes old (the prompt).
+            let id = id()?;
+            let Some(fresh) = crate::live::pool::describe(cognito, &id).await? else {
+                anyhow::bail!("user pool {id} no longer exists; nothing was written to it");
+            };
+            let now = diff::pool::diff(settings, Some(&fresh.settings), &mut Vec::new());
+            still_planned(plan, diff::pool::ADDRESS, now.as_ref())?;
+            pool::update(cognito, &fresh, settings).await
+        }
         Step::AddCustomAttributes(names) => {
             let schema = settings.schema.clone().unwrap_or_default();
             let new: Vec<_> = schema.iter().filter(|(n, _)| names.contains(n)).collect();

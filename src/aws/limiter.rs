@@ -1,7 +1,9 @@
 //! Client-side pacing of AWS requests within Cognito's request-rate quotas
 //! (user pools' categories, and identity pools' per-operation quotas),
-//! so a large plan is bounded by the quota rather than by a storm of
-//! throttling errors and retries.
+//! so a small plan is as fast as its round trips (an idle quota's first
+//! second is spent at once) and a large one is bounded by the quota rather
+//! than by a storm of throttling errors and retries; TooManyRequests (other
+//! tools share the quota) slows that quota down. See docs/pacing.md.
 //!
 //! It sits in the SDK's HTTP layer (every attempt, retries included, passes
 //! through it) and paces per account and region (one limiter per SDK
@@ -14,11 +16,11 @@ use aws_smithy_runtime_api::client::http::{
     SharedHttpConnector,
 };
 use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
-use governor::{DefaultDirectRateLimiter, DefaultKeyedRateLimiter, Quota};
-use std::collections::HashMap;
-use std::sync::Arc;
-use std::time::Duration;
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 use tokio::sync::Semaphore;
 
 /// Cognito's request-rate quota categories (per account and region), named
@@ -206,96 +208,311 @@ impl Category {
 }
 
 /// Per-pool cap of a single operation in the capped categories.
-const PER_POOL_PER_SECOND: u32 = 5;
+pub const PER_POOL_PER_SECOND: u32 = 5;
 
 /// Default cap on requests in flight at once, per quota category, account and
 /// region.
 pub const DEFAULT_MAX_CONCURRENCY: usize = 32;
 
+/// How far back a lane counts what it sent: a second, which is what a quota
+/// counts, plus room for requests the network bunches up on the way (a
+/// request sent at 0.0 s may arrive at 0.05 s, one sent at 1.0 s on time).
+const WINDOW: Duration = Duration::from_millis(1100);
+
+/// After a whole second's budget went at once, the next request waits this
+/// long: the burst's second, plus room for the network (or a busy host) to
+/// deliver some of the burst late, which would otherwise put it in the same
+/// second as the requests after it.
+const AFTER_BURST: Duration = Duration::from_millis(1400);
+
+/// Share of a quota poolctl paces at once the first second's budget is
+/// spent: a little under it, so a window stays within the quota even when
+/// the network bunches requests up.
+const HEADROOM: f64 = 0.9;
+
+/// After TooManyRequests the pace drops to this share of what it was...
+const BACKOFF: f64 = 0.7;
+
+/// ...but not below this share of the quota, so a run always proceeds.
+const FLOOR: f64 = 0.1;
+
+/// ...and recovers by this share of the quota each second without one
+/// (from the floor to the full pace in about 16 seconds).
+const RECOVERY_PER_SECOND: f64 = 0.05;
+
+/// Bursts are allowed again only after this long without TooManyRequests.
+const QUIET: Duration = Duration::from_secs(20);
+
+/// The pace of one quota: a category's, or one operation's on one pool.
+/// A pure state machine over the instants it is given, so its logic is
+/// tested without waiting (and without governor, whose quotas are fixed
+/// once built, while this one lowers and raises its pace).
+///
+/// An idle lane (nothing sent within `WINDOW`) may spend a whole second's
+/// budget at once: the quotas are rates per second, and nothing documented
+/// forbids a burst. After that requests are spaced evenly at `HEADROOM` of
+/// the quota, and never more than the quota go out within one `WINDOW`.
+/// TooManyRequests (the account is shared with other tools) lowers the pace
+/// and stops bursting; the pace recovers slowly.
+#[derive(Debug, Clone)]
+pub struct Pace {
+    quota: u32,
+    /// Requests a second when paced; at most `quota * HEADROOM`.
+    rate: f64,
+    /// When each request within the last `WINDOW` was sent, oldest first.
+    sent: VecDeque<Instant>,
+    /// Requests that may still go at once in the current burst.
+    burst_left: u32,
+    /// The earliest instant the next paced request may go.
+    next: Option<Instant>,
+    /// The last TooManyRequests that lowered the pace.
+    throttled_at: Option<Instant>,
+    /// When the pace last recovered.
+    recovered_at: Option<Instant>,
+}
+
+impl Pace {
+    pub fn new(quota: u32) -> Pace {
+        Pace {
+            quota,
+            rate: Self::full(quota),
+            sent: VecDeque::new(),
+            burst_left: 0,
+            next: None,
+            throttled_at: None,
+            recovered_at: None,
+        }
+    }
+
+    fn full(quota: u32) -> f64 {
+        f64::from(quota) * HEADROOM
+    }
+
+    /// The current pace, requests a second.
+    pub fn rate(&self) -> f64 {
+        self.rate
+    }
+
+    fn bursts_allowed(&self, now: Instant) -> bool {
+        self.throttled_at
+            .is_none_or(|t| now.duration_since(t) >= QUIET && self.rate >= Self::full(self.quota))
+    }
+
+    /// Brings the state up to `now`: forgets sends out of the window,
+    /// recovers the pace, and gives an idle lane a new burst.
+    fn advance(&mut self, now: Instant) {
+        while self
+            .sent
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= WINDOW)
+        {
+            self.sent.pop_front();
+        }
+        let full = Self::full(self.quota);
+        if let Some(since) = self.recovered_at {
+            let seconds = now.saturating_duration_since(since).as_secs_f64();
+            self.rate =
+                (self.rate + seconds * RECOVERY_PER_SECOND * f64::from(self.quota)).min(full);
+        }
+        self.recovered_at = Some(now);
+        // Idle: the paced schedule has gone unused for a whole window (not
+        // merely the last burst leaving the window, which would make every
+        // window a burst).
+        let idle = self.next.is_none_or(|next| now >= next + WINDOW);
+        if idle && self.sent.is_empty() && self.bursts_allowed(now) {
+            self.burst_left = self.quota;
+        }
+    }
+
+    /// When a request may go: `None` now, else the instant to ask again.
+    pub fn wait(&mut self, now: Instant) -> Option<Instant> {
+        self.advance(now);
+        if self.sent.len() >= self.quota as usize {
+            return Some(self.sent[0] + WINDOW);
+        }
+        if self.burst_left > 0 {
+            return None;
+        }
+        self.next.filter(|next| *next > now)
+    }
+
+    /// Records a request sent at `now` (after `wait` said it may go).
+    pub fn sent(&mut self, now: Instant) {
+        self.advance(now);
+        self.sent.push_back(now);
+        let gap = Duration::from_secs_f64(1.0 / self.rate);
+        if self.burst_left > 0 {
+            self.burst_left -= 1;
+            let wait = if self.burst_left == 0 {
+                AFTER_BURST
+            } else {
+                gap
+            };
+            self.next = Some(now + wait);
+        } else {
+            self.next = Some(self.next.map_or(now, |n| n.max(now)) + gap);
+        }
+    }
+
+    /// AWS answered TooManyRequests: someone else spends this quota too.
+    /// The pace drops (once per window: the answers to requests already in
+    /// flight say the same thing again), bursting stops, and the next
+    /// request waits a paced gap.
+    pub fn throttled(&mut self, now: Instant) {
+        self.advance(now);
+        self.burst_left = 0;
+        if self
+            .throttled_at
+            .is_some_and(|t| now.duration_since(t) < WINDOW)
+        {
+            return;
+        }
+        self.throttled_at = Some(now);
+        let floor = f64::from(self.quota) * FLOOR;
+        self.rate = (self.rate * BACKOFF).max(floor);
+        self.next = Some(now + Duration::from_secs_f64(1.0 / self.rate));
+    }
+}
+
 /// The pacing state of one account and region.
 #[derive(Debug)]
 pub struct Limiter {
-    categories: HashMap<Category, Lane>,
+    in_flight: HashMap<Category, Semaphore>,
     /// Requests outside the quota table (other operations, other services).
     unpaced: Semaphore,
-    per_pool: DefaultKeyedRateLimiter<(Category, String, String)>,
+    paces: Mutex<Paces>,
 }
 
-/// One quota category's own queue: its places in flight and its pace. Each
-/// category has its own, so a crowded category never holds up another.
-#[derive(Debug)]
-struct Lane {
-    in_flight: Semaphore,
-    pace: DefaultDirectRateLimiter,
+/// A capped operation on one pool: its category, the operation, the pool.
+type PoolKey = (Category, String, String);
+
+#[derive(Debug, Default)]
+struct Paces {
+    categories: HashMap<Category, Pace>,
+    per_pool: HashMap<PoolKey, Pace>,
 }
 
-/// Share of a quota poolctl uses: requests are spaced evenly (no bursts), a
-/// little under the quota, so that any one-second window stays within it even
-/// when the network bunches requests up a little.
-const HEADROOM: f64 = 0.9;
+impl Paces {
+    /// The paces a request goes through: its category's, and its
+    /// operation's on its pool where Cognito caps that.
+    fn of(&mut self, category: Category, key: Option<&PoolKey>) -> Vec<&mut Pace> {
+        let mut paces = vec![self
+            .categories
+            .entry(category)
+            .or_insert_with(|| Pace::new(category.per_second()))];
+        if let Some(key) = key {
+            paces.push(
+                self.per_pool
+                    .entry(key.clone())
+                    .or_insert_with(|| Pace::new(PER_POOL_PER_SECOND)),
+            );
+        }
+        paces
+    }
+}
 
-fn per_second(n: u32) -> Quota {
-    let period = Duration::from_secs_f64(1.0 / (f64::from(n) * HEADROOM));
-    Quota::with_period(period).expect("quotas are positive")
+/// A request's place under the quotas: its category, and the per-pool key
+/// where its category caps single operations.
+fn lane(operation: Option<&str>, pool: Option<&str>) -> Option<(Category, Option<PoolKey>)> {
+    let target = operation?;
+    let category = Category::of_target(target)?;
+    let op = target.split_once('.').map_or(target, |(_, op)| op);
+    let key = match (category.capped_per_pool(), pool) {
+        (true, Some(pool)) => Some((category, op.to_string(), pool.to_string())),
+        _ => None,
+    };
+    Some((category, key))
 }
 
 impl Limiter {
     pub fn new(max_concurrency: usize) -> Self {
         let places = max_concurrency.max(1);
         Limiter {
-            categories: Category::all()
-                .iter()
-                .map(|c| {
-                    let lane = Lane {
-                        in_flight: Semaphore::new(places),
-                        pace: DefaultDirectRateLimiter::direct(per_second(c.per_second())),
-                    };
-                    (*c, lane)
-                })
+            in_flight: Category::all()
+                .into_iter()
+                .map(|c| (c, Semaphore::new(places)))
                 .collect(),
             unpaced: Semaphore::new(places),
-            per_pool: DefaultKeyedRateLimiter::keyed(per_second(PER_POOL_PER_SECOND)),
+            paces: Mutex::default(),
         }
     }
 
-    /// Waits until a request may go: a place in flight in its category's
-    /// lane, then the per-pool operation's turn, then the category's. The
-    /// turn is taken last, right before the request leaves, so requests
-    /// leave evenly spaced and never in a burst.
+    fn paces(&self) -> std::sync::MutexGuard<'_, Paces> {
+        self.paces
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Waits until a request may go: a place in flight in its category,
+    /// then its turn under both its category's pace and its operation's on
+    /// its pool, taken together so one is never spent while the other waits.
     async fn admit(
         &self,
-        operation: Option<String>,
-        pool: Option<String>,
+        operation: Option<&str>,
+        pool: Option<&str>,
     ) -> tokio::sync::SemaphorePermit<'_> {
-        let Some(category) = operation.as_deref().and_then(Category::of_target) else {
+        let Some((category, key)) = lane(operation, pool) else {
             return self
                 .unpaced
                 .acquire()
                 .await
                 .expect("the semaphore is never closed");
         };
-        let lane = &self.categories[&category];
-        let permit = lane
-            .in_flight
+        let permit = self.in_flight[&category]
             .acquire()
             .await
             .expect("the semaphore is never closed");
-        if let (true, Some(pool), Some(op)) = (category.capped_per_pool(), pool, operation) {
-            self.per_pool.until_key_ready(&(category, op, pool)).await;
+        loop {
+            let wait = {
+                let mut paces = self.paces();
+                let now = Instant::now();
+                let mut lanes = paces.of(category, key.as_ref());
+                let wait = lanes.iter_mut().filter_map(|p| p.wait(now)).max();
+                if wait.is_none() {
+                    lanes.iter_mut().for_each(|p| p.sent(now));
+                }
+                wait
+            };
+            match wait {
+                None => return permit,
+                Some(until) => tokio::time::sleep_until(until.into()).await,
+            }
         }
-        lane.pace.until_ready().await;
-        permit
+    }
+
+    /// AWS answered TooManyRequests to a request of this operation and pool.
+    fn throttled(&self, operation: Option<&str>, pool: Option<&str>) {
+        let Some((category, key)) = lane(operation, pool) else {
+            return;
+        };
+        let now = Instant::now();
+        let mut paces = self.paces();
+        for pace in paces.of(category, key.as_ref()) {
+            pace.throttled(now);
+        }
+        tracing::info!(?category, "TooManyRequests: pacing this quota more slowly");
     }
 }
 
-/// The HTTP client the SDK would build for itself (hyper 1 with rustls on
-/// aws-lc, honouring HTTP(S)_PROXY), built here because pacing wraps it and
-/// the SDK offers no handle to its own default.
+/// Whether an answer is Cognito's TooManyRequestsException (HTTP 400, named
+/// in the `x-amzn-ErrorType` header as AWS's JSON protocol does).
+fn is_throttling(response: &HttpResponse) -> bool {
+    response.status().as_u16() == 400
+        && response
+            .headers()
+            .get("x-amzn-errortype")
+            .is_some_and(|t| t.starts_with("TooManyRequestsException"))
+}
+
+/// The HTTPS client every AWS call goes through: hyper 1 with rustls on ring
+/// (TLS 1.2 and 1.3, the platform's root certificates), honouring
+/// HTTP(S)_PROXY. Built here rather than by the SDK: pacing wraps it, and
+/// ring builds far faster than the SDK's default aws-lc (Cargo.toml).
 pub fn default_https_client() -> SharedHttpClient {
     use aws_smithy_http_client::{proxy::ProxyConfig, tls, Builder, ConnectorBuilder};
     Builder::new().build_with_connector_fn(|settings, runtime_components| {
         let mut connector = ConnectorBuilder::default().tls_provider(tls::Provider::Rustls(
-            tls::rustls_provider::CryptoMode::AwsLc,
+            tls::rustls_provider::CryptoMode::Ring,
         ));
         connector.set_connector_settings(settings.cloned());
         if let Some(components) = runtime_components {
@@ -353,10 +570,13 @@ impl HttpConnector for PacedConnector {
             None => format!("{} {}", request.method(), request.uri()),
         };
         HttpConnectorFuture::new(async move {
-            let pool_id = pool.clone().unwrap_or_default();
-            let _permit = limiter.admit(operation, pool).await;
-            tracing::info!(pool = %pool_id, "AWS {call}");
-            inner.call(request).await
+            let _permit = limiter.admit(operation.as_deref(), pool.as_deref()).await;
+            tracing::info!(pool = %pool.as_deref().unwrap_or_default(), "AWS {call}");
+            let answer = inner.call(request).await;
+            if answer.as_ref().is_ok_and(is_throttling) {
+                limiter.throttled(operation.as_deref(), pool.as_deref());
+            }
+            answer
         })
     }
 }
@@ -455,25 +675,154 @@ mod tests {
         );
     }
 
-    #[tokio::test]
-    async fn a_burst_beyond_the_quota_is_spread_over_time() {
-        let limiter = Limiter::new(4);
-        let start = std::time::Instant::now();
-        for _ in 0..(Category::UserPoolRead.per_second() + 3) {
-            drop(
-                limiter
-                    .admit(
-                        Some("AWSCognitoIdentityProviderService.DescribeUserPool".into()),
-                        None,
-                    )
-                    .await,
-            );
+    /// Sends through `pace` as fast as it lets, from `start` for `length`;
+    /// the instants requests went.
+    fn greedy(pace: &mut Pace, start: Instant, length: Duration) -> Vec<Instant> {
+        let mut sent = Vec::new();
+        let mut now = start;
+        while now < start + length {
+            match pace.wait(now) {
+                None => {
+                    pace.sent(now);
+                    sent.push(now);
+                }
+                Some(later) => {
+                    assert!(later > now, "a wait that does not move on");
+                    now = later;
+                }
+            }
         }
-        // Three requests past the burst wait for the bucket to refill.
+        sent
+    }
+
+    fn ms(n: u64) -> Duration {
+        Duration::from_millis(n)
+    }
+
+    /// The most requests within any span of `window` (a quota's second).
+    fn busiest(sent: &[Instant], window: Duration) -> usize {
+        (0..sent.len())
+            .map(|i| {
+                sent[i..]
+                    .iter()
+                    .take_while(|t| t.duration_since(sent[i]) < window)
+                    .count()
+            })
+            .max()
+            .unwrap_or(0)
+    }
+
+    #[test]
+    fn an_idle_quota_spends_its_first_second_at_once_then_paces() {
+        let t0 = Instant::now();
+        let mut pace = Pace::new(15);
+        let sent = greedy(&mut pace, t0, Duration::from_secs(10));
+        // The whole first second's budget at once...
+        assert_eq!(sent.iter().filter(|t| **t == t0).count(), 15);
+        // ...then nothing until that burst is well over...
+        assert_eq!(sent[15], t0 + AFTER_BURST);
+        // ...then evenly spaced at 90% of the quota.
+        let gap = sent[17].duration_since(sent[16]).as_secs_f64();
+        assert!((gap - 1.0 / 13.5).abs() < 1e-3, "{gap}");
+        assert!(busiest(&sent, Duration::from_secs(1)) <= 15);
+        assert!(busiest(&sent, WINDOW) <= 15);
+        // Throughput over 10 s: the burst plus the pace.
+        let expected = 15.0 + 13.5 * (10.0 - AFTER_BURST.as_secs_f64());
         assert!(
-            start.elapsed() >= std::time::Duration::from_millis(150),
-            "{:?}",
-            start.elapsed()
+            (sent.len() as f64 - expected).abs() <= 2.0,
+            "{}",
+            sent.len()
         );
+    }
+
+    #[test]
+    fn a_quota_idle_again_may_burst_again() {
+        let t0 = Instant::now();
+        let mut pace = Pace::new(5);
+        assert_eq!(greedy(&mut pace, t0, ms(1)).len(), 5);
+        // Two seconds of nothing: the lane is idle, and bursts once more.
+        let later = t0 + Duration::from_secs(3);
+        assert_eq!(greedy(&mut pace, later, ms(1)).len(), 5);
+    }
+
+    #[test]
+    fn too_many_requests_slows_the_quota_stops_bursts_and_recovers_slowly() {
+        let t0 = Instant::now();
+        let mut pace = Pace::new(15);
+        greedy(&mut pace, t0, Duration::from_secs(2));
+        let at = t0 + Duration::from_secs(2);
+        pace.throttled(at);
+        assert!((pace.rate() - 13.5 * BACKOFF).abs() < 1e-9);
+        // Answers to requests already in flight say it again: one drop
+        // (and a tenth of a second's recovery).
+        pace.throttled(at + ms(100));
+        assert!((pace.rate() - 13.5 * BACKOFF - 0.1 * RECOVERY_PER_SECOND * 15.0).abs() < 1e-9);
+        // The next request waits a paced gap.
+        assert!(pace.wait(at + ms(1)).is_some());
+        // Idle, but throttled recently: no burst.
+        let idle = at + Duration::from_secs(3);
+        let sent = greedy(&mut pace, idle, ms(500));
+        assert!(sent.len() <= 8, "{}", sent.len());
+        // Recovered in full only after several seconds, and bursting only
+        // after a quiet spell at the full pace.
+        let mut check = Pace::new(15);
+        check.throttled(t0);
+        check.advance(t0 + Duration::from_secs(1));
+        assert!(check.rate() < 13.5);
+        check.advance(t0 + Duration::from_secs(10));
+        assert!((check.rate() - 13.5).abs() < 1e-9);
+        assert!(!check.bursts_allowed(t0 + Duration::from_secs(10)));
+        assert!(check.bursts_allowed(t0 + QUIET));
+    }
+
+    #[test]
+    fn the_pace_never_falls_below_its_floor() {
+        let t0 = Instant::now();
+        let mut pace = Pace::new(5);
+        for i in 0..40 {
+            pace.throttled(t0 + WINDOW * i);
+        }
+        assert!(pace.rate() >= 5.0 * FLOOR - 1e-9);
+        assert!(pace.rate() < 1.0);
+    }
+
+    #[test]
+    fn under_a_co_tenant_the_pace_settles_near_what_is_left() {
+        // Another client spends half of a 15/s quota; AWS throttles what
+        // goes over. Over a minute poolctl gets most of the rest.
+        let t0 = Instant::now();
+        let mut pace = Pace::new(15);
+        let mut window: VecDeque<Instant> = VecDeque::new();
+        let mut ours = 0;
+        let mut now = t0;
+        let mut co_next = t0;
+        let end = t0 + Duration::from_secs(60);
+        while now < end {
+            // The co-tenant's requests up to now, 7.5 a second.
+            while co_next <= now {
+                window.push_back(co_next);
+                co_next += Duration::from_secs_f64(1.0 / 7.5);
+            }
+            match pace.wait(now) {
+                Some(later) => now = later.min(co_next),
+                None => {
+                    pace.sent(now);
+                    while window
+                        .front()
+                        .is_some_and(|t| now.duration_since(*t) >= Duration::from_secs(1))
+                    {
+                        window.pop_front();
+                    }
+                    if window.len() >= 15 {
+                        pace.throttled(now);
+                    } else {
+                        window.push_back(now);
+                        ours += 1;
+                    }
+                }
+            }
+        }
+        let share = f64::from(ours) / 60.0 / 7.5;
+        assert!(share > 0.67, "poolctl got {share:.2} of what was left");
     }
 }

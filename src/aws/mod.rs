@@ -122,7 +122,11 @@ impl Session {
         let timeouts = TimeoutConfig::builder()
             .read_timeout(self.request_timeout)
             .build();
+        // The HTTP client is poolctl's (rustls on ring): credentials (SSO,
+        // STS, IMDS) use it too.
+        let http = limiter::default_https_client();
         let mut loader = aws_config::defaults(BehaviorVersion::latest())
+            .http_client(http.clone())
             .region(Region::new(target.region.clone()))
             .stalled_stream_protection(stall)
             .timeout_config(timeouts);
@@ -138,9 +142,6 @@ impl Session {
         }
         tracing::debug!(target = %target, "loaded AWS configuration");
         // One pace for every service client of this account and region.
-        let http = config
-            .http_client()
-            .unwrap_or_else(limiter::default_https_client);
         let limiter = Arc::new(limiter::Limiter::new(self.max_concurrency));
         config = config
             .into_builder()
@@ -187,12 +188,15 @@ async fn assume(
 
 /// The region the SDK's standard chain names (`AWS_REGION`, the profile's
 /// `region`), for a command no spec gives a region to (`poolctl import`).
+/// (The whole loader, because its region chain ends at IMDS, which needs
+/// poolctl's HTTP client: the SDK's own is not built in, see Cargo.toml.)
 pub async fn default_region(profile: Option<&str>) -> Option<String> {
-    let mut chain = aws_config::default_provider::region::DefaultRegionChain::builder();
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .http_client(limiter::default_https_client());
     if let Some(profile) = profile {
-        chain = chain.profile_name(profile);
+        loader = loader.profile_name(profile);
     }
-    chain.build().region().await.map(|r| r.to_string())
+    loader.load().await.region().map(|r| r.to_string())
 }
 
 /// An SDK error as one readable line: the service's own code and message, or

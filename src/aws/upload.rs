@@ -1,6 +1,6 @@
 //! One HTTP PUT of a file to a pre-signed URL (the user import job's upload
 //! slot), through the same HTTP stack the SDK uses (hyper 1, rustls on
-//! aws-lc, HTTP(S)_PROXY honoured): no second HTTP client in the build.
+//! ring, HTTP(S)_PROXY honoured): no second HTTP client in the build.
 
 use aws_smithy_runtime_api::client::http::HttpConnector;
 use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
@@ -15,7 +15,7 @@ pub async fn put_presigned(
 ) -> anyhow::Result<()> {
     use aws_smithy_http_client::{proxy::ProxyConfig, tls, ConnectorBuilder};
     let mut builder = ConnectorBuilder::default().tls_provider(tls::Provider::Rustls(
-        tls::rustls_provider::CryptoMode::AwsLc,
+        tls::rustls_provider::CryptoMode::Ring,
     ));
     builder.set_proxy_config(Some(ProxyConfig::from_env()));
     let connector = builder.build();

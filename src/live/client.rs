@@ -12,9 +12,10 @@ use cognito::types as sdk;
 use futures::stream::{StreamExt, TryStreamExt};
 use std::collections::BTreeMap;
 
-/// Describes in flight at once; their rate is paced to Cognito's quota
-/// (`aws::limiter`), so more would only wait.
-const DESCRIBE_CONCURRENCY: usize = 4;
+/// Describes in flight at once: as many as the pacing lets go at once (an
+/// idle pool's first second of Cognito's 5 a second, `aws::limiter`); more
+/// would only wait.
+const DESCRIBE_CONCURRENCY: usize = crate::aws::limiter::PER_POOL_PER_SECOND as usize;
 
 /// A live client.
 #[derive(Debug, Clone)]
@@ -74,6 +75,7 @@ pub async fn read(client: &cognito::Client, pool_id: &str) -> anyhow::Result<Liv
         .filter_map(|summary| summary.client_id)
         .collect();
     // Paced to Cognito's per-pool quota by the HTTP layer (aws::limiter).
+    super::note_paced_read(pool_id, ids.len(), "app clients", "DescribeUserPoolClient");
     let described: Vec<Option<LiveClient>> = futures::stream::iter(ids)
         .map(|id| describe(client, pool_id, id))
         .buffered(DESCRIBE_CONCURRENCY)
@@ -128,7 +130,8 @@ pub async fn list(
 }
 
 /// One client; `None` when it went away between the list and the describe.
-async fn describe(
+/// One client as it is now; `None` when it no longer exists.
+pub async fn describe(
     client: &cognito::Client,
     pool_id: &str,
     id: String,

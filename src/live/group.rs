@@ -27,14 +27,34 @@ pub async fn read(
         let Some(name) = group.group_name.clone() else {
             continue;
         };
-        groups.insert(
-            name,
-            Group {
-                description: group.description.clone(),
-                precedence: group.precedence.map(|p| p as u32),
-                role_arn: group.role_arn.clone(),
-            },
-        );
+        groups.insert(name, to_model(&group));
     }
     Ok(groups)
+}
+
+fn to_model(group: &cognito::types::GroupType) -> Group {
+    Group {
+        description: group.description.clone(),
+        precedence: group.precedence.map(|p| p as u32),
+        role_arn: group.role_arn.clone(),
+    }
+}
+
+/// One group as it is now (`GetGroup`); `None` when it no longer exists.
+pub async fn get(
+    client: &cognito::Client,
+    pool_id: &str,
+    name: &str,
+) -> anyhow::Result<Option<Group>> {
+    match client
+        .get_group()
+        .user_pool_id(pool_id)
+        .group_name(name)
+        .send()
+        .await
+    {
+        Ok(out) => Ok(out.group.as_ref().map(to_model)),
+        Err(err) if crate::aws::is_not_found(&err) => Ok(None),
+        Err(err) => Err(crate::aws::explain(&format!("GetGroup {name}"), err)),
+    }
 }

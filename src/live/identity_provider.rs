@@ -15,9 +15,9 @@ use aws_sdk_cognitoidentityprovider as cognito;
 use futures::{StreamExt, TryStreamExt};
 use std::collections::{BTreeMap, HashMap};
 
-/// Describes at a time. Cognito allows 5 `DescribeIdentityProvider` a second
-/// per pool; the SDK retries the odd throttled call.
-const CONCURRENT_DESCRIBES: usize = 4;
+/// Describes at a time: Cognito allows 5 `DescribeIdentityProvider` a second
+/// per pool, which the pacing (`aws::limiter`) lets go at once when idle.
+const CONCURRENT_DESCRIBES: usize = crate::aws::limiter::PER_POOL_PER_SECOND as usize;
 
 /// A provider as it is live.
 #[derive(Debug, Clone, Default)]
@@ -91,6 +91,12 @@ async fn read_where(
         .filter(|name| describe_it(name))
         .cloned()
         .collect();
+    super::note_paced_read(
+        pool_id,
+        to_describe.len(),
+        "identity providers",
+        "DescribeIdentityProvider",
+    );
     let described: Vec<(String, Option<LiveIdentityProvider>)> =
         futures::stream::iter(to_describe.into_iter().map(|name| async move {
             let live = describe(client, pool_id, &name).await?;
@@ -114,7 +120,8 @@ async fn read_where(
     Ok(providers)
 }
 
-async fn describe(
+/// One provider as it is now; `None` when it no longer exists.
+pub async fn describe(
     client: &cognito::Client,
     pool_id: &str,
     name: &str,

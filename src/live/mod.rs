@@ -119,6 +119,20 @@ impl LiveState {
     }
 }
 
+/// Says on stderr, before a read of many resources of one pool, why it
+/// takes as long as it does (the per-pool cap on one operation): a user
+/// waiting a minute for 300 app clients should know it is not a hang.
+pub(crate) fn note_paced_read(pool_id: &str, count: usize, what: &str, operation: &str) {
+    let per_second = crate::aws::limiter::PER_POOL_PER_SECOND;
+    // Under two seconds nobody wonders.
+    if count > 2 * per_second as usize {
+        anstream::eprintln!(
+            "{}",
+            crate::render::human::paced_read(pool_id, count, what, operation, per_second)
+        );
+    }
+}
+
 /// Why a pool could not be identified; the caller cannot plan it.
 #[derive(Debug, thiserror::Error)]
 pub enum LookupError {

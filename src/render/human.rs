@@ -288,6 +288,22 @@ pub fn utc_time(seconds: u64) -> String {
 }
 
 /// One finished apply step.
+/// Why a read of many resources of one pool takes a while: Cognito's
+/// per-pool cap on one operation, which no client can go past.
+pub fn paced_read(
+    pool_id: &str,
+    count: usize,
+    what: &str,
+    operation: &str,
+    per_second: u32,
+) -> String {
+    let seconds = count.div_ceil(per_second as usize);
+    format!(
+        "{} pool {pool_id}: {count} {what} to read; Cognito allows {per_second} {operation} a second on one pool, so this takes at least {seconds} s",
+        paint(BOLD, "note:")
+    )
+}
+
 pub fn step_done(pool: &str, step: &str) -> String {
     format!("{} {pool}: {step}", paint(GREEN, "done"))
 }

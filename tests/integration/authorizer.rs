@@ -45,7 +45,7 @@ fn gateway_via_proxy(stack: &Stack) -> aws_sdk_apigateway::Client {
 /// A REST API with `/orders` (GET, POST), `/workspaces/{id}` (ANY) and
 /// `/health` (GET), every method open and integrated (MOCK), as a
 /// deployment tool would have left it. Returns its id.
-fn rest_api(stack: &Stack, name: &str) -> String {
+pub(crate) fn rest_api(stack: &Stack, name: &str) -> String {
     let c = gateway(stack);
     block_on(async {
         let api = c.create_rest_api().name(name).send().await.unwrap();

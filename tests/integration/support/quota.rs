@@ -79,26 +79,44 @@ fn pool_of(request: &RecordedRequest) -> Option<String> {
 
 /// A fault rule enforcing the quotas over a sliding one-second window.
 pub fn enforce_cognito_quotas() -> FaultRule {
+    enforce_cognito_quotas_shared(0.0)
+}
+
+/// The same, on an account where another client (a co-tenant) hammers every
+/// category: it spends `share` of each category's quota, evenly, from a
+/// second before the first request on (the tokens are spent before poolctl
+/// starts). The per-pool caps are poolctl's own: the co-tenant works on
+/// other pools.
+pub fn enforce_cognito_quotas_shared(share: f64) -> FaultRule {
     let windows: Arc<Mutex<HashMap<String, VecDeque<Instant>>>> = Arc::default();
+    let co_tenant: Arc<Mutex<HashMap<String, Instant>>> = Arc::default();
     Arc::new(move |request, _| {
         let (category, per_second) = category(&request.operation)?;
         let region = region_of(request);
         let now = Instant::now();
-        let mut keys = vec![(format!("{region}/{category}"), per_second)];
+        let category_key = format!("{region}/{category}");
+        let mut keys = vec![(category_key.clone(), per_second)];
         if category.starts_with("UserPoolResource") || category.starts_with("UserPoolClient") {
             if let Some(pool) = pool_of(request) {
                 keys.push((format!("{region}/{pool}/{}", request.operation), 5));
             }
         }
         let mut windows = windows.lock().unwrap();
+        if share > 0.0 {
+            let gap = Duration::from_secs_f64(1.0 / (share * per_second as f64));
+            let mut next = co_tenant.lock().unwrap();
+            let next = next
+                .entry(category_key.clone())
+                .or_insert_with(|| now - Duration::from_secs(1));
+            let window = windows.entry(category_key).or_default();
+            while *next <= now {
+                window.push_back(*next);
+                *next += gap;
+            }
+        }
         let over = keys.iter().any(|(key, limit)| {
             let window = windows.entry(key.clone()).or_default();
-            while window
-                .front()
-                .is_some_and(|t| now.duration_since(*t) >= Duration::from_secs(1))
-            {
-                window.pop_front();
-            }
+            window.retain(|t| now.duration_since(*t) < Duration::from_secs(1));
             window.len() >= *limit
         });
         if over {

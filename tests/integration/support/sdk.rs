@@ -26,6 +26,8 @@ pub fn sdk_config(endpoint: &str, region: &str, retry: RetryConfig) -> SdkConfig
         .credentials_provider(SharedCredentialsProvider::new(test_credentials()))
         .endpoint_url(endpoint)
         .retry_config(retry)
+        // poolctl's HTTP client: the SDK's own is not built in (Cargo.toml).
+        .http_client(poolctl::aws::limiter::default_https_client())
         .build()
 }
 
