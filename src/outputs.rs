@@ -48,9 +48,17 @@ pub struct LiveOutputs {
     pub missing_clients: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub authorizer: Option<AuthorizerOutputs>,
-    // Identity pools (issue 11's "once identity pools exist") slot in here
-    // as `identity_pools: Vec<IdentityPoolOutputs>` read by `src/live`, with
-    // their own dotenv keys in `dotenv_pairs`.
+    /// The identity pools the spec's `identity_pools:` declares, by key.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub identity_pools: Vec<IdentityPoolOutputs>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IdentityPoolOutputs {
+    /// The spec's key under `identity_pools:`.
+    pub key: String,
+    /// `None` while the identity pool does not exist yet.
+    pub identity_pool_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -186,6 +194,15 @@ pub fn of(desired: &DesiredPool, live: &LiveState) -> PoolOutputs {
         }
     }
     let authorizer = authorizer_outputs(desired, live);
+    let identity_pools = live
+        .identity_pools
+        .iter()
+        .flat_map(|state| &state.pools)
+        .map(|(key, found)| IdentityPoolOutputs {
+            key: key.clone(),
+            identity_pool_id: found.as_ref().map(|p| p.id.clone()),
+        })
+        .collect();
     PoolOutputs {
         live: Some(LiveOutputs {
             user_pool_id: pool.id.clone(),
@@ -197,6 +214,7 @@ pub fn of(desired: &DesiredPool, live: &LiveState) -> PoolOutputs {
             clients,
             missing_clients,
             authorizer,
+            identity_pools,
         }),
         exists: true,
         ..outputs
@@ -320,6 +338,18 @@ pub fn dotenv_pairs(pools: &[PoolOutputs]) -> anyhow::Result<Vec<(String, String
                 format!("{at} authorizer"),
             )?;
         }
+        for identity_pool in &live.identity_pools {
+            if let Some(id) = &identity_pool.identity_pool_id {
+                push(
+                    format!(
+                        "{prefix}_IDENTITY_POOL_{}_ID",
+                        upper_snake(&identity_pool.key)
+                    ),
+                    id,
+                    format!("{at} identity pool `{}`", identity_pool.key),
+                )?;
+            }
+        }
     }
     Ok(pairs)
 }
@@ -423,6 +453,10 @@ mod tests {
                     .collect(),
                 missing_clients: vec![],
                 authorizer: None,
+                identity_pools: vec![IdentityPoolOutputs {
+                    key: "guests".into(),
+                    identity_pool_id: Some("us-east-1:0000".into()),
+                }],
             }),
         }
     }
@@ -440,6 +474,7 @@ mod tests {
                 "SHOP_PROD_EU_ISSUER",
                 "SHOP_PROD_EU_JWKS_URL",
                 "SHOP_PROD_EU_CLIENT_WEB_APP_ID",
+                "SHOP_PROD_EU_IDENTITY_POOL_GUESTS_ID",
             ]
         );
         let err = dotenv_pairs(&[existing("shop", "dev", &["web-app", "web_app"])]).unwrap_err();

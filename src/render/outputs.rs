@@ -71,6 +71,16 @@ pub fn human(pools: &[PoolOutputs]) -> String {
                 ),
             );
         }
+        for identity_pool in &live.identity_pools {
+            line(
+                &mut out,
+                &format!("identity pool {}", identity_pool.key),
+                identity_pool
+                    .identity_pool_id
+                    .as_deref()
+                    .unwrap_or("(not created yet)"),
+            );
+        }
         out.push('\n');
     }
     out

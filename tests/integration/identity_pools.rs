@@ -215,6 +215,24 @@ fn an_identity_pool_is_created_after_its_clients_and_converges() {
     out.assert_success();
     let p: Value = serde_json::from_str(&out.stdout).unwrap();
     assert!(actions(&p).is_empty(), "{}", out.dump());
+
+    // `outputs` gives apps the identity pool's id, read from AWS.
+    let id = identity_pool_id(&stack);
+    let out = stack
+        .poolctl()
+        .args(["outputs", "--env", "dev", "--format", "dotenv"])
+        .run();
+    out.assert_success();
+    assert!(
+        out.stdout
+            .lines()
+            .any(|l| l == format!("IDP_DEV_IDENTITY_POOL_SHOP_ID={id}")),
+        "{}",
+        out.dump()
+    );
+    let out = stack.poolctl().args(["outputs", "--env", "dev"]).run();
+    out.assert_success();
+    assert!(out.stdout.contains(&id), "{}", out.dump());
 }
 
 #[test]
