@@ -219,14 +219,8 @@ pub const DEFAULT_MAX_CONCURRENCY: usize = 32;
 /// request sent at 0.0 s may arrive at 0.05 s, one sent at 1.0 s on time).
 const WINDOW: Duration = Duration::from_millis(1100);
 
-/// After a whole second's budget went at once, the next request waits this
-/// long: the burst's second, plus room for the network (or a busy host) to
-/// deliver some of the burst late, which would otherwise put it in the same
-/// second as the requests after it.
-const AFTER_BURST: Duration = Duration::from_millis(1400);
-
-/// Share of a quota poolctl paces at once the first second's budget is
-/// spent: a little under it, so a window stays within the quota even when
+/// Share of a quota poolctl paces at once TooManyRequests stopped its
+/// bursts: a little under it, so a window stays within the quota even when
 /// the network bunches requests up.
 const HEADROOM: f64 = 0.9;
 
@@ -248,12 +242,16 @@ const QUIET: Duration = Duration::from_secs(20);
 /// tested without waiting (and without governor, whose quotas are fixed
 /// once built, while this one lowers and raises its pace).
 ///
-/// An idle lane (nothing sent within `WINDOW`) may spend a whole second's
-/// budget at once: the quotas are rates per second, and nothing documented
-/// forbids a burst. After that requests are spaced evenly at `HEADROOM` of
-/// the quota, and never more than the quota go out within one `WINDOW`.
-/// TooManyRequests (the account is shared with other tools) lowers the pace
-/// and stops bursting; the pace recovers slowly.
+/// A lane spends a whole second's budget at once, and the next second's
+/// as soon as the first has left the `WINDOW`: the quotas are rates per
+/// second, and nothing documented forbids a burst. Never more than the
+/// quota go out within one `WINDOW`, which is what a quota counts plus room
+/// for the network. Spacing requests evenly instead would cost a whole
+/// window at the end of every run (the last second's budget trickles out
+/// rather than going at once) for no fewer requests per second.
+/// TooManyRequests (the account is shared with other tools) stops the
+/// bursts: requests are then spaced evenly at a lowered pace, which
+/// recovers slowly, and bursts resume after a quiet spell at full pace.
 #[derive(Debug, Clone)]
 pub struct Pace {
     quota: u32,
@@ -261,9 +259,8 @@ pub struct Pace {
     rate: f64,
     /// When each request within the last `WINDOW` was sent, oldest first.
     sent: VecDeque<Instant>,
-    /// Requests that may still go at once in the current burst.
-    burst_left: u32,
-    /// The earliest instant the next paced request may go.
+    /// The earliest instant the next paced request may go (when bursts are
+    /// not allowed).
     next: Option<Instant>,
     /// The last TooManyRequests that lowered the pace.
     throttled_at: Option<Instant>,
@@ -277,7 +274,6 @@ impl Pace {
             quota,
             rate: Self::full(quota),
             sent: VecDeque::new(),
-            burst_left: 0,
             next: None,
             throttled_at: None,
             recovered_at: None,
@@ -298,8 +294,8 @@ impl Pace {
             .is_none_or(|t| now.duration_since(t) >= QUIET && self.rate >= Self::full(self.quota))
     }
 
-    /// Brings the state up to `now`: forgets sends out of the window,
-    /// recovers the pace, and gives an idle lane a new burst.
+    /// Brings the state up to `now`: forgets sends out of the window and
+    /// recovers the pace.
     fn advance(&mut self, now: Instant) {
         while self
             .sent
@@ -315,13 +311,6 @@ impl Pace {
                 (self.rate + seconds * RECOVERY_PER_SECOND * f64::from(self.quota)).min(full);
         }
         self.recovered_at = Some(now);
-        // Idle: the paced schedule has gone unused for a whole window (not
-        // merely the last burst leaving the window, which would make every
-        // window a burst).
-        let idle = self.next.is_none_or(|next| now >= next + WINDOW);
-        if idle && self.sent.is_empty() && self.bursts_allowed(now) {
-            self.burst_left = self.quota;
-        }
     }
 
     /// When a request may go: `None` now, else the instant to ask again.
@@ -330,7 +319,7 @@ impl Pace {
         if self.sent.len() >= self.quota as usize {
             return Some(self.sent[0] + WINDOW);
         }
-        if self.burst_left > 0 {
+        if self.bursts_allowed(now) {
             return None;
         }
         self.next.filter(|next| *next > now)
@@ -341,17 +330,12 @@ impl Pace {
         self.advance(now);
         self.sent.push_back(now);
         let gap = Duration::from_secs_f64(1.0 / self.rate);
-        if self.burst_left > 0 {
-            self.burst_left -= 1;
-            let wait = if self.burst_left == 0 {
-                AFTER_BURST
-            } else {
-                gap
-            };
-            self.next = Some(now + wait);
+        let from = if self.bursts_allowed(now) {
+            now
         } else {
-            self.next = Some(self.next.map_or(now, |n| n.max(now)) + gap);
-        }
+            self.next.map_or(now, |n| n.max(now))
+        };
+        self.next = Some(from + gap);
     }
 
     /// AWS answered TooManyRequests: someone else spends this quota too.
@@ -360,7 +344,6 @@ impl Pace {
     /// request waits a paced gap.
     pub fn throttled(&mut self, now: Instant) {
         self.advance(now);
-        self.burst_left = 0;
         if self
             .throttled_at
             .is_some_and(|t| now.duration_since(t) < WINDOW)
@@ -713,26 +696,19 @@ mod tests {
     }
 
     #[test]
-    fn an_idle_quota_spends_its_first_second_at_once_then_paces() {
+    fn a_quota_spends_each_seconds_budget_at_once() {
         let t0 = Instant::now();
         let mut pace = Pace::new(15);
         let sent = greedy(&mut pace, t0, Duration::from_secs(10));
         // The whole first second's budget at once...
         assert_eq!(sent.iter().filter(|t| **t == t0).count(), 15);
-        // ...then nothing until that burst is well over...
-        assert_eq!(sent[15], t0 + AFTER_BURST);
-        // ...then evenly spaced at 90% of the quota.
-        let gap = sent[17].duration_since(sent[16]).as_secs_f64();
-        assert!((gap - 1.0 / 13.5).abs() < 1e-3, "{gap}");
+        // ...then nothing until that burst has left the window, then the
+        // next second's budget at once.
+        assert!(sent[15..30].iter().all(|t| *t == t0 + WINDOW));
         assert!(busiest(&sent, Duration::from_secs(1)) <= 15);
         assert!(busiest(&sent, WINDOW) <= 15);
-        // Throughput over 10 s: the burst plus the pace.
-        let expected = 15.0 + 13.5 * (10.0 - AFTER_BURST.as_secs_f64());
-        assert!(
-            (sent.len() as f64 - expected).abs() <= 2.0,
-            "{}",
-            sent.len()
-        );
+        // Over 10 s: a burst in each window that starts within them.
+        assert_eq!(sent.len(), 15 * 10);
     }
 
     #[test]
