@@ -234,6 +234,12 @@ const FLOOR: f64 = 0.1;
 /// (from the floor to the full pace in about 16 seconds).
 const RECOVERY_PER_SECOND: f64 = 0.05;
 
+/// After TooManyRequests the next request waits at least this long, and
+/// until poolctl's own oldest request within the window has left it: the
+/// second that answered it is spent (by others too), and what goes before
+/// there is room is refused again, retries included, until the SDK gives up.
+const AFTER_THROTTLE: Duration = Duration::from_millis(500);
+
 /// Bursts are allowed again only after this long without TooManyRequests.
 const QUIET: Duration = Duration::from_secs(20);
 
@@ -316,13 +322,13 @@ impl Pace {
     /// When a request may go: `None` now, else the instant to ask again.
     pub fn wait(&mut self, now: Instant) -> Option<Instant> {
         self.advance(now);
-        if self.sent.len() >= self.quota as usize {
-            return Some(self.sent[0] + WINDOW);
-        }
-        if self.bursts_allowed(now) {
-            return None;
-        }
-        self.next.filter(|next| *next > now)
+        let window_full = (self.sent.len() >= self.quota as usize).then(|| self.sent[0] + WINDOW);
+        let paced = if self.bursts_allowed(now) {
+            None
+        } else {
+            self.next.filter(|next| *next > now)
+        };
+        window_full.max(paced)
     }
 
     /// Records a request sent at `now` (after `wait` said it may go).
@@ -341,7 +347,7 @@ impl Pace {
     /// AWS answered TooManyRequests: someone else spends this quota too.
     /// The pace drops (once per window: the answers to requests already in
     /// flight say the same thing again), bursting stops, and the next
-    /// request waits a paced gap.
+    /// request waits until the spent second is over.
     pub fn throttled(&mut self, now: Instant) {
         self.advance(now);
         if self
@@ -353,7 +359,10 @@ impl Pace {
         self.throttled_at = Some(now);
         let floor = f64::from(self.quota) * FLOOR;
         self.rate = (self.rate * BACKOFF).max(floor);
-        self.next = Some(now + Duration::from_secs_f64(1.0 / self.rate));
+        // Others' requests fill the rest of the window; the first room we
+        // can count on is where our own oldest request leaves it.
+        let ours_leave = self.sent.front().map_or(now, |t| *t + WINDOW);
+        self.next = Some((now + AFTER_THROTTLE).max(ours_leave));
     }
 }
 
@@ -733,8 +742,13 @@ mod tests {
         // (and a tenth of a second's recovery).
         pace.throttled(at + ms(100));
         assert!((pace.rate() - 13.5 * BACKOFF - 0.1 * RECOVERY_PER_SECOND * 15.0).abs() < 1e-9);
-        // The next request waits a paced gap.
-        assert!(pace.wait(at + ms(1)).is_some());
+        // The next request waits until its own oldest request in the
+        // window has left it.
+        let until = pace.wait(at + ms(1)).expect("a wait");
+        assert!(
+            until >= at + AFTER_THROTTLE && until <= at + WINDOW,
+            "{until:?}"
+        );
         // Idle, but throttled recently: no burst.
         let idle = at + Duration::from_secs(3);
         let sent = greedy(&mut pace, idle, ms(500));
