@@ -54,6 +54,8 @@ pub enum Call {
     UpdateUserPool,
     SetUserPoolMfaConfig,
     AddCustomAttributes,
+    SetRiskConfiguration,
+    SetLogDeliveryConfiguration,
 }
 
 const UPDATE: &[Call] = &[Call::UpdateUserPool];
@@ -235,6 +237,23 @@ pub const POOL_SETTINGS: &[Row] = &[
     row("tier", None, NONE),
     row("tags", Some("{}"), NONE),
     row("triggers", None, NONE),
+    // Checked in `spec::check::threat_protection` (it needs the tier and
+    // the add-on's mode as well).
+    Row {
+        path: "threat_protection",
+        aws_default: None,
+        check: NONE,
+        change: Change::InPlace,
+        calls: &[Call::SetRiskConfiguration],
+    },
+    // Checked in `spec::check::log_delivery`.
+    Row {
+        path: "log_delivery",
+        aws_default: None,
+        check: NONE,
+        change: Change::InPlace,
+        calls: &[Call::SetLogDeliveryConfiguration],
+    },
 ];
 
 /// The row that speaks for a field path: the longest row path that is the
