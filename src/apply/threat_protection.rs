@@ -128,8 +128,9 @@ async fn send(
         )
         .set_risk_exception_configuration(config.ip_address_exceptions.as_ref().map(|ip| {
             sdk::RiskExceptionConfigurationType::builder()
-                .set_skipped_ip_range_list(ip.always_allow.clone())
-                .set_blocked_ip_range_list(ip.always_block.clone())
+                // An empty list is what no list means; AWS reports none.
+                .set_skipped_ip_range_list(ip.always_allow.clone().filter(|l| !l.is_empty()))
+                .set_blocked_ip_range_list(ip.always_block.clone().filter(|l| !l.is_empty()))
                 .build()
         }))
         .send()

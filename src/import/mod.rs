@@ -127,6 +127,10 @@ const DEFAULTS: &[(&str, &str)] = &[
     ("clients.*.refresh_token_rotation.enabled", "false"),
     ("clients.*.refresh_token_rotation.retry_grace_period", "0s"),
     ("domain.managed_login_version", "1"),
+    // A declared `log_delivery` carries its absent sources and destinations
+    // as nulls (so the diff reads them as removals); written, they say nothing.
+    ("log_delivery.*", "null"),
+    ("log_delivery.*.*", "null"),
     ("authorizer.identity_source", DEFAULT_IDENTITY_SOURCE),
     ("authorizer.protect", "[]"),
 ];

@@ -30,14 +30,13 @@ pub struct LogDestination {
     /// `user_notification`, `info` for `user_auth_events`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub level: Option<LogLevel>,
+    // The destinations serialize even when absent: a declared delivery
+    // names all of its destinations, so one it leaves out is removed.
     /// A CloudWatch Logs log group's ARN.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cloudwatch_logs: Option<String>,
     /// An S3 bucket's ARN.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub s3: Option<String>,
     /// A Data Firehose stream's ARN.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub firehose: Option<String>,
 }
 

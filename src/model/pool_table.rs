@@ -254,6 +254,20 @@ pub const POOL_SETTINGS: &[Row] = &[
         change: Change::InPlace,
         calls: &[Call::SetLogDeliveryConfiguration],
     },
+    Row {
+        path: "log_delivery.user_notification.level",
+        aws_default: Some("error"),
+        check: NONE,
+        change: Change::InPlace,
+        calls: &[Call::SetLogDeliveryConfiguration],
+    },
+    Row {
+        path: "log_delivery.user_auth_events.level",
+        aws_default: Some("info"),
+        check: NONE,
+        change: Change::InPlace,
+        calls: &[Call::SetLogDeliveryConfiguration],
+    },
 ];
 
 /// The row that speaks for a field path: the longest row path that is the
