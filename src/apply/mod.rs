@@ -601,3 +601,87 @@ async fn resource_step(ctx: &ApplyCtx<'_>, step: &Step) -> anyhow::Result<()> {
         other => anyhow::bail!("no applier for resource kind `{other}`"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::{FieldChange, ResourceChange};
+
+    fn field(path: &str) -> FieldChange {
+        FieldChange {
+            path: path.into(),
+            before: None,
+            after: Some(serde_json::json!(1)),
+            sensitive: false,
+            one_way_door: None,
+            blocked: None,
+        }
+    }
+
+    fn plan_of(changes: Vec<ResourceChange>) -> PoolPlan {
+        PoolPlan {
+            pool: "shop".into(),
+            environment: "dev".into(),
+            file: "pools/shop.yaml".into(),
+            region: "us-east-1".into(),
+            pool_name: "shop-dev".into(),
+            pool_id: Some("us-east-1_X".into()),
+            changes,
+            warnings: Vec::new(),
+        }
+    }
+
+    fn change(address: &str, action: Action, paths: &[&str]) -> ResourceChange {
+        ResourceChange {
+            address: address.into(),
+            action,
+            fields: paths.iter().map(|p| field(p)).collect(),
+            reasons: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn threat_protection_and_log_delivery_have_steps_of_their_own() {
+        let plan = plan_of(vec![change(
+            diff::pool::ADDRESS,
+            Action::Update,
+            &[
+                "threat_protection.account_takeover.high.action",
+                "log_delivery.user_notification.cloudwatch_logs",
+            ],
+        )]);
+        assert_eq!(
+            steps(&plan),
+            [Step::SetThreatProtection, Step::SetLogDelivery]
+        );
+    }
+
+    #[test]
+    fn a_client_s_own_threat_protection_is_set_after_every_client_step() {
+        // Only its threat protection changed: no client update.
+        let plan = plan_of(vec![change(
+            "client.web",
+            Action::Update,
+            &["threat_protection.ip_address_exceptions.always_block"],
+        )]);
+        assert_eq!(
+            steps(&plan),
+            [Step::SetClientThreatProtection {
+                client: "web".into()
+            }]
+        );
+        // A new client first, then its threat protection.
+        let plan = plan_of(vec![change(
+            "client.web",
+            Action::Create,
+            &[
+                "generate_secret",
+                "threat_protection.compromised_credentials.action",
+            ],
+        )]);
+        let steps = steps(&plan);
+        assert_eq!(steps.len(), 2);
+        assert!(matches!(steps[0], Step::Resource { .. }));
+        assert!(steps[0].phase() < steps[1].phase());
+    }
+}
