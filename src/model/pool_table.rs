@@ -246,6 +246,28 @@ pub const POOL_SETTINGS: &[Row] = &[
         change: Change::InPlace,
         calls: &[Call::SetRiskConfiguration],
     },
+    // What AWS reports for what a request leaves out (import leaves it out).
+    Row {
+        path: "threat_protection.compromised_credentials.event_filter",
+        aws_default: Some("[sign_in, password_change, sign_up]"),
+        check: NONE,
+        change: Change::InPlace,
+        calls: &[Call::SetRiskConfiguration],
+    },
+    Row {
+        path: "threat_protection.ip_address_exceptions.always_allow",
+        aws_default: Some("[]"),
+        check: NONE,
+        change: Change::InPlace,
+        calls: &[Call::SetRiskConfiguration],
+    },
+    Row {
+        path: "threat_protection.ip_address_exceptions.always_block",
+        aws_default: Some("[]"),
+        check: NONE,
+        change: Change::InPlace,
+        calls: &[Call::SetRiskConfiguration],
+    },
     // Checked in `spec::check::log_delivery`.
     Row {
         path: "log_delivery",
