@@ -527,3 +527,44 @@ fn the_emulated_apis_refuse_what_aws_refuses() {
     .into_service_error();
     assert!(err.is_feature_unavailable_in_tier_exception(), "{err:?}");
 }
+
+/// A replaced client (its secret setting changed) is a new client without
+/// settings of its own: they are set again, on the new id.
+#[test]
+fn a_replaced_client_gets_its_threat_protection_again() {
+    let stack = Stack::new();
+    stack.spec("tp.yaml", &spec("block", "192.0.2.0/24"));
+    apply(&stack);
+    let old = client_id(&stack, "web");
+    stack.spec(
+        "tp.yaml",
+        &spec("block", "192.0.2.0/24").replace(
+            "  web:\n    explicit_auth_flows: [user_srp, refresh_token]\n",
+            "  web:\n    generate_secret: true\n    explicit_auth_flows: [user_srp, refresh_token]\n",
+        ),
+    );
+    let p = plan(&stack);
+    let paths: Vec<String> = fields(change(&p, "client.web"))
+        .into_iter()
+        .map(|(path, _, _)| path)
+        .collect();
+    assert!(
+        paths.contains(&"threat_protection.ip_address_exceptions.always_block".to_string()),
+        "{paths:?}"
+    );
+    stack.proxy.clear();
+    run_ok(
+        &stack,
+        &["apply", "--env", "dev", "--auto-approve", "--allow-replace"],
+    );
+    let new = client_id(&stack, "web");
+    assert_ne!(old, new);
+    let bodies = sent(&stack, "SetRiskConfiguration");
+    assert_eq!(bodies.len(), 1, "{bodies:?}");
+    assert_eq!(bodies[0]["ClientId"], new.as_str());
+    assert_eq!(
+        bodies[0]["RiskExceptionConfiguration"],
+        json!({ "BlockedIPRangeList": ["192.0.2.0/24"] })
+    );
+    assert_converged(&stack);
+}
