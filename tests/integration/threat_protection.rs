@@ -493,6 +493,15 @@ fn the_emulated_apis_refuse_what_aws_refuses() {
         "name: plain-${env}\nenvironments: { dev: { region: us-east-1 } }\ntier: essentials\n",
     );
     apply(&stack);
+    // A spec that declares neither costs no read of either.
+    stack.proxy.clear();
+    assert_converged(&stack);
+    let ops = stack.proxy.operations();
+    assert!(
+        !ops.iter()
+            .any(|o| o == "DescribeRiskConfiguration" || o == "GetLogDeliveryConfiguration"),
+        "{ops:?}"
+    );
     let cognito = cognito_client(&stack.proxy.endpoint(), TEST_REGION);
     let id = pool_id(&stack);
     let err = block_on(
