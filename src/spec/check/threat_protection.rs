@@ -140,7 +140,17 @@ fn check_one(at: &str, t: &ThreatProtection, c: &mut Checks) {
                 );
             }
             for range in list {
-                if !is_cidr(range) {
+                if is_cidr(range) {
+                    continue;
+                }
+                if range.parse::<std::net::IpAddr>().is_ok() {
+                    // The reference says CIDR notation; whether AWS refuses
+                    // a bare address is not documented.
+                    c.warn(
+                        field.as_str(),
+                        format!("`{range}` has no prefix length; AWS documents CIDR notation (`{range}/32` for one IPv4 address)"),
+                    );
+                } else {
                     c.error(
                         field.as_str(),
                         format!(
