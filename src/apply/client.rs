@@ -83,6 +83,9 @@ pub async fn run(ctx: &ApplyCtx<'_>, name: &str, action: Action) -> anyhow::Resu
                     old.id
                 )
             })?;
+            let mut fresh = fresh;
+            // Its own threat protection is checked by its own step.
+            fresh.model.threat_protection = old.model.threat_protection.clone();
             let mut now = crate::live::client::LiveClients::default();
             now.by_name.insert(name.to_string(), fresh.clone());
             let one = std::collections::BTreeMap::from([(name.to_string(), want.clone())]);

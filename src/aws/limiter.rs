@@ -171,7 +171,9 @@ impl Category {
             | "GetIdentityProviderByIdentifier"
             | "GetCSVHeader"
             | "DescribeUserImportJob"
-            | "ListUserImportJobs" => UserPoolResourceRead,
+            | "ListUserImportJobs"
+            | "DescribeRiskConfiguration"
+            | "GetLogDeliveryConfiguration" => UserPoolResourceRead,
             "AddCustomAttributes"
             | "CreateGroup"
             | "UpdateGroup"
@@ -190,7 +192,9 @@ impl Category {
             | "UntagResource"
             | "CreateUserImportJob"
             | "StartUserImportJob"
-            | "StopUserImportJob" => UserPoolResourceUpdate,
+            | "StopUserImportJob"
+            | "SetRiskConfiguration"
+            | "SetLogDeliveryConfiguration" => UserPoolResourceUpdate,
             "DescribeUserPoolClient" | "ListUserPoolClients" => UserPoolClientRead,
             "CreateUserPoolClient" | "UpdateUserPoolClient" | "DeleteUserPoolClient" => {
                 UserPoolClientUpdate

@@ -68,6 +68,26 @@ pub fn diff(
                 ids.join(", ")
             ));
         }
+        // A replacement is a new client, without threat protection of its
+        // own: everything the spec declares of it is set again.
+        if change.action == Action::Replace {
+            if let Some(threat) = plannable
+                .get(&name)
+                .and_then(|c| c.threat_protection.as_ref())
+            {
+                let mut fields = Vec::new();
+                super::compare(
+                    &serde_json::to_value(threat).expect("models serialize"),
+                    None,
+                    "threat_protection",
+                    &mut fields,
+                );
+                change
+                    .fields
+                    .retain(|f| !f.path.starts_with("threat_protection"));
+                change.fields.extend(fields);
+            }
+        }
         let gets_secret = matches!(change.action, Action::Create | Action::Replace)
             && plannable.get(&name).is_some_and(AppClient::has_secret);
         if gets_secret {

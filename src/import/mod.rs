@@ -127,6 +127,16 @@ const DEFAULTS: &[(&str, &str)] = &[
     ("clients.*.refresh_token_rotation.enabled", "false"),
     ("clients.*.refresh_token_rotation.retry_grace_period", "0s"),
     ("domain.managed_login_version", "1"),
+    // A declared `log_delivery` carries its absent sources and destinations
+    // as nulls (so the diff reads them as removals); written, they say nothing.
+    // A client's own threat protection, as the pool's rows say for the pool's.
+    (
+        "clients.*.threat_protection.compromised_credentials.event_filter",
+        "[sign_in, password_change, sign_up]",
+    ),
+    ("clients.*.threat_protection.ip_address_exceptions.*", "[]"),
+    ("log_delivery.*", "null"),
+    ("log_delivery.*.*", "null"),
     ("authorizer.identity_source", DEFAULT_IDENTITY_SOURCE),
     ("authorizer.protect", "[]"),
 ];
@@ -175,6 +185,8 @@ const SECTIONS: &[&str] = &[
     "schema",
     "identity_providers.*.attribute_mapping",
     "clients.*.refresh_token_rotation",
+    "threat_protection.ip_address_exceptions",
+    "clients.*.threat_protection.ip_address_exceptions",
 ];
 
 pub fn from_live(whole: &WholePool, o: &Options) -> Imported {

@@ -281,6 +281,9 @@ pub fn to_model(raw: &sdk::UserPoolClientType, has_secret: bool) -> AppClient {
         }),
         read_attributes: strings(&raw.read_attributes),
         write_attributes: strings(&raw.write_attributes),
+        // Read by its own call, only when the spec declares it
+        // (`live::threat_protection`).
+        threat_protection: None,
     }
 }
 

@@ -136,12 +136,66 @@ pub async fn read(session: &Session, request: &Request) -> anyhow::Result<WholeP
     )?;
     state.identity_providers = providers;
     state.function_policies = policies;
+    read_extras(&clients.cognito, &mut state).await?;
     let identity_pools = read_identity_pools(&clients.identity, request).await?;
     Ok(WholePool {
         state,
         authorizer: found,
         identity_pools,
     })
+}
+
+/// The settings with calls of their own: log delivery, and threat
+/// protection's (the pool's and each client's own), which exist only while
+/// the pool's threat protection add-on is on.
+async fn read_extras(
+    cognito: &aws_sdk_cognitoidentityprovider::Client,
+    state: &mut LiveState,
+) -> anyhow::Result<()> {
+    use crate::model::enums::AdvancedSecurityMode;
+    let Some(pool) = state.pool.as_mut() else {
+        return Ok(());
+    };
+    let add_on_on = pool
+        .settings
+        .user_pool_add_ons
+        .as_ref()
+        .and_then(|a| a.advanced_security_mode)
+        .is_some_and(|m| m != AdvancedSecurityMode::Off);
+    let id = pool.id.clone();
+    let (threat, logs) = tokio::try_join!(
+        async {
+            match add_on_on {
+                true => super::threat_protection::read(cognito, &id, None).await,
+                false => Ok(None),
+            }
+        },
+        super::log_delivery::read(cognito, &id),
+    )?;
+    pool.settings.threat_protection = threat;
+    pool.settings.log_delivery = logs;
+    if add_on_on {
+        let ids: Vec<(String, String)> = state
+            .clients
+            .by_name
+            .iter()
+            .map(|(name, c)| (name.clone(), c.id.clone()))
+            .collect();
+        let read = futures::future::try_join_all(ids.iter().map(|(name, client_id)| {
+            let id = &id;
+            async move {
+                let model = super::threat_protection::read(cognito, id, Some(client_id)).await?;
+                anyhow::Ok((name.clone(), model))
+            }
+        }))
+        .await?;
+        for (name, model) in read {
+            if let Some(client) = state.clients.by_name.get_mut(&name) {
+                client.model.threat_protection = model;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The identity pools asked for: by id, else by exact name (one only).

@@ -10,8 +10,10 @@ pub mod identity_pool;
 pub mod identity_provider;
 pub mod import;
 pub mod lambda_permission;
+pub mod log_delivery;
 pub mod pool;
 pub mod resource_server;
+pub mod threat_protection;
 pub mod users;
 
 use crate::aws::{explain, PerTarget, Session, Target};
@@ -276,7 +278,10 @@ impl<'a> LiveReader<'a> {
         ) = tokio::try_join!(
             // The domain's name is in the pool's description: read it right after.
             async {
-                let live = pool::describe(cognito, &id).await?;
+                let mut live = pool::describe(cognito, &id).await?;
+                if let Some(live) = &mut live {
+                    read_declared_extras(cognito, desired, live).await?;
+                }
                 let domain = match (&live, &resources.domain) {
                     (Some(live), Some(declared)) => domain::read(cognito, live, declared).await?,
                     _ => None,
@@ -337,6 +342,8 @@ impl<'a> LiveReader<'a> {
                 ..LiveState::default()
             });
         };
+        let mut app_clients = app_clients;
+        read_client_threat_protection(cognito, &live.id, resources, &mut app_clients).await?;
         if let (Some(state), Some(_)) = (&mut http_authorizer, &resources.clients) {
             state.clients = app_clients.ids_by_name();
         }
@@ -507,6 +514,66 @@ impl<'a> LiveReader<'a> {
             })
             .await
     }
+}
+
+/// The pool's settings that have calls of their own, read only when the
+/// spec declares them: threat protection and log delivery.
+async fn read_declared_extras(
+    cognito: &aws_sdk_cognitoidentityprovider::Client,
+    desired: &DesiredPool,
+    live: &mut LivePool,
+) -> anyhow::Result<()> {
+    let settings = &desired.settings;
+    let (threat, logs) = tokio::try_join!(
+        async {
+            match &settings.threat_protection {
+                Some(_) => threat_protection::read(cognito, &live.id, None).await,
+                None => Ok(None),
+            }
+        },
+        async {
+            match &settings.log_delivery {
+                Some(_) => log_delivery::read(cognito, &live.id).await,
+                None => Ok(None),
+            }
+        },
+    )?;
+    live.settings.threat_protection = threat;
+    live.settings.log_delivery = logs;
+    Ok(())
+}
+
+/// The own threat protection settings of each live client whose spec
+/// declares them.
+pub(crate) async fn read_client_threat_protection(
+    cognito: &aws_sdk_cognitoidentityprovider::Client,
+    pool_id: &str,
+    resources: &crate::spec::document::Resources,
+    clients: &mut client::LiveClients,
+) -> anyhow::Result<()> {
+    let wanted: Vec<(String, String)> = clients
+        .by_name
+        .iter()
+        .filter(|(name, _)| {
+            resources
+                .clients
+                .as_ref()
+                .and_then(|c| c.get(*name))
+                .is_some_and(|c| c.threat_protection.is_some())
+        })
+        .map(|(name, c)| (name.clone(), c.id.clone()))
+        .collect();
+    let read = futures::future::try_join_all(wanted.iter().map(|(name, id)| async move {
+        let model = threat_protection::read(cognito, pool_id, Some(id)).await?;
+        anyhow::Ok((name.clone(), model))
+    }))
+    .await?;
+    for (name, model) in read {
+        if let Some(client) = clients.by_name.get_mut(&name) {
+            client.model.threat_protection = model;
+        }
+    }
+    Ok(())
 }
 
 /// A kind's live resources, read only when the spec declares the kind.

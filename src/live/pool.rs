@@ -255,6 +255,10 @@ pub fn to_model(
             },
         }),
         triggers: Some(triggers_model(pool.lambda_config.as_ref())),
+        // Read by their own calls, only when wanted (`live::threat_protection`,
+        // `live::log_delivery`).
+        threat_protection: None,
+        log_delivery: None,
     }
 }
 

@@ -86,6 +86,10 @@ pub struct AppClient {
     pub read_attributes: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub write_attributes: Option<Vec<String>>,
+    /// The client's own threat protection settings, in place of the pool's
+    /// (`SetRiskConfiguration` with the client's id).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threat_protection: Option<super::threat_protection::ThreatProtection>,
 }
 
 /// Refresh token rotation (`GetTokensFromRefreshToken` hands out a new
@@ -114,6 +118,9 @@ impl AppClient {
         sort_set(&mut self.supported_identity_providers);
         sort_set(&mut self.read_attributes);
         sort_set(&mut self.write_attributes);
+        if let Some(threat) = &mut self.threat_protection {
+            threat.normalize();
+        }
     }
 
     pub fn has_secret(&self) -> bool {

@@ -259,3 +259,42 @@ mod tests {
         );
     }
 }
+
+// Threat protection (`SetRiskConfiguration`) and log delivery
+// (`SetLogDeliveryConfiguration`): see `model::threat_protection` and
+// `model::log_delivery`.
+
+api_enum! {
+    /// A password event compromised-credentials detection watches.
+    pub enum RiskEvent {
+        SignIn = "sign_in" / "SIGN_IN",
+        PasswordChange = "password_change" / "PASSWORD_CHANGE",
+        SignUp = "sign_up" / "SIGN_UP",
+    }
+}
+
+api_enum! {
+    /// What Cognito does with a sign-in whose password is known leaked.
+    pub enum CompromisedCredentialsAction {
+        Block = "block" / "BLOCK",
+        NoAction = "no_action" / "NO_ACTION",
+    }
+}
+
+api_enum! {
+    /// What adaptive authentication does at one risk level.
+    pub enum TakeoverAction {
+        Block = "block" / "BLOCK",
+        MfaIfConfigured = "mfa_if_configured" / "MFA_IF_CONFIGURED",
+        MfaRequired = "mfa_required" / "MFA_REQUIRED",
+        NoAction = "no_action" / "NO_ACTION",
+    }
+}
+
+api_enum! {
+    /// Which events a log delivery carries.
+    pub enum LogLevel {
+        Error = "error" / "ERROR",
+        Info = "info" / "INFO",
+    }
+}

@@ -10,10 +10,12 @@ pub mod group;
 pub mod identity_pool;
 pub mod identity_provider;
 pub mod lambda_permission;
+pub mod log_delivery;
 pub mod pool;
 pub mod pool_table;
 pub mod resource_server;
 pub mod secret;
+pub mod threat_protection;
 pub mod triggers;
 
 pub use duration::Duration;

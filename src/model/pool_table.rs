@@ -54,6 +54,8 @@ pub enum Call {
     UpdateUserPool,
     SetUserPoolMfaConfig,
     AddCustomAttributes,
+    SetRiskConfiguration,
+    SetLogDeliveryConfiguration,
 }
 
 const UPDATE: &[Call] = &[Call::UpdateUserPool];
@@ -235,6 +237,59 @@ pub const POOL_SETTINGS: &[Row] = &[
     row("tier", None, NONE),
     row("tags", Some("{}"), NONE),
     row("triggers", None, NONE),
+    // Checked in `spec::check::threat_protection` (it needs the tier and
+    // the add-on's mode as well).
+    Row {
+        path: "threat_protection",
+        aws_default: None,
+        check: NONE,
+        change: Change::InPlace,
+        calls: &[Call::SetRiskConfiguration],
+    },
+    // What AWS reports for what a request leaves out (import leaves it out).
+    Row {
+        path: "threat_protection.compromised_credentials.event_filter",
+        aws_default: Some("[sign_in, password_change, sign_up]"),
+        check: NONE,
+        change: Change::InPlace,
+        calls: &[Call::SetRiskConfiguration],
+    },
+    Row {
+        path: "threat_protection.ip_address_exceptions.always_allow",
+        aws_default: Some("[]"),
+        check: NONE,
+        change: Change::InPlace,
+        calls: &[Call::SetRiskConfiguration],
+    },
+    Row {
+        path: "threat_protection.ip_address_exceptions.always_block",
+        aws_default: Some("[]"),
+        check: NONE,
+        change: Change::InPlace,
+        calls: &[Call::SetRiskConfiguration],
+    },
+    // Checked in `spec::check::log_delivery`.
+    Row {
+        path: "log_delivery",
+        aws_default: None,
+        check: NONE,
+        change: Change::InPlace,
+        calls: &[Call::SetLogDeliveryConfiguration],
+    },
+    Row {
+        path: "log_delivery.user_notification.level",
+        aws_default: Some("error"),
+        check: NONE,
+        change: Change::InPlace,
+        calls: &[Call::SetLogDeliveryConfiguration],
+    },
+    Row {
+        path: "log_delivery.user_auth_events.level",
+        aws_default: Some("info"),
+        check: NONE,
+        change: Change::InPlace,
+        calls: &[Call::SetLogDeliveryConfiguration],
+    },
 ];
 
 /// The row that speaks for a field path: the longest row path that is the

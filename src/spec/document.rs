@@ -54,6 +54,8 @@ pub const SETTINGS_KEYS: &[&str] = &[
     "tier",
     "tags",
     "triggers",
+    "threat_protection",
+    "log_delivery",
 ];
 
 /// Keys of the resources that live inside a pool. Each names a kind poolctl

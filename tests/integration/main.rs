@@ -30,6 +30,7 @@ mod pool;
 mod resource_servers_and_domain;
 mod schema;
 mod shell;
+mod threat_protection;
 mod triggers;
 mod users;
 mod workflow;

@@ -11,8 +11,10 @@ mod domain;
 mod groups;
 mod identity_pools;
 mod identity_providers;
+mod log_delivery;
 mod pool;
 mod resource_servers;
+mod threat_protection;
 mod triggers;
 
 use super::diag::Diagnostic;
@@ -106,6 +108,8 @@ pub fn check(doc: &Document, checks: &mut Checks) {
         checks,
     );
     clients::check(doc, checks);
+    threat_protection::check(doc, checks);
+    log_delivery::check(&doc.settings, checks);
     authorizer::check(
         doc.resources.authorizer.as_ref(),
         doc.resources.clients.as_ref(),

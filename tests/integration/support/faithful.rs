@@ -43,12 +43,17 @@
 //!
 //! User import jobs (and `GetCSVHeader`), which moto lacks: see `import_jobs`.
 //!
+//! Threat protection's settings and log delivery, which moto lacks: see
+//! `risk` and `log_delivery`.
+//!
 //! Identity pools: see `identity_pools` (roles, role mappings and principal
 //! tags, which moto lacks; `AllowClassicFlow`, which it ignores).
 
 mod clients;
 mod identity_pools;
 pub mod import_jobs;
+pub mod log_delivery;
+pub mod risk;
 
 use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet};
