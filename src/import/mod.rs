@@ -172,6 +172,7 @@ const SECTIONS: &[&str] = &[
     "user_pool_add_ons",
     "device_configuration",
     "triggers",
+    "web_authn",
     "schema",
     "identity_providers.*.attribute_mapping",
     "clients.*.refresh_token_rotation",
@@ -599,6 +600,7 @@ fn triggers_full(triggers: &Triggers) -> Mapping {
             "pre_token_generation" => versioned(&triggers.pre_token_generation),
             "custom_sms_sender" => versioned(&triggers.custom_sms_sender),
             "custom_email_sender" => versioned(&triggers.custom_email_sender),
+            "inbound_federation" => versioned(&triggers.inbound_federation),
             _ => match triggers.function(name) {
                 Some(arn) => Value::String(arn.to_string()),
                 None => Value::Bool(false),

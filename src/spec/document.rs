@@ -54,6 +54,7 @@ pub const SETTINGS_KEYS: &[&str] = &[
     "tier",
     "tags",
     "triggers",
+    "web_authn",
 ];
 
 /// Keys of the resources that live inside a pool. Each names a kind poolctl

@@ -14,6 +14,7 @@ mod identity_providers;
 mod pool;
 mod resource_servers;
 mod triggers;
+mod web_authn;
 
 use super::diag::Diagnostic;
 use super::document::Document;
@@ -105,6 +106,7 @@ pub fn check(doc: &Document, checks: &mut Checks) {
         doc.env.region.as_deref(),
         checks,
     );
+    web_authn::check(doc, checks);
     clients::check(doc, checks);
     authorizer::check(
         doc.resources.authorizer.as_ref(),
