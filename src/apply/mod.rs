@@ -15,6 +15,7 @@ pub mod identity_pool;
 pub mod identity_provider;
 pub mod lambda_permission;
 pub mod pool;
+pub mod replica;
 pub mod resource_server;
 pub mod users;
 
@@ -524,6 +525,7 @@ async fn resource_step(ctx: &ApplyCtx<'_>, step: &Step) -> anyhow::Result<()> {
         diff::client::KIND => client::run(ctx, name, *action).await,
         diff::authorizer::KIND => authorizer::run(ctx, name, *action).await,
         diff::identity_pool::KIND => identity_pool::run(ctx, name, *action).await,
+        diff::replica::KIND => replica::run(ctx, name, *action).await,
         diff::authorizer::DEPLOYMENT => authorizer::deploy(ctx, name).await,
         other => anyhow::bail!("no applier for resource kind `{other}`"),
     }

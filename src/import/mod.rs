@@ -98,6 +98,9 @@ const DEFAULTS: &[(&str, &str)] = &[
     ("resource_servers", "{}"),
     ("groups", "{}"),
     ("clients", "{}"),
+    ("replicas", "{}"),
+    // What a new replica becomes once Cognito has created it.
+    ("replicas.*.status", "active"),
     ("identity_providers.*.idp_identifiers", "[]"),
     ("identity_providers.*.idp_signout", "false"),
     ("identity_providers.*.idp_init", "false"),
@@ -253,6 +256,9 @@ pub fn from_live(whole: &WholePool, o: &Options) -> Imported {
     }
     full.insert("resource_servers".into(), to_value(&state.resource_servers));
     full.insert("groups".into(), to_value(&state.groups));
+    let replicas: BTreeMap<&String, &crate::model::replica::Replica> =
+        state.replicas.iter().map(|(r, l)| (r, &l.model)).collect();
+    full.insert("replicas".into(), to_value(&replicas));
     if let Some(domain) = &state.domain {
         full.insert("domain".into(), to_value(&domain.settings));
         for (key, name) in [

@@ -11,6 +11,7 @@ pub mod identity_provider;
 pub mod import;
 pub mod lambda_permission;
 pub mod pool;
+pub mod replica;
 pub mod resource_server;
 pub mod users;
 
@@ -46,6 +47,9 @@ pub struct LiveState {
     /// The spec's identity pools and the roles they name; read only when
     /// the spec declares `identity_pools`, even before the pool exists.
     pub identity_pools: Option<identity_pool::IdentityPoolState>,
+    /// Multi-Region replicas by region, read only when the spec declares
+    /// `replicas`.
+    pub replicas: BTreeMap<String, replica::LiveReplica>,
 }
 
 impl LiveState {
@@ -69,6 +73,12 @@ impl LiveState {
         }
         for (name, server) in &self.resource_servers {
             out.insert(format!("resource_server.{name}"), digest(server));
+        }
+        for (region, replica) in &self.replicas {
+            out.insert(
+                format!("{}.{region}", crate::diff::replica::KIND),
+                digest(replica),
+            );
         }
         if let Some(domain) = &self.domain {
             out.insert("domain".to_string(), digest(&domain.settings));
@@ -273,6 +283,7 @@ impl<'a> LiveReader<'a> {
             app_clients,
             mut authorizer,
             mut http_authorizer,
+            replicas,
         ) = tokio::try_join!(
             // The domain's name is in the pool's description: read it right after.
             async {
@@ -314,6 +325,7 @@ impl<'a> LiveReader<'a> {
                 }
                 anyhow::Ok(Some(state))
             },
+            when_declared(&resources.replicas, |_| replica::read(cognito, &id)),
         )?;
         let Some((live, domain, domain_holder)) = live else {
             if desired.pool_id.is_some() {
@@ -381,6 +393,7 @@ impl<'a> LiveReader<'a> {
             clients: app_clients,
             authorizer,
             http_authorizer,
+            replicas,
         })
     }
 

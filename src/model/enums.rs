@@ -253,6 +253,16 @@ api_enum! {
 }
 
 api_enum! {
+    /// What a replica does: serve end users, or only hold its copy. The two
+    /// states `UpdateUserPoolReplica` can set; `CREATING` and `DELETING` are
+    /// Cognito's own, on the way.
+    pub enum ReplicaStatus {
+        Active = "active" / "ACTIVE",
+        Inactive = "inactive" / "INACTIVE",
+    }
+}
+
+api_enum! {
     /// The event version an inbound federation trigger receives (AWS
     /// accepts only the first).
     pub enum InboundFederationLambdaVersion {

@@ -12,6 +12,7 @@ pub mod identity_provider;
 pub mod lambda_permission;
 pub mod pool;
 pub mod pool_table;
+pub mod replica;
 pub mod resource_server;
 pub mod secret;
 pub mod triggers;

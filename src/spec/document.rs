@@ -72,6 +72,7 @@ pub const RESOURCE_KEYS: &[&str] = &[
     "clients",
     "authorizer",
     "identity_pools",
+    "replicas",
 ];
 
 /// The only key that exists at the top of a file but not inside an environment.
@@ -129,6 +130,8 @@ pub struct Resources {
     pub authorizer: Option<Authorizer>,
     /// Identity pools for the pool's users, by poolctl's handle.
     pub identity_pools: Option<BTreeMap<String, IdentityPool>>,
+    /// Multi-Region replicas of the pool, by region.
+    pub replicas: Option<BTreeMap<String, crate::model::replica::Replica>>,
 }
 
 /// A pool's document in one environment, typed.
@@ -197,6 +200,7 @@ pub fn read_partial(root: &MarkedMappingNode) -> Partial {
                 "identity_pools" => {
                     resources.identity_pools = typed_partial(value, name, errors, unread)
                 }
+                "replicas" => resources.replicas = typed_partial(value, name, errors, unread),
                 _ => unreachable!("every resource key is read"),
             }
         } else if ENV_KEYS.contains(&name) {

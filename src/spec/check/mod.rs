@@ -12,6 +12,7 @@ mod groups;
 mod identity_pools;
 mod identity_providers;
 mod pool;
+mod replicas;
 mod resource_servers;
 mod triggers;
 mod web_authn;
@@ -107,6 +108,7 @@ pub fn check(doc: &Document, checks: &mut Checks) {
         checks,
     );
     web_authn::check(doc, checks);
+    replicas::check(doc, checks);
     clients::check(doc, checks);
     authorizer::check(
         doc.resources.authorizer.as_ref(),
