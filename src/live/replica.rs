@@ -6,6 +6,7 @@ use crate::aws::empty_if_not_found;
 use crate::model::enums::ReplicaStatus;
 use crate::model::replica::Replica;
 use aws_sdk_cognitoidentityprovider as cognito;
+use cognito::error::ProvideErrorMetadata;
 use cognito::types::{ReplicaRoleType, UserPoolReplicaType};
 use std::collections::BTreeMap;
 
@@ -37,16 +38,27 @@ pub async fn read(
     let mut items = Vec::new();
     let mut token = None;
     loop {
-        let page = empty_if_not_found(
-            &format!("ListUserPoolReplicas {pool_id}"),
-            client
-                .list_user_pool_replicas()
-                .user_pool_id(pool_id)
-                .set_next_token(token)
-                .send()
-                .await
-                .map(Some),
-        )?;
+        let answer = client
+            .list_user_pool_replicas()
+            .user_pool_id(pool_id)
+            .set_next_token(token)
+            .send()
+            .await;
+        // A pool that cannot have replicas (on the lite tier, or on Cognito's
+        // older infrastructure) has none: reading it must not fail a plan or
+        // an import. Creating one is refused at apply with AWS's reason.
+        if let Err(err) = &answer {
+            let code = err.as_service_error().and_then(|e| e.code());
+            if matches!(
+                code,
+                Some("OperationNotEnabledException" | "FeatureUnavailableInTierException")
+            ) {
+                tracing::debug!(pool_id, ?code, "the pool cannot have replicas");
+                break;
+            }
+        }
+        let page =
+            empty_if_not_found(&format!("ListUserPoolReplicas {pool_id}"), answer.map(Some))?;
         let Some(page) = page else { break };
         items.extend(page.user_pool_replicas.unwrap_or_default());
         token = page.next_token.filter(|t| !t.is_empty());
