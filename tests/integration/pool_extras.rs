@@ -436,6 +436,21 @@ fn replicas_end_to_end() {
     );
     assert_converged(&stack);
 
+    // `outputs` names each replica with Cognito's status.
+    let out = stack
+        .poolctl()
+        .args(["outputs", "--env", "dev", "--json"])
+        .run();
+    out.assert_success();
+    let doc: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(
+        doc["pools"][0]["replicas"],
+        json!([
+            {"region": "eu-west-1", "status": "INACTIVE", "user_pool_arn": format!("arn:aws:cognito-idp:eu-west-1:123456789012:userpool/{id}")},
+            {"region": "us-west-2", "status": "ACTIVE", "user_pool_arn": format!("arn:aws:cognito-idp:us-west-2:123456789012:userpool/{id}")},
+        ])
+    );
+
     let written = import_round_trip(&stack, "rep.yaml", "rep-dev");
     assert!(written.contains("replicas:"), "{written}");
     assert!(written.contains("eu-west-1:"), "{written}");
