@@ -522,25 +522,33 @@ fn a_replica_is_deleted_only_with_prune_and_deactivated_first() {
 #[test]
 fn a_status_change_waits_while_cognito_creates_the_replica() {
     let stack = Stack::new();
-    stack.spec(
-        "rep.yaml",
-        "name: rep-${env}\nenvironments: { dev: { region: us-east-1 } }\ntier: essentials\n",
-    );
+    let base = "name: rep-${env}\nenvironments: { dev: { region: us-east-1 } }\ntier: essentials\n";
+    stack.spec("rep.yaml", base);
     apply(&stack);
     let id = the_pool_id(&stack);
-    // Made by hand, and not yet listed: Cognito is still creating it.
-    block_on(
-        by_hand(&stack)
-            .create_user_pool_replica()
-            .user_pool_id(&id)
-            .region_name("ap-south-1")
-            .send(),
-    )
-    .unwrap();
-    stack.spec(
-        "rep.yaml",
-        "name: rep-${env}\nenvironments: { dev: { region: us-east-1 } }\ntier: essentials\nreplicas: { ap-south-1: { status: inactive } }\n",
-    );
+    // Made by hand, and not yet listed: Cognito is still creating it (the
+    // emulation reports a new replica CREATING in the first list only, so
+    // each look below gets a replica of its own).
+    let by_hand_in = |region: &str| {
+        block_on(
+            by_hand(&stack)
+                .create_user_pool_replica()
+                .user_pool_id(&id)
+                .region_name(region)
+                .send(),
+        )
+        .unwrap();
+    };
+    let spec_with = |regions: &[&str]| {
+        let mut text = format!("{base}replicas:\n");
+        for region in regions {
+            text.push_str(&format!("  {region}: {{ status: inactive }}\n"));
+        }
+        stack.spec("rep.yaml", &text);
+    };
+
+    by_hand_in("ap-south-1");
+    spec_with(&["ap-south-1"]);
     let out = stack
         .poolctl()
         .args(["plan", "--env", "dev", "--json"])
@@ -553,11 +561,37 @@ fn a_status_change_waits_while_cognito_creates_the_replica() {
     );
     let reasons = change(&p, "replica.ap-south-1")["reasons"].to_string();
     assert!(reasons.contains("CREATING"), "{reasons}");
-    // Listed once, it is created: the next plan deactivates it.
+
+    // Drawn for people too.
+    by_hand_in("ap-northeast-1");
+    spec_with(&["ap-south-1", "ap-northeast-1"]);
+    let human = stack.poolctl().args(["plan", "--env", "dev"]).run();
+    assert!(
+        human.stdout.contains("! replica.ap-northeast-1") && human.stdout.contains("CREATING"),
+        "{}",
+        human.dump()
+    );
+
+    // Apply refuses a plan with a blocked change, and writes nothing.
+    by_hand_in("ca-central-1");
+    spec_with(&["ap-south-1", "ap-northeast-1", "ca-central-1"]);
+    stack.proxy.clear();
+    let refused = stack
+        .poolctl()
+        .args(["apply", "--env", "dev", "--auto-approve"])
+        .run();
+    assert_ne!(refused.status, 0, "{}", refused.dump());
+    assert!(stack.writes().is_empty(), "{:?}", stack.proxy.operations());
+
+    // Once created, the next plan deactivates them.
     let p = plan(&stack);
     assert_eq!(
         actions(&p),
-        [("replica.ap-south-1".into(), "update".into())]
+        [
+            ("replica.ap-northeast-1".into(), "update".into()),
+            ("replica.ap-south-1".into(), "update".into()),
+            ("replica.ca-central-1".into(), "update".into()),
+        ]
     );
     apply(&stack);
     assert_converged(&stack);
