@@ -16,6 +16,7 @@ pub mod identity_provider;
 pub mod lambda_permission;
 pub mod log_delivery;
 pub mod pool;
+pub mod replica;
 pub mod resource_server;
 pub mod threat_protection;
 pub mod users;
@@ -597,6 +598,7 @@ async fn resource_step(ctx: &ApplyCtx<'_>, step: &Step) -> anyhow::Result<()> {
         diff::client::KIND => client::run(ctx, name, *action).await,
         diff::authorizer::KIND => authorizer::run(ctx, name, *action).await,
         diff::identity_pool::KIND => identity_pool::run(ctx, name, *action).await,
+        diff::replica::KIND => replica::run(ctx, name, *action).await,
         diff::authorizer::DEPLOYMENT => authorizer::deploy(ctx, name).await,
         other => anyhow::bail!("no applier for resource kind `{other}`"),
     }

@@ -245,7 +245,10 @@ pub async fn set_mfa(
         .set_user_pool_mfa_config()
         .user_pool_id(pool_id)
         .mfa_configuration(sdk_enum(mode.api_name()))
-        .set_web_authn_configuration(live.and_then(|l| l.raw_mfa.web_authn_configuration.clone()));
+        .set_web_authn_configuration(web_authn(
+            live.and_then(|l| l.raw_mfa.web_authn_configuration.as_ref()),
+            desired,
+        ));
     // Cognito refuses OFF together with any factor block.
     if mode != MfaMode::Off {
         request = request.software_token_mfa_configuration(
@@ -278,6 +281,25 @@ pub async fn set_mfa(
         .await
         .map_err(|e| explain(&format!("SetUserPoolMfaConfig {pool_id}"), e))?;
     Ok(())
+}
+
+/// The live passkey settings with the declared ones laid over; what the
+/// spec does not name (the factor configuration) is sent back as it is.
+fn web_authn(
+    raw: Option<&sdk::WebAuthnConfigurationType>,
+    d: &PoolSettings,
+) -> Option<sdk::WebAuthnConfigurationType> {
+    let Some(w) = &d.web_authn else {
+        return raw.cloned();
+    };
+    let mut out = raw
+        .cloned()
+        .unwrap_or_else(|| sdk::WebAuthnConfigurationType::builder().build());
+    set_if(&mut out.relying_party_id, &w.relying_party_id);
+    if let Some(v) = w.user_verification {
+        out.user_verification = Some(sdk_enum(v.api_name()));
+    }
+    Some(out)
 }
 
 /// The live triggers with the declared ones laid over: attached ones set,
@@ -352,6 +374,13 @@ fn lambda_config(
     });
     versioned(&mut out.custom_email_sender, &t.custom_email_sender, |v| {
         sdk::CustomEmailLambdaVersionConfigType::builder()
+            .lambda_arn(&v.lambda_arn)
+            .lambda_version(sdk_enum(v.lambda_version.api_name()))
+            .build()
+            .expect("arn and version are set")
+    });
+    versioned(&mut out.inbound_federation, &t.inbound_federation, |v| {
+        sdk::InboundFederationLambdaType::builder()
             .lambda_arn(&v.lambda_arn)
             .lambda_version(sdk_enum(v.lambda_version.api_name()))
             .build()

@@ -11,6 +11,7 @@ pub mod identity_pool;
 pub mod identity_provider;
 pub mod lambda_permission;
 pub mod pool;
+pub mod replica;
 pub mod resource_server;
 
 use crate::desired::DesiredPool;
@@ -257,6 +258,11 @@ pub fn plan_pool(desired: &DesiredPool, live: &LiveState, options: PlanOptions) 
         live.pool.as_ref().map(|p| p.id.as_str()),
     ));
     changes.extend(identity_pool::diff(desired, live, &mut warnings));
+    changes.extend(replica::diff(
+        resources.replicas.as_ref(),
+        &live.replicas,
+        options.prune,
+    ));
     // A deletion's warning is its own reason, drawn under it: repeating it
     // among the pool's warnings printed it twice.
     PoolPlan {

@@ -98,6 +98,9 @@ const DEFAULTS: &[(&str, &str)] = &[
     ("resource_servers", "{}"),
     ("groups", "{}"),
     ("clients", "{}"),
+    ("replicas", "{}"),
+    // What a new replica becomes once Cognito has created it.
+    ("replicas.*.status", "active"),
     ("identity_providers.*.idp_identifiers", "[]"),
     ("identity_providers.*.idp_signout", "false"),
     ("identity_providers.*.idp_init", "false"),
@@ -182,6 +185,7 @@ const SECTIONS: &[&str] = &[
     "user_pool_add_ons",
     "device_configuration",
     "triggers",
+    "web_authn",
     "schema",
     "identity_providers.*.attribute_mapping",
     "clients.*.refresh_token_rotation",
@@ -264,6 +268,9 @@ pub fn from_live(whole: &WholePool, o: &Options) -> Imported {
     }
     full.insert("resource_servers".into(), to_value(&state.resource_servers));
     full.insert("groups".into(), to_value(&state.groups));
+    let replicas: BTreeMap<&String, &crate::model::replica::Replica> =
+        state.replicas.iter().map(|(r, l)| (r, &l.model)).collect();
+    full.insert("replicas".into(), to_value(&replicas));
     if let Some(domain) = &state.domain {
         full.insert("domain".into(), to_value(&domain.settings));
         for (key, name) in [
@@ -611,6 +618,7 @@ fn triggers_full(triggers: &Triggers) -> Mapping {
             "pre_token_generation" => versioned(&triggers.pre_token_generation),
             "custom_sms_sender" => versioned(&triggers.custom_sms_sender),
             "custom_email_sender" => versioned(&triggers.custom_email_sender),
+            "inbound_federation" => versioned(&triggers.inbound_federation),
             _ => match triggers.function(name) {
                 Some(arn) => Value::String(arn.to_string()),
                 None => Value::Bool(false),

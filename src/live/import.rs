@@ -285,6 +285,7 @@ fn declare_everything(request: &Request) -> DesiredPool {
             domain: Some(Domain::default()),
             authorizer: None,
             identity_pools: None,
+            replicas: Some(BTreeMap::new()),
         },
         warnings: Vec::new(),
     }

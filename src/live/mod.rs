@@ -12,6 +12,7 @@ pub mod import;
 pub mod lambda_permission;
 pub mod log_delivery;
 pub mod pool;
+pub mod replica;
 pub mod resource_server;
 pub mod threat_protection;
 pub mod users;
@@ -48,6 +49,9 @@ pub struct LiveState {
     /// The spec's identity pools and the roles they name; read only when
     /// the spec declares `identity_pools`, even before the pool exists.
     pub identity_pools: Option<identity_pool::IdentityPoolState>,
+    /// Multi-Region replicas by region, read only when the spec declares
+    /// `replicas`.
+    pub replicas: BTreeMap<String, replica::LiveReplica>,
 }
 
 impl LiveState {
@@ -71,6 +75,12 @@ impl LiveState {
         }
         for (name, server) in &self.resource_servers {
             out.insert(format!("resource_server.{name}"), digest(server));
+        }
+        for (region, replica) in &self.replicas {
+            out.insert(
+                format!("{}.{region}", crate::diff::replica::KIND),
+                digest(replica),
+            );
         }
         if let Some(domain) = &self.domain {
             out.insert("domain".to_string(), digest(&domain.settings));
@@ -275,6 +285,7 @@ impl<'a> LiveReader<'a> {
             app_clients,
             mut authorizer,
             mut http_authorizer,
+            replicas,
         ) = tokio::try_join!(
             // The domain's name is in the pool's description: read it right after.
             async {
@@ -319,6 +330,7 @@ impl<'a> LiveReader<'a> {
                 }
                 anyhow::Ok(Some(state))
             },
+            when_declared(&resources.replicas, |_| replica::read(cognito, &id)),
         )?;
         let Some((live, domain, domain_holder)) = live else {
             if desired.pool_id.is_some() {
@@ -388,6 +400,7 @@ impl<'a> LiveReader<'a> {
             clients: app_clients,
             authorizer,
             http_authorizer,
+            replicas,
         })
     }
 

@@ -259,6 +259,19 @@ pub fn to_model(
         // `live::log_delivery`).
         threat_protection: None,
         log_delivery: None,
+        // Unset, passkeys prefer user verification (WebAuthn's default and
+        // the console's) and are bound to the pool's domain.
+        web_authn: Some({
+            let w = mfa.web_authn_configuration.as_ref();
+            WebAuthn {
+                relying_party_id: w.and_then(|w| w.relying_party_id.clone()),
+                user_verification: Some(
+                    w.and_then(|w| w.user_verification.as_ref())
+                        .and_then(|v| convert(v.as_str(), UserVerification::from_api))
+                        .unwrap_or(UserVerification::Preferred),
+                ),
+            }
+        }),
     }
 }
 
@@ -311,6 +324,18 @@ fn triggers_model(config: Option<&sdk::LambdaConfigType>) -> Triggers {
             .custom_email_sender
             .as_ref()
             .and_then(|s| sender(&s.lambda_arn, s.lambda_version.as_str())),
+        inbound_federation: c.inbound_federation.as_ref().and_then(|f| {
+            convert(
+                f.lambda_version.as_str(),
+                InboundFederationLambdaVersion::from_api,
+            )
+            .map(|v| {
+                Slot::Attached(Versioned {
+                    lambda_arn: f.lambda_arn.clone(),
+                    lambda_version: v,
+                })
+            })
+        }),
         kms_key_id: c.kms_key_id.clone(),
     }
 }

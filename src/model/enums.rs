@@ -243,6 +243,33 @@ api_enum! {
     }
 }
 
+api_enum! {
+    /// Whether passkeys must verify the user (a PIN, a biometric) or only
+    /// should (WebAuthn's user verification requirement).
+    pub enum UserVerification {
+        Required = "required" / "required",
+        Preferred = "preferred" / "preferred",
+    }
+}
+
+api_enum! {
+    /// What a replica does: serve end users, or only hold its copy. The two
+    /// states `UpdateUserPoolReplica` can set; `CREATING` and `DELETING` are
+    /// Cognito's own, on the way.
+    pub enum ReplicaStatus {
+        Active = "active" / "ACTIVE",
+        Inactive = "inactive" / "INACTIVE",
+    }
+}
+
+api_enum! {
+    /// The event version an inbound federation trigger receives (AWS
+    /// accepts only the first).
+    pub enum InboundFederationLambdaVersion {
+        V1 = "v1" / "V1_0",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,6 +13,7 @@ pub mod lambda_permission;
 pub mod log_delivery;
 pub mod pool;
 pub mod pool_table;
+pub mod replica;
 pub mod resource_server;
 pub mod secret;
 pub mod threat_protection;

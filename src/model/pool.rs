@@ -61,6 +61,22 @@ pub struct PoolSettings {
     /// Where the pool's logs go (`SetLogDeliveryConfiguration`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub log_delivery: Option<super::log_delivery::LogDelivery>,
+    /// Passkeys (`SetUserPoolMfaConfig`'s `WebAuthnConfiguration`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub web_authn: Option<WebAuthn>,
+}
+
+/// Passkey settings, as `GetUserPoolMfaConfig` reports them and
+/// `SetUserPoolMfaConfig` sets them.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct WebAuthn {
+    /// The domain passkeys are bound to (`RelyingPartyId`); absent, Cognito
+    /// uses the pool's domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub relying_party_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_verification: Option<UserVerification>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]

@@ -98,6 +98,7 @@ const INVITE: &[&str] = &["{username}", "{####}"];
 const SMS_CHARS: usize = 140;
 const SUBJECT_CHARS: usize = 140;
 const EMAIL_CHARS: usize = 20_000;
+const RELYING_PARTY_CHARS: usize = 127;
 
 /// Every pool setting. Rows for a whole section (`password_policy`) speak
 /// for the leaves that have no row of their own.
@@ -290,6 +291,13 @@ pub const POOL_SETTINGS: &[Row] = &[
         change: Change::InPlace,
         calls: &[Call::SetLogDeliveryConfiguration],
     },
+    mfa("web_authn", None, NONE),
+    mfa("web_authn.user_verification", Some("preferred"), NONE),
+    mfa(
+        "web_authn.relying_party_id",
+        None,
+        Check::Text(&[], RELYING_PARTY_CHARS),
+    ),
 ];
 
 /// The row that speaks for a field path: the longest row path that is the

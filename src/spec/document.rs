@@ -56,6 +56,7 @@ pub const SETTINGS_KEYS: &[&str] = &[
     "triggers",
     "threat_protection",
     "log_delivery",
+    "web_authn",
 ];
 
 /// Keys of the resources that live inside a pool. Each names a kind poolctl
@@ -73,6 +74,7 @@ pub const RESOURCE_KEYS: &[&str] = &[
     "clients",
     "authorizer",
     "identity_pools",
+    "replicas",
 ];
 
 /// The only key that exists at the top of a file but not inside an environment.
@@ -130,6 +132,8 @@ pub struct Resources {
     pub authorizer: Option<Authorizer>,
     /// Identity pools for the pool's users, by poolctl's handle.
     pub identity_pools: Option<BTreeMap<String, IdentityPool>>,
+    /// Multi-Region replicas of the pool, by region.
+    pub replicas: Option<BTreeMap<String, crate::model::replica::Replica>>,
 }
 
 /// A pool's document in one environment, typed.
@@ -198,6 +202,7 @@ pub fn read_partial(root: &MarkedMappingNode) -> Partial {
                 "identity_pools" => {
                     resources.identity_pools = typed_partial(value, name, errors, unread)
                 }
+                "replicas" => resources.replicas = typed_partial(value, name, errors, unread),
                 _ => unreachable!("every resource key is read"),
             }
         } else if ENV_KEYS.contains(&name) {

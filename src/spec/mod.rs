@@ -401,6 +401,7 @@ fn reading_unit(path: &str) -> String {
                 "identity_providers",
                 "resource_servers",
                 "groups",
+                "replicas",
             ]
             .contains(&top) =>
         {

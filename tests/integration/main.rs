@@ -27,6 +27,7 @@ mod meanwhile;
 mod multi_account;
 mod outputs;
 mod pool;
+mod pool_extras;
 mod resource_servers_and_domain;
 mod schema;
 mod shell;

@@ -13,9 +13,11 @@ mod identity_pools;
 mod identity_providers;
 mod log_delivery;
 mod pool;
+mod replicas;
 mod resource_servers;
 mod threat_protection;
 mod triggers;
+mod web_authn;
 
 use super::diag::Diagnostic;
 use super::document::Document;
@@ -107,6 +109,8 @@ pub fn check(doc: &Document, checks: &mut Checks) {
         doc.env.region.as_deref(),
         checks,
     );
+    web_authn::check(doc, checks);
+    replicas::check(doc, checks);
     clients::check(doc, checks);
     threat_protection::check(doc, checks);
     log_delivery::check(&doc.settings, checks);

@@ -48,12 +48,17 @@
 //!
 //! Identity pools: see `identity_pools` (roles, role mappings and principal
 //! tags, which moto lacks; `AllowClassicFlow`, which it ignores).
+//!
+//! Multi-Region replicas, which moto lacks: see `replicas`. Passkey settings
+//! (`WebAuthnConfiguration`), which moto drops: see `web_authn`.
 
 mod clients;
 mod identity_pools;
 pub mod import_jobs;
 pub mod log_delivery;
 pub mod risk;
+mod replicas;
+mod web_authn;
 
 use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet};
@@ -73,6 +78,8 @@ pub struct CognitoSemantics {
     domains: Mutex<HashMap<String, DomainRecord>>,
     clients: clients::ClientSemantics,
     identity_pools: identity_pools::IdentityPoolSemantics,
+    replicas: replicas::ReplicaSemantics,
+    web_authn: web_authn::WebAuthnSemantics,
 }
 
 /// (user pool id, resource server identifier)
@@ -146,6 +153,12 @@ impl CognitoSemantics {
     pub fn answer(&self, operation: &str, request_body: &str) -> Option<Answer> {
         let request: Value = serde_json::from_str(request_body).ok()?;
         if let Some(answer) = self.identity_pools.answer(operation, &request) {
+            return Some(answer);
+        }
+        if let Some(answer) = self.replicas.answer(operation, &request) {
+            return Some(answer);
+        }
+        if let Some(answer) = self.web_authn.answer(operation, &request) {
             return Some(answer);
         }
         match operation {
@@ -248,6 +261,10 @@ impl CognitoSemantics {
         response_body: &[u8],
     ) -> Option<Vec<u8>> {
         let request: Value = serde_json::from_str(request_body).unwrap_or(Value::Null);
+        self.replicas.observe(operation, &request, response_body);
+        if let Some(rewritten) = self.web_authn.rewrite(operation, &request, response_body) {
+            return Some(rewritten);
+        }
         if let Some(rewritten) = self.clients.rewrite(operation, &request, response_body) {
             return Some(rewritten);
         }
