@@ -14,7 +14,8 @@ use crate::aws::retry::{self, AtMostOnce};
 use crate::aws::{deleted, explain};
 use crate::diff::client::KIND;
 use crate::live::client::LiveClient;
-use crate::model::client::{AppClient, RefreshTokenRotation};
+use crate::model::client::{AnalyticsConfiguration, AppClient, RefreshTokenRotation};
+use crate::model::triggers::Slot;
 use crate::model::Duration;
 use crate::plan::Action;
 use aws_sdk_cognitoidentityprovider::types as sdk;
@@ -377,6 +378,13 @@ impl Config {
                     .map_err(|_| anyhow::anyhow!("auth session validity {session} is too long"))?,
             );
         }
+        match &want.analytics_configuration {
+            Some(Slot::Attached(analytics)) => {
+                self.analytics_configuration = Some(analytics_of(analytics));
+            }
+            Some(Slot::Detached) => self.analytics_configuration = None,
+            None => {}
+        }
         if let Some(rotation) = &want.refresh_token_rotation {
             self.refresh_token_rotation =
                 Some(rotation_of(rotation, self.refresh_token_rotation.as_ref())?);
@@ -404,6 +412,18 @@ impl Config {
                 .build(),
         )
     }
+}
+
+/// The declared analytics configuration, whole: Cognito keeps only what
+/// it is sent.
+fn analytics_of(want: &AnalyticsConfiguration) -> sdk::AnalyticsConfigurationType {
+    sdk::AnalyticsConfigurationType::builder()
+        .set_application_id(want.application_id.clone())
+        .set_application_arn(want.application_arn.clone())
+        .set_role_arn(want.role_arn.clone())
+        .set_external_id(want.external_id.clone())
+        .user_data_shared(want.user_data_shared.unwrap_or(false))
+        .build()
 }
 
 /// The declared rotation settings over the live ones.

@@ -126,6 +126,13 @@ const DEFAULTS: &[(&str, &str)] = &[
     ),
     ("clients.*.refresh_token_rotation.enabled", "false"),
     ("clients.*.refresh_token_rotation.retry_grace_period", "0s"),
+    // No analytics (or a field of it the project does not use) is absent.
+    ("clients.*.analytics_configuration", "null"),
+    ("clients.*.analytics_configuration.*", "null"),
+    (
+        "clients.*.analytics_configuration.user_data_shared",
+        "false",
+    ),
     ("domain.managed_login_version", "1"),
     ("authorizer.identity_source", DEFAULT_IDENTITY_SOURCE),
     ("authorizer.protect", "[]"),

@@ -4,8 +4,9 @@
 //! whether there is one survives.
 
 use crate::aws::{empty_if_not_found, explain};
-use crate::model::client::{defaults, AppClient, RefreshTokenRotation};
+use crate::model::client::{defaults, AnalyticsConfiguration, AppClient, RefreshTokenRotation};
 use crate::model::enums::{ExplicitAuthFlow, OAuthFlow};
+use crate::model::triggers::Slot;
 use crate::model::Duration;
 use aws_sdk_cognitoidentityprovider as cognito;
 use cognito::types as sdk;
@@ -281,6 +282,16 @@ pub fn to_model(raw: &sdk::UserPoolClientType, has_secret: bool) -> AppClient {
         }),
         read_attributes: strings(&raw.read_attributes),
         write_attributes: strings(&raw.write_attributes),
+        analytics_configuration: Some(match &raw.analytics_configuration {
+            Some(a) => Slot::Attached(AnalyticsConfiguration {
+                application_id: a.application_id.clone(),
+                application_arn: a.application_arn.clone(),
+                role_arn: a.role_arn.clone(),
+                external_id: a.external_id.clone(),
+                user_data_shared: Some(a.user_data_shared),
+            }),
+            None => Slot::Detached,
+        }),
     }
 }
 

@@ -1,0 +1,252 @@
+//! A client's extras end to end: its analytics configuration, the legacy
+//! explicit auth flow names, its terms documents and the rotation of its
+//! secret. The binary against moto through the AWS-faithful proxy, which
+//! answers the terms and client-secret APIs moto lacks
+//! (`support/faithful/terms.rs`, `support/faithful/client_secrets.rs`).
+
+use crate::support::*;
+use serde_json::{json, Value};
+
+fn run_ok(stack: &Stack, args: &[&str]) -> Output {
+    let out = stack.poolctl().args(args).run();
+    out.assert_success();
+    out
+}
+
+fn plan(stack: &Stack) -> Value {
+    let out = run_ok(stack, &["plan", "--env", "dev", "--json"]);
+    serde_json::from_str(&out.stdout)
+        .unwrap_or_else(|e| panic!("plan --json is not JSON ({e}):\n{}", out.dump()))
+}
+
+fn apply(stack: &Stack) -> Output {
+    run_ok(stack, &["apply", "--env", "dev", "--auto-approve"])
+}
+
+#[track_caller]
+fn assert_converged(stack: &Stack) {
+    let p = plan(stack);
+    assert!(actions(&p).is_empty(), "expected no changes: {p}");
+}
+
+fn client_id(stack: &Stack, name: &str) -> String {
+    let pool = pool_id(stack);
+    let list = block_on(
+        stack
+            .cognito()
+            .list_user_pool_clients()
+            .user_pool_id(&pool)
+            .max_results(60)
+            .send(),
+    )
+    .unwrap();
+    let ids: Vec<String> = list
+        .user_pool_clients()
+        .iter()
+        .filter(|c| c.client_name() == Some(name))
+        .filter_map(|c| c.client_id().map(str::to_string))
+        .collect();
+    assert_eq!(ids.len(), 1, "live clients named {name}: {ids:?}");
+    ids[0].clone()
+}
+
+/// The body of the one request of `operation` that names client `name`
+/// (or, for a create, is called `name`).
+fn sent_for(stack: &Stack, operation: &str, name: &str) -> Vec<Value> {
+    stack
+        .proxy
+        .requests_for(operation)
+        .iter()
+        .map(|r| r.json())
+        .filter(|b| b["ClientName"] == name)
+        .collect()
+}
+
+/// Imports the live pool over the spec file, then plans it.
+fn import_round_trip(stack: &Stack, file: &str) -> String {
+    let out = run_ok(
+        stack,
+        &[
+            "import",
+            "--env",
+            "dev",
+            "--out",
+            "-",
+            "--pool-id",
+            &pool_id(stack),
+        ],
+    );
+    stack.spec(file, &out.stdout);
+    assert_converged(stack);
+    out.stdout
+}
+
+const ANALYTICS: &str = r#"name: xtra-${env}
+environments: { dev: { region: us-east-1 } }
+clients:
+  web:
+    explicit_auth_flows: [user_srp, refresh_token]
+    analytics_configuration:
+      application_id: 0123456789abcdef0123456789abcdef
+      role_arn: arn:aws:iam::123456789012:role/pinpoint
+      external_id: shop
+      user_data_shared: true
+  old:
+    explicit_auth_flows: [ADMIN_NO_SRP_AUTH, USER_PASSWORD_AUTH]
+    access_token_validity: 1h
+"#;
+
+#[test]
+fn analytics_and_legacy_flow_names_apply_converge_drift_and_import() {
+    let stack = Stack::new();
+    stack.spec("xtra.yaml", ANALYTICS);
+
+    // Accepted, with the current spelling named.
+    let out = run_ok(&stack, &["validate"]);
+    let said = format!("{}{}", out.stdout, out.stderr);
+    assert!(
+        said.contains("`ADMIN_NO_SRP_AUTH` is a legacy flow name; its current spelling is `ALLOW_ADMIN_USER_PASSWORD_AUTH`"),
+        "{}",
+        out.dump()
+    );
+    assert!(said.contains("ALLOW_USER_PASSWORD_AUTH"), "{}", out.dump());
+
+    apply(&stack);
+    let web = &sent_for(&stack, "CreateUserPoolClient", "web")[0];
+    assert_eq!(
+        web["AnalyticsConfiguration"],
+        json!({
+            "ApplicationId": "0123456789abcdef0123456789abcdef",
+            "RoleArn": "arn:aws:iam::123456789012:role/pinpoint",
+            "ExternalId": "shop",
+            "UserDataShared": true
+        })
+    );
+    let old = &sent_for(&stack, "CreateUserPoolClient", "old")[0];
+    assert_eq!(
+        old["ExplicitAuthFlows"],
+        json!(["ADMIN_NO_SRP_AUTH", "USER_PASSWORD_AUTH"]),
+        "sent as written"
+    );
+    assert!(old.get("AnalyticsConfiguration").is_none(), "{old}");
+    assert_converged(&stack);
+
+    // By hand: another external id and a current flow name on `old`.
+    let pool = pool_id(&stack);
+    block_on(
+        stack
+            .cognito()
+            .update_user_pool_client()
+            .user_pool_id(&pool)
+            .client_id(client_id(&stack, "web"))
+            .explicit_auth_flows("ALLOW_USER_SRP_AUTH".into())
+            .explicit_auth_flows("ALLOW_REFRESH_TOKEN_AUTH".into())
+            .analytics_configuration(
+                aws_sdk_cognitoidentityprovider::types::AnalyticsConfigurationType::builder()
+                    .application_id("0123456789abcdef0123456789abcdef")
+                    .role_arn("arn:aws:iam::123456789012:role/pinpoint")
+                    .external_id("changed")
+                    .user_data_shared(true)
+                    .build(),
+            )
+            .send(),
+    )
+    .unwrap();
+    block_on(
+        stack
+            .cognito()
+            .update_user_pool_client()
+            .user_pool_id(&pool)
+            .client_id(client_id(&stack, "old"))
+            .explicit_auth_flows("ALLOW_ADMIN_USER_PASSWORD_AUTH".into())
+            .send(),
+    )
+    .unwrap();
+    let p = plan(&stack);
+    assert_eq!(
+        fields(change(&p, "client.web")),
+        [(
+            "analytics_configuration.external_id".into(),
+            json!("changed"),
+            json!("shop")
+        )]
+    );
+    assert_eq!(
+        fields(change(&p, "client.old")),
+        [(
+            "explicit_auth_flows".into(),
+            json!(["admin_user_password"]),
+            json!(["ADMIN_NO_SRP_AUTH", "USER_PASSWORD_AUTH"])
+        )]
+    );
+    stack.proxy.clear();
+    apply(&stack);
+    let web = &stack.proxy.requests_for("UpdateUserPoolClient");
+    let web: Vec<Value> = web
+        .iter()
+        .map(|r| r.json())
+        .filter(|b| b["ClientName"] == "web")
+        .collect();
+    assert_eq!(web[0]["AnalyticsConfiguration"]["ExternalId"], "shop");
+    assert_eq!(
+        web[0]["ExplicitAuthFlows"],
+        json!(["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]),
+        "what did not change is sent as it is"
+    );
+    assert_converged(&stack);
+
+    // A change of one key leaves every other field alone.
+    stack.spec(
+        "xtra.yaml",
+        &ANALYTICS.replace("user_data_shared: true", "user_data_shared: false"),
+    );
+    let p = plan(&stack);
+    assert_eq!(actions(&p), [("client.web".into(), "update".into())]);
+    stack.proxy.clear();
+    apply(&stack);
+    let sent: Vec<Value> = stack
+        .proxy
+        .requests_for("UpdateUserPoolClient")
+        .iter()
+        .map(|r| r.json())
+        .collect();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(
+        sent[0]["AnalyticsConfiguration"],
+        json!({
+            "ApplicationId": "0123456789abcdef0123456789abcdef",
+            "RoleArn": "arn:aws:iam::123456789012:role/pinpoint",
+            "ExternalId": "shop",
+            "UserDataShared": false
+        })
+    );
+    assert_eq!(
+        sent[0]["ExplicitAuthFlows"],
+        json!(["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])
+    );
+    assert_converged(&stack);
+
+    // `false` removes it.
+    let block = "    analytics_configuration:\n      application_id: 0123456789abcdef0123456789abcdef\n      role_arn: arn:aws:iam::123456789012:role/pinpoint\n      external_id: shop\n      user_data_shared: true\n";
+    assert!(ANALYTICS.contains(block));
+    stack.spec(
+        "xtra.yaml",
+        &ANALYTICS.replace(block, "    analytics_configuration: false\n"),
+    );
+    stack.proxy.clear();
+    apply(&stack);
+    let sent = stack.proxy.requests_for("UpdateUserPoolClient")[0].json();
+    assert!(sent.get("AnalyticsConfiguration").is_none(), "{sent}");
+    assert_converged(&stack);
+
+    // Back on, then imported: the import plans empty, legacy names and all.
+    stack.spec("xtra.yaml", ANALYTICS);
+    apply(&stack);
+    let text = import_round_trip(&stack, "xtra.yaml");
+    assert!(text.contains("ADMIN_NO_SRP_AUTH"), "{text}");
+    assert!(text.contains("external_id: shop"), "{text}");
+    assert!(
+        !text.contains("application_arn"),
+        "nulls are left out: {text}"
+    );
+}
