@@ -9,6 +9,7 @@
 
 pub mod authorizer;
 pub mod client;
+pub mod client_secrets;
 pub mod domain;
 pub mod group;
 pub mod identity_pool;

@@ -3,6 +3,7 @@
 
 pub mod authorizer;
 pub mod client;
+pub mod client_secrets;
 pub mod domain;
 pub mod group;
 pub mod http_authorizer;

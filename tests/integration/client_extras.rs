@@ -250,3 +250,213 @@ fn analytics_and_legacy_flow_names_apply_converge_drift_and_import() {
         "nulls are left out: {text}"
     );
 }
+
+const SECRETS: &str = r#"name: rot-${env}
+environments: { dev: { region: us-east-1 } }
+clients:
+  reports:
+    generate_secret: true
+    access_token_validity: 1h
+  web:
+    explicit_auth_flows: [user_srp, refresh_token]
+"#;
+
+/// A client through the proxy: its answers come from the fidelity layer
+/// where moto has none, so a change made this way is a change by hand.
+fn by_hand(stack: &Stack) -> aws_sdk_cognitoidentityprovider::Client {
+    cognito_client(&stack.proxy.endpoint(), TEST_REGION)
+}
+
+fn secret_ids(stack: &Stack, client: &str) -> Vec<String> {
+    let out = block_on(
+        by_hand(stack)
+            .list_user_pool_client_secrets()
+            .user_pool_id(pool_id(stack))
+            .client_id(client)
+            .send(),
+    )
+    .unwrap();
+    out.client_secrets()
+        .iter()
+        .map(|s| s.client_secret_id().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn a_secret_is_rotated_without_replacing_the_client_and_never_shown() {
+    let stack = Stack::new();
+    stack.spec("rot.yaml", SECRETS);
+    apply(&stack);
+    let id = client_id(&stack, "reports");
+    let first = secret_ids(&stack, &id);
+    assert_eq!(first.len(), 1, "the secret the client was created with");
+
+    // A public client has nothing to rotate: refused, nothing sent.
+    stack.proxy.clear();
+    let out = stack
+        .poolctl()
+        .args(["client", "rotate-secret", "--env", "dev", "web", "--stdout"])
+        .run();
+    assert_eq!(out.status, 1, "{}", out.dump());
+    assert!(out.stderr.contains("is public"), "{}", out.dump());
+    // An existing file is never overwritten, and then nothing is sent.
+    let taken = stack.path().join("taken.txt");
+    std::fs::write(&taken, "keep me\n").unwrap();
+    let out = stack
+        .poolctl()
+        .args([
+            "client",
+            "rotate-secret",
+            "--env",
+            "dev",
+            "reports",
+            "--out",
+        ])
+        .arg(&taken)
+        .run();
+    assert_eq!(out.status, 1, "{}", out.dump());
+    assert_eq!(std::fs::read_to_string(&taken).unwrap(), "keep me\n");
+    assert!(stack.writes().is_empty(), "{:?}", stack.writes());
+
+    // Rotate: a second secret, written only to the file.
+    let file = stack.path().join("reports.secret");
+    let out = stack
+        .poolctl()
+        .args([
+            "-vvv",
+            "client",
+            "rotate-secret",
+            "--env",
+            "dev",
+            "reports",
+            "--out",
+        ])
+        .arg(&file)
+        .run();
+    out.assert_success();
+    let value = std::fs::read_to_string(&file).unwrap().trim().to_string();
+    assert!(value.len() >= 24, "{value:?}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "{mode:o}");
+    }
+    assert!(
+        !out.stdout.contains(&value) && !out.stderr.contains(&value),
+        "the secret was printed:\n{}",
+        out.dump()
+    );
+    assert!(
+        out.stderr.contains("retire-secret --env dev reports"),
+        "{}",
+        out.dump()
+    );
+    let adds = stack.proxy.requests_for("AddUserPoolClientSecret");
+    assert_eq!(adds.len(), 1);
+    assert_eq!(
+        adds[0].json(),
+        json!({ "UserPoolId": pool_id(&stack), "ClientId": id })
+    );
+    assert_eq!(secret_ids(&stack, &id).len(), 2);
+
+    // The client was not replaced, and the spec sees no change.
+    assert_eq!(client_id(&stack, "reports"), id);
+    let ops: Vec<String> = stack.writes().into_iter().map(|r| r.operation).collect();
+    assert_eq!(ops, ["AddUserPoolClientSecret"], "{ops:?}");
+    let out = run_ok(&stack, &["-vvv", "plan", "--env", "dev"]);
+    assert!(!out.stdout.contains(&value) && !out.stderr.contains(&value));
+    assert_converged(&stack);
+
+    // Listed by id and date, never by value; a third is refused.
+    let out = run_ok(&stack, &["client", "secrets", "--env", "dev", "reports"]);
+    assert!(out.stdout.contains("2 secret(s)"), "{}", out.dump());
+    assert!(out.stdout.contains(&first[0]), "{}", out.dump());
+    assert!(!out.stdout.contains(&value));
+    stack.proxy.clear();
+    let out = stack
+        .poolctl()
+        .args([
+            "client",
+            "rotate-secret",
+            "--env",
+            "dev",
+            "reports",
+            "--stdout",
+        ])
+        .run();
+    assert_eq!(out.status, 1, "{}", out.dump());
+    assert!(
+        out.stderr.contains("already has 2 secrets"),
+        "{}",
+        out.dump()
+    );
+    assert!(stack
+        .proxy
+        .requests_for("AddUserPoolClientSecret")
+        .is_empty());
+
+    // Retire: the older one goes, the new one stays.
+    stack.proxy.clear();
+    let out = run_ok(
+        &stack,
+        &["client", "retire-secret", "--env", "dev", "reports"],
+    );
+    assert!(out.stdout.contains(&first[0]), "{}", out.dump());
+    let deletes = stack.proxy.requests_for("DeleteUserPoolClientSecret");
+    assert_eq!(deletes.len(), 1);
+    assert_eq!(deletes[0].json()["ClientSecretId"], json!(first[0]));
+    let now = secret_ids(&stack, &id);
+    assert_eq!(now.len(), 1);
+    assert_ne!(now[0], first[0]);
+    let out = stack
+        .poolctl()
+        .args(["client", "retire-secret", "--env", "dev", "reports"])
+        .run();
+    assert_eq!(out.status, 1, "the last secret stays: {}", out.dump());
+
+    // A secret added by hand is not spec state: no drift; and --stdout
+    // prints the new value alone.
+    block_on(
+        by_hand(&stack)
+            .add_user_pool_client_secret()
+            .user_pool_id(pool_id(&stack))
+            .client_id(&id)
+            .send(),
+    )
+    .unwrap();
+    assert_converged(&stack);
+    run_ok(
+        &stack,
+        &[
+            "client",
+            "retire-secret",
+            "--env",
+            "dev",
+            "reports",
+            "--secret-id",
+            &now[0],
+        ],
+    );
+    let out = run_ok(
+        &stack,
+        &[
+            "client",
+            "rotate-secret",
+            "--env",
+            "dev",
+            "reports",
+            "--stdout",
+        ],
+    );
+    let printed = out.stdout.trim();
+    assert_eq!(out.stdout.lines().count(), 1, "{}", out.dump());
+    assert!(
+        printed.len() >= 24 && !out.stderr.contains(printed),
+        "{}",
+        out.dump()
+    );
+    assert_eq!(secret_ids(&stack, &id).len(), 2);
+    assert_eq!(client_id(&stack, "reports"), id);
+    assert_converged(&stack);
+}

@@ -39,13 +39,15 @@
 //! exist; AWS answers ResourceNotFoundException, as for every other list of
 //! a pool's resources. This layer answers so in its place.
 //!
-//! App clients: see `clients` (UpdateUserPoolClient resets what it is not sent).
+//! App clients: see `clients` (UpdateUserPoolClient resets what it is not sent)
+//! and `client_secrets` (Add/List/DeleteUserPoolClientSecret, which moto lacks).
 //!
 //! User import jobs (and `GetCSVHeader`), which moto lacks: see `import_jobs`.
 //!
 //! Identity pools: see `identity_pools` (roles, role mappings and principal
 //! tags, which moto lacks; `AllowClassicFlow`, which it ignores).
 
+mod client_secrets;
 mod clients;
 mod identity_pools;
 pub mod import_jobs;
@@ -67,6 +69,7 @@ pub struct CognitoSemantics {
     servers: Mutex<ResourceServers>,
     domains: Mutex<HashMap<String, DomainRecord>>,
     clients: clients::ClientSemantics,
+    client_secrets: client_secrets::ClientSecretSemantics,
     identity_pools: identity_pools::IdentityPoolSemantics,
 }
 
@@ -141,6 +144,9 @@ impl CognitoSemantics {
     pub fn answer(&self, operation: &str, request_body: &str) -> Option<Answer> {
         let request: Value = serde_json::from_str(request_body).ok()?;
         if let Some(answer) = self.identity_pools.answer(operation, &request) {
+            return Some(answer);
+        }
+        if let Some(answer) = self.client_secrets.answer(operation, &request) {
             return Some(answer);
         }
         match operation {
@@ -243,6 +249,8 @@ impl CognitoSemantics {
         response_body: &[u8],
     ) -> Option<Vec<u8>> {
         let request: Value = serde_json::from_str(request_body).unwrap_or(Value::Null);
+        self.client_secrets
+            .observe(operation, &request, response_body);
         if let Some(rewritten) = self.clients.rewrite(operation, &request, response_body) {
             return Some(rewritten);
         }
