@@ -62,7 +62,8 @@ pub async fn run(ctx: &ApplyCtx<'_>, name: &str, action: Action) -> anyhow::Resu
     let live = ctx.live.clients.named(name);
     match (action, desired) {
         (Action::Create, Some(want)) => {
-            create(ctx, name, want).await?;
+            let id = create(ctx, name, want).await?;
+            super::terms::converge(ctx, name, &id, want.terms.as_ref(), None).await?;
         }
         (Action::Update, Some(want)) => {
             let [old] = live[..] else {
@@ -84,15 +85,34 @@ pub async fn run(ctx: &ApplyCtx<'_>, name: &str, action: Action) -> anyhow::Resu
                     old.id
                 )
             })?;
+            // Terms are read apart (at plan time): the fresh read has none.
+            let mut fresh = fresh;
+            fresh.model.terms = old.model.terms.clone();
             let mut now = crate::live::client::LiveClients::default();
             now.by_name.insert(name.to_string(), fresh.clone());
             let one = std::collections::BTreeMap::from([(name.to_string(), want.clone())]);
             let change = crate::diff::client::diff(Some(&one), &now, false, &mut Vec::new());
             ctx.still_planned(&format!("{KIND}.{name}"), change.first())?;
-            update(ctx, name, want, &fresh).await?;
+            // Terms have calls of their own: the client itself is written
+            // only when something else of it changes.
+            let client_changes = change
+                .first()
+                .is_some_and(|c| c.fields.iter().any(|f| !is_terms(&f.path)));
+            if client_changes {
+                update(ctx, name, want, &fresh).await?;
+            }
+            super::terms::converge(
+                ctx,
+                name,
+                &fresh.id,
+                want.terms.as_ref(),
+                old.model.terms.as_ref(),
+            )
+            .await?;
         }
         (Action::Replace, Some(want)) => {
             let new_id = create(ctx, name, want).await?;
+            super::terms::converge(ctx, name, &new_id, want.terms.as_ref(), None).await?;
             ctx.progress.did(format!(
                 "create {KIND}.{name} ({new_id}) (CreateUserPoolClient)"
             ));
@@ -191,6 +211,11 @@ async fn delete(ctx: &ApplyCtx<'_>, id: &str) -> anyhow::Result<()> {
         .send()
         .await;
     deleted(&format!("DeleteUserPoolClient {id}"), result)
+}
+
+/// A field path of the client's terms documents (written by `apply::terms`).
+fn is_terms(path: &str) -> bool {
+    path == "terms" || path.starts_with("terms.")
 }
 
 fn normalized(client: &AppClient) -> AppClient {

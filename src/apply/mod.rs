@@ -17,6 +17,7 @@ pub mod identity_provider;
 pub mod lambda_permission;
 pub mod pool;
 pub mod resource_server;
+pub mod terms;
 pub mod users;
 
 use crate::aws::{Clients, Session};

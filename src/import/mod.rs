@@ -129,6 +129,9 @@ const DEFAULTS: &[(&str, &str)] = &[
     // No analytics (or a field of it the project does not use) is absent.
     ("clients.*.analytics_configuration", "null"),
     ("clients.*.analytics_configuration.*", "null"),
+    // A language without a link, and a document the client lacks.
+    ("clients.*.terms.*.links.*", "null"),
+    ("clients.*.terms.*", "null"),
     (
         "clients.*.analytics_configuration.user_data_shared",
         "false",
@@ -182,6 +185,7 @@ const SECTIONS: &[&str] = &[
     "schema",
     "identity_providers.*.attribute_mapping",
     "clients.*.refresh_token_rotation",
+    "clients.*.terms",
 ];
 
 pub fn from_live(whole: &WholePool, o: &Options) -> Imported {

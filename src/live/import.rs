@@ -134,6 +134,9 @@ pub async fn read(session: &Session, request: &Request) -> anyhow::Result<WholeP
             }
         },
     )?;
+    // Terms documents are read apart from the clients (`live::terms`).
+    let terms = crate::live::terms::read_pool(&clients.cognito, &pool.id).await?;
+    crate::live::terms::attach(&mut state.clients, terms);
     state.identity_providers = providers;
     state.function_policies = policies;
     let identity_pools = read_identity_pools(&clients.identity, request).await?;

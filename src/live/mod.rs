@@ -13,6 +13,7 @@ pub mod import;
 pub mod lambda_permission;
 pub mod pool;
 pub mod resource_server;
+pub mod terms;
 pub mod users;
 
 use crate::aws::{explain, PerTarget, Session, Target};
@@ -299,7 +300,10 @@ impl<'a> LiveReader<'a> {
             lambda_permission::read(self.session, &target, wanted),
             async {
                 match &resources.clients {
-                    Some(_) => client::read(cognito, &id).await,
+                    Some(declared) => {
+                        let with_terms = declared.values().any(|c| c.terms.is_some());
+                        client::read(cognito, &id, with_terms).await
+                    }
                     None => Ok(client::LiveClients::default()),
                 }
             },

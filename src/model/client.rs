@@ -92,6 +92,10 @@ pub struct AppClient {
     /// left as it is.
     #[serde(deserialize_with = "declared", skip_serializing_if = "Option::is_none")]
     pub analytics_configuration: Option<Slot<AnalyticsConfiguration>>,
+    /// Terms of use and privacy policy links (`CreateTerms`/`UpdateTerms`),
+    /// per language; see docs/terms.md.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub terms: Option<super::terms::ClientTerms>,
 }
 
 /// Where a client sends its sign-in events (`AnalyticsConfiguration`):

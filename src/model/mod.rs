@@ -14,6 +14,7 @@ pub mod pool;
 pub mod pool_table;
 pub mod resource_server;
 pub mod secret;
+pub mod terms;
 pub mod triggers;
 
 pub use duration::Duration;

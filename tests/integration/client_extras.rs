@@ -460,3 +460,190 @@ fn a_secret_is_rotated_without_replacing_the_client_and_never_shown() {
     assert_eq!(client_id(&stack, "reports"), id);
     assert_converged(&stack);
 }
+
+const TERMS: &str = r#"name: terms-${env}
+environments: { dev: { region: us-east-1 } }
+clients:
+  web:
+    explicit_auth_flows: [user_srp, refresh_token]
+    terms:
+      terms_of_use:
+        links:
+          default: https://shop.example.com/terms
+          french: https://shop.example.com/fr/terms
+      privacy_policy:
+        links: { default: https://shop.example.com/privacy }
+  mobile:
+    explicit_auth_flows: [user_srp, refresh_token]
+"#;
+
+fn writes_named(stack: &Stack) -> Vec<String> {
+    stack.writes().into_iter().map(|r| r.operation).collect()
+}
+
+#[test]
+fn terms_documents_apply_converge_drift_and_import() {
+    let stack = Stack::new();
+    stack.spec("terms.yaml", TERMS);
+    let p = plan(&stack);
+    let web = fields(change(&p, "client.web"));
+    assert!(
+        web.contains(&(
+            "terms.terms_of_use.links.french".into(),
+            Value::Null,
+            json!("https://shop.example.com/fr/terms")
+        )),
+        "{web:?}"
+    );
+    apply(&stack);
+    let web_id = client_id(&stack, "web");
+    let created: Vec<Value> = stack
+        .proxy
+        .requests_for("CreateTerms")
+        .iter()
+        .map(|r| r.json())
+        .collect();
+    assert_eq!(created.len(), 2, "{created:?}");
+    let tou = created
+        .iter()
+        .find(|t| t["TermsName"] == "terms-of-use")
+        .unwrap();
+    assert_eq!(
+        tou,
+        &json!({
+            "UserPoolId": pool_id(&stack),
+            "ClientId": web_id,
+            "TermsName": "terms-of-use",
+            "TermsSource": "LINK",
+            "Enforcement": "NONE",
+            "Links": {
+                "cognito:default": "https://shop.example.com/terms",
+                "cognito:french": "https://shop.example.com/fr/terms"
+            }
+        })
+    );
+    assert_converged(&stack);
+
+    // By hand: the French link removed, the default moved.
+    let pool = pool_id(&stack);
+    let hand = by_hand(&stack);
+    let listed = block_on(hand.list_terms().user_pool_id(&pool).send()).unwrap();
+    let id_of = |name: &str| {
+        listed
+            .terms()
+            .iter()
+            .find(|t| t.terms_name() == name)
+            .unwrap()
+            .terms_id()
+            .to_string()
+    };
+    let (tou_id, pp_id) = (id_of("terms-of-use"), id_of("privacy-policy"));
+    block_on(
+        hand.update_terms()
+            .user_pool_id(&pool)
+            .terms_id(&tou_id)
+            .terms_name("terms-of-use")
+            .terms_source(aws_sdk_cognitoidentityprovider::types::TermsSourceType::Link)
+            .enforcement(aws_sdk_cognitoidentityprovider::types::TermsEnforcementType::None)
+            .links("cognito:default", "https://elsewhere.example.com/terms")
+            .send(),
+    )
+    .unwrap();
+    let p = plan(&stack);
+    assert_eq!(actions(&p), [("client.web".into(), "update".into())]);
+    assert_eq!(
+        fields(change(&p, "client.web")),
+        [
+            (
+                "terms.terms_of_use.links.default".into(),
+                json!("https://elsewhere.example.com/terms"),
+                json!("https://shop.example.com/terms")
+            ),
+            (
+                "terms.terms_of_use.links.french".into(),
+                Value::Null,
+                json!("https://shop.example.com/fr/terms")
+            ),
+        ]
+    );
+    stack.proxy.clear();
+    apply(&stack);
+    assert_eq!(
+        writes_named(&stack),
+        ["UpdateTerms"],
+        "the client itself is not written"
+    );
+    let sent = stack.proxy.requests_for("UpdateTerms")[0].json();
+    assert_eq!(sent["TermsId"], json!(tou_id));
+    assert_eq!(
+        sent["Links"]["cognito:french"],
+        "https://shop.example.com/fr/terms"
+    );
+    assert_converged(&stack);
+
+    // One language added to one document: that document alone is sent,
+    // whole, and nothing else.
+    stack.spec(
+        "terms.yaml",
+        &TERMS.replace(
+            "links: { default: https://shop.example.com/privacy }",
+            "links: { default: https://shop.example.com/privacy, german: https://shop.example.com/de/privacy }",
+        ),
+    );
+    stack.proxy.clear();
+    apply(&stack);
+    assert_eq!(writes_named(&stack), ["UpdateTerms"]);
+    let sent = stack.proxy.requests_for("UpdateTerms")[0].json();
+    assert_eq!(
+        sent,
+        json!({
+            "UserPoolId": pool,
+            "TermsId": pp_id,
+            "TermsName": "privacy-policy",
+            "TermsSource": "LINK",
+            "Enforcement": "NONE",
+            "Links": {
+                "cognito:default": "https://shop.example.com/privacy",
+                "cognito:german": "https://shop.example.com/de/privacy"
+            }
+        })
+    );
+    assert_converged(&stack);
+
+    // `false` deletes a document; the client keeps its id.
+    stack.spec(
+        "terms.yaml",
+        &TERMS.replace(
+            "      privacy_policy:\n        links: { default: https://shop.example.com/privacy }\n",
+            "      privacy_policy: false\n",
+        ),
+    );
+    stack.proxy.clear();
+    let out = apply(&stack);
+    assert_eq!(writes_named(&stack), ["DeleteTerms"], "{}", out.dump());
+    assert_eq!(
+        stack.proxy.requests_for("DeleteTerms")[0].json()["TermsId"],
+        json!(pp_id)
+    );
+    assert_eq!(client_id(&stack, "web"), web_id);
+    assert_converged(&stack);
+
+    // Imported: the terms of use come back, the deleted policy does not.
+    let text = import_round_trip(&stack, "terms.yaml");
+    assert!(text.contains("https://shop.example.com/fr/terms"), "{text}");
+    assert!(
+        !text.contains("privacy_policy") && !text.contains("german"),
+        "{text}"
+    );
+
+    // A language Cognito does not know is refused offline.
+    stack.spec("terms.yaml", &TERMS.replace("french:", "klingon:"));
+    let out = stack.poolctl().args(["validate"]).run();
+    assert_eq!(out.status, 1, "{}", out.dump());
+    assert!(
+        out.stderr
+            .contains("clients.web.terms.terms_of_use.links.klingon"),
+        "{}",
+        out.dump()
+    );
+}

@@ -7,6 +7,7 @@ use super::Checks;
 use crate::model::client::{AnalyticsConfiguration, AppClient, COGNITO_PROVIDER, STANDARD_SCOPES};
 use crate::model::enums::{ExplicitAuthFlow, OAuthFlow, Tier};
 use crate::model::pool::{is_custom_attribute, SchemaAttribute, STANDARD_ATTRIBUTES};
+use crate::model::terms::{ClientTerms, DOCUMENTS};
 use crate::model::triggers::Slot;
 use crate::model::Duration;
 use crate::spec::document::Document;
@@ -151,6 +152,59 @@ fn check_client(name: &str, client: &AppClient, declared: &Declared<'_>, c: &mut
     check_attributes(name, client, declared, &at, c);
     if let Some(Slot::Attached(analytics)) = &client.analytics_configuration {
         check_analytics(analytics, &at, c);
+    }
+    if let Some(terms) = &client.terms {
+        check_terms(terms, &at, c);
+    }
+}
+
+/// Cognito's rules for terms links (each 1-1024 characters, no white
+/// space), and the foot-guns it accepts.
+fn check_terms(terms: &ClientTerms, at: &dyn Fn(&str) -> String, c: &mut Checks) {
+    let mut attached = 0;
+    for ((key, _), (_, doc)) in DOCUMENTS.iter().zip(terms.documents()) {
+        let Some(Slot::Attached(doc)) = doc else {
+            continue;
+        };
+        attached += 1;
+        let links = &doc.links;
+        if links.is_empty() {
+            c.warn(
+                at(&format!("terms.{key}.links")),
+                "no link: managed login shows nothing for this document",
+            );
+            continue;
+        }
+        for (language, url) in links.entries() {
+            let Some(url) = url else { continue };
+            let field = at(&format!("terms.{key}.links.{language}"));
+            let chars = url.chars().count();
+            if chars == 0 || chars > 1024 {
+                c.error(field, "a link must be 1-1024 characters");
+            } else if url.chars().any(|ch| ch.is_whitespace() || ch.is_control()) {
+                c.error(
+                    field,
+                    format!("`{url}` contains white space, which Cognito refuses in a link"),
+                );
+            }
+        }
+        if links.default.is_none() {
+            c.warn(
+                at(&format!("terms.{key}.links")),
+                "no `default` link: users in a language without its own link see none",
+            );
+        }
+    }
+    let undeclared = terms
+        .documents()
+        .iter()
+        .filter(|(_, d)| d.is_none())
+        .count();
+    if attached == 1 && undeclared == 1 {
+        c.warn(
+            at("terms"),
+            "Cognito shows terms only when both documents (terms_of_use and privacy_policy) exist: declare the other one too, unless it exists live",
+        );
     }
 }
 
@@ -907,6 +961,20 @@ resource_servers:
         );
         let warned =
             warnings("clients: { web: { analytics_configuration: { application_id: abc } } }\n");
+        assert_eq!(warned.len(), 2, "{warned:?}");
+    }
+
+    #[test]
+    fn terms_links_follow_cognito_s_rules() {
+        let ok = "clients: { web: { terms: { terms_of_use: { links: { default: 'https://a.example.com/terms', french: 'https://a.example.com/fr/terms' } }, privacy_policy: { links: { default: 'https://a.example.com/privacy' } } } } }\n";
+        assert!(errors(ok).is_empty(), "{:?}", errors(ok));
+        assert!(warnings(ok).is_empty(), "{:?}", warnings(ok));
+        let errs = errors("clients: { web: { terms: { terms_of_use: { links: { default: 'https://a/ b' } }, privacy_policy: false } } }\n");
+        assert_eq!(
+            fields(&errs),
+            ["clients.web.terms.terms_of_use.links.default"]
+        );
+        let warned = warnings("clients: { web: { terms: { terms_of_use: { links: { english: 'https://a/t' } } } } }\n");
         assert_eq!(warned.len(), 2, "{warned:?}");
     }
 }

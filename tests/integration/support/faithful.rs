@@ -42,6 +42,9 @@
 //! App clients: see `clients` (UpdateUserPoolClient resets what it is not sent)
 //! and `client_secrets` (Add/List/DeleteUserPoolClientSecret, which moto lacks).
 //!
+//! Terms documents (Create/Update/Delete/List/DescribeTerms), which moto
+//! lacks: see `terms`.
+//!
 //! User import jobs (and `GetCSVHeader`), which moto lacks: see `import_jobs`.
 //!
 //! Identity pools: see `identity_pools` (roles, role mappings and principal
@@ -51,6 +54,7 @@ mod client_secrets;
 mod clients;
 mod identity_pools;
 pub mod import_jobs;
+mod terms;
 
 use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet};
@@ -70,6 +74,7 @@ pub struct CognitoSemantics {
     domains: Mutex<HashMap<String, DomainRecord>>,
     clients: clients::ClientSemantics,
     client_secrets: client_secrets::ClientSecretSemantics,
+    terms: terms::TermsSemantics,
     identity_pools: identity_pools::IdentityPoolSemantics,
 }
 
@@ -147,6 +152,9 @@ impl CognitoSemantics {
             return Some(answer);
         }
         if let Some(answer) = self.client_secrets.answer(operation, &request) {
+            return Some(answer);
+        }
+        if let Some(answer) = self.terms.answer(operation, &request) {
             return Some(answer);
         }
         match operation {
@@ -251,6 +259,7 @@ impl CognitoSemantics {
         let request: Value = serde_json::from_str(request_body).unwrap_or(Value::Null);
         self.client_secrets
             .observe(operation, &request, response_body);
+        self.terms.observe(operation, &request, response_body);
         if let Some(rewritten) = self.clients.rewrite(operation, &request, response_body) {
             return Some(rewritten);
         }
