@@ -32,6 +32,8 @@ struct Found {
     label: String,
     /// The flags that name it again, for the next command to suggest.
     again: String,
+    /// The environment, when the spec marks it protected.
+    protected: Option<String>,
 }
 
 async fn find(ctx: &Context, target: &OneClient) -> anyhow::Result<Found> {
@@ -74,6 +76,7 @@ async fn find(ctx: &Context, target: &OneClient) -> anyhow::Result<Found> {
         label: format!("client `{name}` ({client_id}) of {pool}"),
         client_id,
         again,
+        protected: desired.protected.then(|| desired.environment.clone()),
     })
 }
 
@@ -193,6 +196,10 @@ async fn retire(ctx: &Context, args: &RetireSecretArgs) -> anyhow::Result<ExitCo
             list.len()
         );
     }
+    if let Some(env) = &found.protected {
+        // As `apply` does: a protected environment's name is typed back.
+        confirm_protected(env)?;
+    }
     for secret in doomed {
         write::delete(&found.cognito, &found.pool_id, &found.client_id, &secret.id).await?;
         crate::outln!(
@@ -202,6 +209,23 @@ async fn retire(ctx: &Context, args: &RetireSecretArgs) -> anyhow::Result<ExitCo
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Asks for a protected environment's name on a terminal; refuses without one.
+fn confirm_protected(env: &str) -> anyhow::Result<()> {
+    use std::io::{BufRead, IsTerminal};
+    if !std::io::stdin().is_terminal() {
+        anyhow::bail!(
+            "refusing to retire a secret in protected environment `{env}` without confirmation: stdin is not a terminal"
+        );
+    }
+    crate::out!("{}", crate::render::human::protected_prompt(env));
+    let mut answer = String::new();
+    std::io::stdin().lock().read_line(&mut answer)?;
+    if answer.trim() != env {
+        anyhow::bail!("cancelled: the environment's name was not typed; no secret was deleted");
+    }
+    Ok(())
 }
 
 /// A new file only its owner can read; an existing one is never touched.

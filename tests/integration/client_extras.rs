@@ -459,6 +459,32 @@ fn a_secret_is_rotated_without_replacing_the_client_and_never_shown() {
     assert_eq!(secret_ids(&stack, &id).len(), 2);
     assert_eq!(client_id(&stack, "reports"), id);
     assert_converged(&stack);
+
+    // In a protected environment, retiring asks for its name: without a
+    // terminal, it is refused and nothing is deleted.
+    stack.spec(
+        "rot.yaml",
+        &SECRETS.replace(
+            "dev: { region: us-east-1 }",
+            "dev: { region: us-east-1, protected: true }",
+        ),
+    );
+    stack.proxy.clear();
+    let out = stack
+        .poolctl()
+        .args(["client", "retire-secret", "--env", "dev", "reports"])
+        .run();
+    assert_eq!(out.status, 1, "{}", out.dump());
+    assert!(
+        out.stderr.contains("protected environment `dev`"),
+        "{}",
+        out.dump()
+    );
+    assert!(stack
+        .proxy
+        .requests_for("DeleteUserPoolClientSecret")
+        .is_empty());
+    assert_eq!(secret_ids(&stack, &id).len(), 2);
 }
 
 const TERMS: &str = r#"name: terms-${env}
