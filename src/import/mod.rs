@@ -299,7 +299,7 @@ pub fn from_live(whole: &WholePool, o: &Options) -> Imported {
             .collect();
         if !legacy.is_empty() {
             notes.push(format!(
-                "client `{name}` allows legacy auth flows poolctl does not write ({}); an apply of its `explicit_auth_flows` replaces them",
+                "client `{name}` allows auth flows poolctl does not know ({}); an apply of its `explicit_auth_flows` replaces them",
                 legacy.join(", ")
             ));
         }

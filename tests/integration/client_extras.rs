@@ -592,6 +592,13 @@ fn terms_documents_apply_converge_drift_and_import() {
             ),
         ]
     );
+    let human = run_ok(&stack, &["plan", "--env", "dev"]);
+    assert!(
+        human.stdout.contains("terms.terms_of_use.links.french")
+            && human.stdout.contains("https://elsewhere.example.com/terms"),
+        "{}",
+        human.dump()
+    );
     stack.proxy.clear();
     apply(&stack);
     assert_eq!(
