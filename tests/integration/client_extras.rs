@@ -669,6 +669,29 @@ fn terms_documents_apply_converge_drift_and_import() {
         "{text}"
     );
 
+    // A role that may not list terms still imports the pool: the terms are
+    // left out (so unmanaged), with a warning.
+    stack.proxy.set_fault_rule(fault_on(
+        "ListTerms",
+        Fault::Respond(
+            400,
+            vec![("x-amzn-errortype".into(), "AccessDeniedException".into())],
+            r#"{"__type":"AccessDeniedException","message":"not allowed: cognito-idp:ListTerms"}"#
+                .into(),
+        ),
+    ));
+    let out = run_ok(
+        &stack,
+        &["import", "--env", "dev", "--out", "-", "--pool-id", &pool],
+    );
+    stack.proxy.clear_fault_rule();
+    assert!(!out.stdout.contains("terms_of_use"), "{}", out.dump());
+    assert!(
+        out.stderr.contains("terms documents not read"),
+        "{}",
+        out.dump()
+    );
+
     // A language Cognito does not know is refused offline.
     stack.spec("terms.yaml", &TERMS.replace("french:", "klingon:"));
     let out = stack.poolctl().args(["validate"]).run();
