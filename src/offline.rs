@@ -90,6 +90,7 @@ impl LiveData {
                 })
                 .collect(),
             shared_names: BTreeMap::new(),
+            terms_ids: BTreeMap::new(),
         };
         LiveState {
             pool,

@@ -9,6 +9,7 @@
 
 pub mod authorizer;
 pub mod client;
+pub mod client_secrets;
 pub mod domain;
 pub mod group;
 pub mod identity_pool;
@@ -19,6 +20,7 @@ pub mod pool;
 pub mod replica;
 pub mod resource_server;
 pub mod threat_protection;
+pub mod terms;
 pub mod users;
 
 use crate::aws::{Clients, Session};

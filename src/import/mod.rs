@@ -129,6 +129,16 @@ const DEFAULTS: &[(&str, &str)] = &[
     ),
     ("clients.*.refresh_token_rotation.enabled", "false"),
     ("clients.*.refresh_token_rotation.retry_grace_period", "0s"),
+    // No analytics (or a field of it the project does not use) is absent.
+    ("clients.*.analytics_configuration", "null"),
+    ("clients.*.analytics_configuration.*", "null"),
+    // A language without a link, and a document the client lacks.
+    ("clients.*.terms.*.links.*", "null"),
+    ("clients.*.terms.*", "null"),
+    (
+        "clients.*.analytics_configuration.user_data_shared",
+        "false",
+    ),
     ("domain.managed_login_version", "1"),
     // A declared `log_delivery` carries its absent sources and destinations
     // as nulls (so the diff reads them as removals); written, they say nothing.
@@ -191,6 +201,7 @@ const SECTIONS: &[&str] = &[
     "clients.*.refresh_token_rotation",
     "threat_protection.ip_address_exceptions",
     "clients.*.threat_protection.ip_address_exceptions",
+    "clients.*.terms",
 ];
 
 pub fn from_live(whole: &WholePool, o: &Options) -> Imported {
@@ -307,7 +318,7 @@ pub fn from_live(whole: &WholePool, o: &Options) -> Imported {
             .collect();
         if !legacy.is_empty() {
             notes.push(format!(
-                "client `{name}` allows legacy auth flows poolctl does not write ({}); an apply of its `explicit_auth_flows` replaces them",
+                "client `{name}` allows auth flows poolctl does not know ({}); an apply of its `explicit_auth_flows` replaces them",
                 legacy.join(", ")
             ));
         }

@@ -4,8 +4,9 @@
 //! whether there is one survives.
 
 use crate::aws::{empty_if_not_found, explain};
-use crate::model::client::{defaults, AppClient, RefreshTokenRotation};
+use crate::model::client::{defaults, AnalyticsConfiguration, AppClient, RefreshTokenRotation};
 use crate::model::enums::{ExplicitAuthFlow, OAuthFlow};
+use crate::model::triggers::Slot;
 use crate::model::Duration;
 use aws_sdk_cognitoidentityprovider as cognito;
 use cognito::types as sdk;
@@ -35,6 +36,8 @@ pub struct LiveClients {
     pub by_name: BTreeMap<String, LiveClient>,
     /// Names more than one live client has, with all of them.
     pub shared_names: BTreeMap<String, Vec<LiveClient>>,
+    /// (client id, `TermsName`) -> `TermsId`, when terms were read.
+    pub terms_ids: BTreeMap<(String, String), String>,
 }
 
 impl LiveClients {
@@ -68,7 +71,12 @@ impl LiveClients {
     }
 }
 
-pub async fn read(client: &cognito::Client, pool_id: &str) -> anyhow::Result<LiveClients> {
+/// The pool's clients; with `with_terms`, each one's terms documents too.
+pub async fn read(
+    client: &cognito::Client,
+    pool_id: &str,
+    with_terms: bool,
+) -> anyhow::Result<LiveClients> {
     let ids: Vec<String> = list(client, pool_id)
         .await?
         .into_iter()
@@ -100,6 +108,10 @@ pub async fn read(client: &cognito::Client, pool_id: &str) -> anyhow::Result<Liv
             );
             clients.shared_names.insert(name, group);
         }
+    }
+    if with_terms {
+        let terms = super::terms::read_pool(client, pool_id).await?;
+        super::terms::attach(&mut clients, terms);
     }
     tracing::info!(
         pool = pool_id,
@@ -284,6 +296,18 @@ pub fn to_model(raw: &sdk::UserPoolClientType, has_secret: bool) -> AppClient {
         // Read by its own call, only when the spec declares it
         // (`live::threat_protection`).
         threat_protection: None,
+        // Read apart (ListTerms), and only when asked: see `live::terms`.
+        terms: None,
+        analytics_configuration: Some(match &raw.analytics_configuration {
+            Some(a) => Slot::Attached(AnalyticsConfiguration {
+                application_id: a.application_id.clone(),
+                application_arn: a.application_arn.clone(),
+                role_arn: a.role_arn.clone(),
+                external_id: a.external_id.clone(),
+                user_data_shared: Some(a.user_data_shared),
+            }),
+            None => Slot::Detached,
+        }),
     }
 }
 
@@ -320,6 +344,7 @@ mod tests {
         let clients = LiveClients {
             by_name: BTreeMap::from([("web".to_string(), live("w1"))]),
             shared_names: BTreeMap::from([("app".to_string(), vec![live("a1"), live("a2")])]),
+            ..LiveClients::default()
         };
         assert_eq!(
             clients.ids_by_name(),

@@ -134,6 +134,18 @@ pub async fn read(session: &Session, request: &Request) -> anyhow::Result<WholeP
             }
         },
     )?;
+    // Terms documents are read apart from the clients (`live::terms`). A
+    // pool's import must not fail for want of them (a role without
+    // `cognito-idp:ListTerms`): unread, they are left out of the spec, and
+    // so unmanaged.
+    match crate::live::terms::read_pool(&clients.cognito, &pool.id).await {
+        Ok(terms) => crate::live::terms::attach(&mut state.clients, terms),
+        Err(err) => tracing::warn!(
+            pool = pool.id,
+            error = format!("{err:#}"),
+            "terms documents not read; the imported spec leaves them out"
+        ),
+    }
     state.identity_providers = providers;
     state.function_policies = policies;
     read_extras(&clients.cognito, &mut state).await?;

@@ -3,6 +3,7 @@
 
 pub mod authorizer;
 pub mod client;
+pub mod client_secrets;
 pub mod domain;
 pub mod group;
 pub mod http_authorizer;
@@ -15,6 +16,7 @@ pub mod pool;
 pub mod replica;
 pub mod resource_server;
 pub mod threat_protection;
+pub mod terms;
 pub mod users;
 
 use crate::aws::{explain, PerTarget, Session, Target};
@@ -314,7 +316,10 @@ impl<'a> LiveReader<'a> {
             lambda_permission::read(self.session, &target, wanted),
             async {
                 match &resources.clients {
-                    Some(_) => client::read(cognito, &id).await,
+                    Some(declared) => {
+                        let with_terms = declared.values().any(|c| c.terms.is_some());
+                        client::read(cognito, &id, with_terms).await
+                    }
                     None => Ok(client::LiveClients::default()),
                 }
             },

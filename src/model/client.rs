@@ -4,6 +4,7 @@
 use super::duration::Duration;
 use super::enums::{ExplicitAuthFlow, OAuthFlow};
 use super::pool::sort_set;
+use super::triggers::{declared, Slot};
 use serde::{Deserialize, Serialize};
 
 /// The user pool itself as an identity provider (its own users).
@@ -90,6 +91,35 @@ pub struct AppClient {
     /// (`SetRiskConfiguration` with the client's id).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threat_protection: Option<super::threat_protection::ThreatProtection>,
+    /// Amazon Pinpoint analytics for this client's sign-ins, managed whole:
+    /// what is declared is all there is; `false` removes it; absent, it is
+    /// left as it is.
+    #[serde(deserialize_with = "declared", skip_serializing_if = "Option::is_none")]
+    pub analytics_configuration: Option<Slot<AnalyticsConfiguration>>,
+    /// Terms of use and privacy policy links (`CreateTerms`/`UpdateTerms`),
+    /// per language; see docs/terms.md.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub terms: Option<super::terms::ClientTerms>,
+}
+
+/// Where a client sends its sign-in events (`AnalyticsConfiguration`):
+/// either a Pinpoint project by ARN, or an application id with the role and
+/// external id Cognito assumes to write to it. Every field is compared: one
+/// left out is absent (`null`), as Cognito keeps only what it is sent.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct AnalyticsConfiguration {
+    /// The Pinpoint project's application id.
+    pub application_id: Option<String>,
+    /// The Pinpoint project's ARN (then no role or external id is needed).
+    pub application_arn: Option<String>,
+    /// The IAM role Cognito assumes to publish to Pinpoint.
+    pub role_arn: Option<String>,
+    /// The external id the role's trust policy asks for.
+    pub external_id: Option<String>,
+    /// Whether Cognito includes user data (attributes) in the events.
+    /// Absent means `false`.
+    pub user_data_shared: Option<bool>,
 }
 
 /// Refresh token rotation (`GetTokensFromRefreshToken` hands out a new
@@ -120,6 +150,9 @@ impl AppClient {
         sort_set(&mut self.write_attributes);
         if let Some(threat) = &mut self.threat_protection {
             threat.normalize();
+        }
+        if let Some(Slot::Attached(analytics)) = &mut self.analytics_configuration {
+            analytics.user_data_shared.get_or_insert(false);
         }
     }
 

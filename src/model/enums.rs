@@ -195,6 +195,28 @@ api_enum! {
         AdminUserPassword = "admin_user_password" / "ALLOW_ADMIN_USER_PASSWORD_AUTH",
         CustomAuth = "custom_auth" / "ALLOW_CUSTOM_AUTH",
         UserAuth = "user_auth" / "ALLOW_USER_AUTH",
+        // The legacy names, from before the `ALLOW_` flows: AWS still
+        // accepts and keeps them (written as AWS spells them, since
+        // configurations carried over from elsewhere do).
+        LegacyAdminNoSrp = "ADMIN_NO_SRP_AUTH" / "ADMIN_NO_SRP_AUTH",
+        LegacyCustomAuthFlowOnly = "CUSTOM_AUTH_FLOW_ONLY" / "CUSTOM_AUTH_FLOW_ONLY",
+        LegacyUserPassword = "USER_PASSWORD_AUTH" / "USER_PASSWORD_AUTH",
+    }
+}
+
+impl ExplicitAuthFlow {
+    /// For a legacy flow name, the current flow that replaced it.
+    pub fn current(self) -> Option<ExplicitAuthFlow> {
+        match self {
+            ExplicitAuthFlow::LegacyAdminNoSrp => Some(ExplicitAuthFlow::AdminUserPassword),
+            ExplicitAuthFlow::LegacyCustomAuthFlowOnly => Some(ExplicitAuthFlow::CustomAuth),
+            ExplicitAuthFlow::LegacyUserPassword => Some(ExplicitAuthFlow::UserPassword),
+            _ => None,
+        }
+    }
+
+    pub fn is_legacy(self) -> bool {
+        self.current().is_some()
     }
 }
 

@@ -17,6 +17,7 @@ pub mod replica;
 pub mod resource_server;
 pub mod secret;
 pub mod threat_protection;
+pub mod terms;
 pub mod triggers;
 
 pub use duration::Duration;

@@ -191,7 +191,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Slot<T> {
 }
 
 /// A key that is present is declared, even when its value is null (detached).
-fn declared<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+pub(crate) fn declared<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
     deserializer: D,
 ) -> Result<Option<Slot<T>>, D::Error> {
     Slot::deserialize(deserializer).map(Some)

@@ -9,6 +9,7 @@ mod support;
 mod authorizer;
 mod bad_input;
 mod cases;
+mod client_extras;
 mod clients;
 mod converges;
 mod docs_examples;

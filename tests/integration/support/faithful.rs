@@ -39,7 +39,11 @@
 //! exist; AWS answers ResourceNotFoundException, as for every other list of
 //! a pool's resources. This layer answers so in its place.
 //!
-//! App clients: see `clients` (UpdateUserPoolClient resets what it is not sent).
+//! App clients: see `clients` (UpdateUserPoolClient resets what it is not sent)
+//! and `client_secrets` (Add/List/DeleteUserPoolClientSecret, which moto lacks).
+//!
+//! Terms documents (Create/Update/Delete/List/DescribeTerms), which moto
+//! lacks: see `terms`.
 //!
 //! User import jobs (and `GetCSVHeader`), which moto lacks: see `import_jobs`.
 //!
@@ -52,6 +56,7 @@
 //! Multi-Region replicas, which moto lacks: see `replicas`. Passkey settings
 //! (`WebAuthnConfiguration`), which moto drops: see `web_authn`.
 
+mod client_secrets;
 mod clients;
 mod identity_pools;
 pub mod import_jobs;
@@ -59,6 +64,7 @@ pub mod log_delivery;
 pub mod risk;
 mod replicas;
 mod web_authn;
+mod terms;
 
 use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet};
@@ -77,6 +83,8 @@ pub struct CognitoSemantics {
     servers: Mutex<ResourceServers>,
     domains: Mutex<HashMap<String, DomainRecord>>,
     clients: clients::ClientSemantics,
+    client_secrets: client_secrets::ClientSecretSemantics,
+    terms: terms::TermsSemantics,
     identity_pools: identity_pools::IdentityPoolSemantics,
     replicas: replicas::ReplicaSemantics,
     web_authn: web_authn::WebAuthnSemantics,
@@ -159,6 +167,12 @@ impl CognitoSemantics {
             return Some(answer);
         }
         if let Some(answer) = self.web_authn.answer(operation, &request) {
+            return Some(answer);
+        }
+        if let Some(answer) = self.client_secrets.answer(operation, &request) {
+            return Some(answer);
+        }
+        if let Some(answer) = self.terms.answer(operation, &request) {
             return Some(answer);
         }
         match operation {
@@ -262,6 +276,9 @@ impl CognitoSemantics {
     ) -> Option<Vec<u8>> {
         let request: Value = serde_json::from_str(request_body).unwrap_or(Value::Null);
         self.replicas.observe(operation, &request, response_body);
+        self.client_secrets
+            .observe(operation, &request, response_body);
+        self.terms.observe(operation, &request, response_body);
         if let Some(rewritten) = self.web_authn.rewrite(operation, &request, response_body) {
             return Some(rewritten);
         }
