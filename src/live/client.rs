@@ -281,6 +281,9 @@ pub fn to_model(raw: &sdk::UserPoolClientType, has_secret: bool) -> AppClient {
         }),
         read_attributes: strings(&raw.read_attributes),
         write_attributes: strings(&raw.write_attributes),
+        // Read apart, by `live::branding`.
+        ui_customization: None,
+        managed_login_branding: None,
     }
 }
 

@@ -231,6 +231,7 @@ fn declare_everything(request: &Request) -> DesiredPool {
             domain: Some(Domain::default()),
             authorizer: None,
             identity_pools: None,
+            ui_customization: None,
         },
         warnings: Vec::new(),
     }

@@ -71,6 +71,7 @@ pub const RESOURCE_KEYS: &[&str] = &[
     "clients",
     "authorizer",
     "identity_pools",
+    "ui_customization",
 ];
 
 /// The only key that exists at the top of a file but not inside an environment.
@@ -128,6 +129,8 @@ pub struct Resources {
     pub authorizer: Option<Authorizer>,
     /// Identity pools for the pool's users, by poolctl's handle.
     pub identity_pools: Option<BTreeMap<String, IdentityPool>>,
+    /// The classic hosted UI's pool-wide CSS and logo (`ClientId: ALL`).
+    pub ui_customization: Option<crate::model::branding::UiCustomization>,
 }
 
 /// A pool's document in one environment, typed.
@@ -195,6 +198,9 @@ pub fn read_partial(root: &MarkedMappingNode) -> Partial {
                 "authorizer" => resources.authorizer = typed_partial(value, name, errors, unread),
                 "identity_pools" => {
                     resources.identity_pools = typed_partial(value, name, errors, unread)
+                }
+                "ui_customization" => {
+                    resources.ui_customization = typed_partial(value, name, errors, unread)
                 }
                 _ => unreachable!("every resource key is read"),
             }
