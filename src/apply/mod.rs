@@ -8,6 +8,7 @@
 //! fails, what was not.
 
 pub mod authorizer;
+pub mod branding;
 pub mod client;
 pub mod domain;
 pub mod group;
@@ -139,6 +140,9 @@ impl Step {
                 // After the clients it names; it sets its roles itself,
                 // right after the pool.
                 (diff::identity_pool::KIND, _) => 4,
+                // After the clients (a new one's id) and the domain, which
+                // the hosted UI needs.
+                (diff::branding::UI_KIND | diff::branding::STYLE_KIND, _) => 4,
                 (diff::authorizer::DEPLOYMENT, _) => 5,
                 ("client", Action::Delete) => 6,
                 (_, Action::Delete) => 7,
@@ -524,6 +528,8 @@ async fn resource_step(ctx: &ApplyCtx<'_>, step: &Step) -> anyhow::Result<()> {
         diff::client::KIND => client::run(ctx, name, *action).await,
         diff::authorizer::KIND => authorizer::run(ctx, name, *action).await,
         diff::identity_pool::KIND => identity_pool::run(ctx, name, *action).await,
+        diff::branding::UI_KIND => branding::run_ui(ctx, name, *action).await,
+        diff::branding::STYLE_KIND => branding::run_style(ctx, name, *action).await,
         diff::authorizer::DEPLOYMENT => authorizer::deploy(ctx, name).await,
         other => anyhow::bail!("no applier for resource kind `{other}`"),
     }

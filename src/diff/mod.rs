@@ -4,6 +4,7 @@
 //! change in place.
 
 pub mod authorizer;
+pub mod branding;
 pub mod client;
 pub mod domain;
 pub mod group;
@@ -244,6 +245,7 @@ pub fn plan_pool(desired: &DesiredPool, live: &LiveState, options: PlanOptions) 
         options.prune,
         &mut warnings,
     ));
+    changes.extend(branding::diff(desired, live));
     changes.extend(authorizer::diff(
         resources.authorizer.as_ref(),
         live.authorizer.as_ref(),

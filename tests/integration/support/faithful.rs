@@ -43,9 +43,13 @@
 //!
 //! User import jobs (and `GetCSVHeader`), which moto lacks: see `import_jobs`.
 //!
+//! Hosted UI branding (classic UI customization, managed login), which moto
+//! lacks: see `branding`.
+//!
 //! Identity pools: see `identity_pools` (roles, role mappings and principal
 //! tags, which moto lacks; `AllowClassicFlow`, which it ignores).
 
+mod branding;
 mod clients;
 mod identity_pools;
 pub mod import_jobs;
@@ -67,6 +71,7 @@ pub struct CognitoSemantics {
     servers: Mutex<ResourceServers>,
     domains: Mutex<HashMap<String, DomainRecord>>,
     clients: clients::ClientSemantics,
+    branding: branding::BrandingSemantics,
     identity_pools: identity_pools::IdentityPoolSemantics,
 }
 
@@ -143,6 +148,16 @@ impl CognitoSemantics {
         if let Some(answer) = self.identity_pools.answer(operation, &request) {
             return Some(answer);
         }
+        let has_domain = |pool: &str| {
+            self.domains
+                .lock()
+                .unwrap()
+                .values()
+                .any(|d| d.pool == pool)
+        };
+        if let Some(answer) = self.branding.answer(operation, &request, &has_domain) {
+            return Some(answer);
+        }
         match operation {
             "CreateResourceServer"
             | "UpdateResourceServer"
@@ -171,6 +186,16 @@ impl CognitoSemantics {
             }
             _ => None,
         }
+    }
+
+    /// Where this proxy listens, for the URLs it hands out (logos).
+    pub fn set_endpoint(&self, endpoint: &str) {
+        self.branding.set_endpoint(endpoint);
+    }
+
+    /// The bytes behind a logo URL this layer handed out, for a GET of it.
+    pub fn logo(&self, operation: &str) -> Option<Vec<u8>> {
+        self.branding.logo(operation)
     }
 
     /// AWS's answer in place of a failure of moto's own, for failures moto
