@@ -61,6 +61,28 @@ pub async fn read(
     Ok(out)
 }
 
+/// Everything: the pool-wide customization and every named client's own
+/// customization and style (what `import` writes).
+pub async fn read_all(
+    client: &cognito::Client,
+    pool_id: &str,
+    clients: &crate::live::client::LiveClients,
+) -> anyhow::Result<LiveBranding> {
+    let mut out = LiveBranding {
+        pool: ui_customization(client, pool_id, None).await?,
+        ..LiveBranding::default()
+    };
+    for (name, live) in &clients.by_name {
+        if let Some(ui) = ui_customization(client, pool_id, Some(&live.id)).await? {
+            out.clients.insert(name.clone(), ui);
+        }
+        if let Some(style) = style(client, pool_id, &live.id).await? {
+            out.styles.insert(name.clone(), style);
+        }
+    }
+    Ok(out)
+}
+
 /// The customization set for `client_id` (`None`: pool-wide) itself, not
 /// one it falls back to; `None` when there is none.
 pub async fn ui_customization(

@@ -136,6 +136,7 @@ pub async fn read(session: &Session, request: &Request) -> anyhow::Result<WholeP
     )?;
     state.identity_providers = providers;
     state.function_policies = policies;
+    state.branding = super::branding::read_all(&clients.cognito, &pool.id, &state.clients).await?;
     let identity_pools = read_identity_pools(&clients.identity, request).await?;
     Ok(WholePool {
         state,

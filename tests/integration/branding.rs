@@ -369,3 +369,61 @@ fn bad_branding_files_are_located_errors_and_nothing_is_sent() {
         stack.proxy.operations()
     );
 }
+
+#[test]
+fn import_writes_the_files_next_to_the_spec_and_then_plans_nothing() {
+    let stack = stack_with_spec();
+    apply(&stack);
+    std::fs::remove_dir_all(stack.path().join("pools")).unwrap();
+    let out = stack
+        .poolctl()
+        .region("us-east-1")
+        .args(["import", "--env", "dev", "--name", "brand-dev"])
+        .run();
+    out.assert_success();
+    assert!(
+        out.stderr.contains("(hosted UI branding)"),
+        "{}",
+        out.dump()
+    );
+    let pools = stack.path().join("pools");
+    let spec_file = std::fs::read_dir(&pools)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .unwrap_or_else(|| panic!("no spec written: {}", out.dump()));
+    let spec = std::fs::read_to_string(&spec_file).unwrap();
+    let stem = spec_file.file_stem().unwrap().to_str().unwrap();
+    assert!(
+        spec.contains(&format!("css_file: branding/{stem}-${{env}}/ui.css")),
+        "{spec}"
+    );
+    let dir = pools.join(format!("branding/{stem}-dev"));
+    assert_eq!(
+        std::fs::read_to_string(dir.join("ui.css")).unwrap(),
+        HOSTED_CSS
+    );
+    assert_eq!(std::fs::read(dir.join("ui-logo.png")).unwrap(), LOGO);
+    assert_eq!(
+        std::fs::read_to_string(dir.join("web-ui.css")).unwrap(),
+        WEB_CSS
+    );
+    assert_eq!(
+        std::fs::read(dir.join("web-page_header_logo-dark.png")).unwrap(),
+        LOGO_DARK
+    );
+    assert!(spec.contains("use_cognito_provided_values: true"), "{spec}");
+
+    stack.proxy.clear();
+    let p = plan(&stack);
+    assert!(actions(&p).is_empty(), "{p}\n{spec}");
+    // The plan read what the imported spec declares: the branding too.
+    assert_eq!(stack.proxy.requests_for("GetUICustomization").len(), 2);
+    assert_eq!(
+        stack
+            .proxy
+            .requests_for("DescribeManagedLoginBrandingByClient")
+            .len(),
+        2
+    );
+}
