@@ -15,9 +15,15 @@ use aws_sdk_cognitoidentityprovider::types as sdk;
 use aws_smithy_types::Blob;
 
 /// The id of the client the spec calls `name`: read with the plan, or (a
-/// client this apply created) listed now.
+/// client this apply created or replaced) listed now.
 async fn client_id(ctx: &ApplyCtx<'_>, name: &str) -> anyhow::Result<String> {
-    if let Some(live) = ctx.live.clients.by_name.get(name) {
+    let address = format!("{}.{name}", crate::diff::client::KIND);
+    let replaced = ctx
+        .plan
+        .changes
+        .iter()
+        .any(|c| c.address == address && c.action == Action::Replace);
+    if let Some(live) = ctx.live.clients.by_name.get(name).filter(|_| !replaced) {
         return Ok(live.id.clone());
     }
     let ids =

@@ -17,25 +17,28 @@ use std::collections::BTreeMap;
 pub const UI_KIND: &str = "ui_customization";
 pub const STYLE_KIND: &str = "managed_login_branding";
 
-pub fn diff(desired: &DesiredPool, live: &LiveState) -> Vec<ResourceChange> {
+/// `replaced`: clients the plan replaces, whose branding the new client
+/// does not have yet.
+pub fn diff(desired: &DesiredPool, live: &LiveState, replaced: &[String]) -> Vec<ResourceChange> {
     let mut changes = Vec::new();
     let b = &live.branding;
     if let Some(want) = &desired.resources.ui_customization {
         changes.extend(ui_change(UI_KIND.to_string(), want, b.pool.as_ref()));
     }
     for (name, client) in desired.resources.clients.iter().flatten() {
+        let new = replaced.contains(name);
         if let Some(want) = &client.ui_customization {
             changes.extend(ui_change(
                 format!("{UI_KIND}.{name}"),
                 want,
-                b.clients.get(name),
+                b.clients.get(name).filter(|_| !new),
             ));
         }
         if let Some(want) = &client.managed_login_branding {
             changes.extend(style_change(
                 name,
                 want,
-                b.styles.get(name).map(|s| &s.model),
+                b.styles.get(name).map(|s| &s.model).filter(|_| !new),
             ));
         }
     }

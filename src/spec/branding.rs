@@ -22,7 +22,7 @@ const RELATIVE: &str = "the path is relative to the directory of the spec file";
 /// Loads every branding file of `doc` into it, and checks it; one
 /// diagnostic per problem.
 pub fn read_files(doc: &mut Document, spec_dir: &Path) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
+    let mut out = versions(doc);
     if let Some(ui) = &mut doc.resources.ui_customization {
         ui_customization(ui, "ui_customization", spec_dir, &mut out);
     }
@@ -43,6 +43,46 @@ pub fn read_files(doc: &mut Document, spec_dir: &Path) -> Vec<Diagnostic> {
                 &mut out,
             );
         }
+    }
+    out
+}
+
+/// Which look the declared domain shows: managed login (version 2) shows no
+/// classic customization, and the classic hosted UI (version 1, the
+/// default) no managed login style. AWS accepts both: warnings.
+fn versions(doc: &Document) -> Vec<Diagnostic> {
+    let Some(domain) = &doc.resources.domain else {
+        return Vec::new();
+    };
+    let version = domain.managed_login_version.unwrap_or(1);
+    let clients = doc.resources.clients.iter().flatten();
+    let mut out = Vec::new();
+    for (name, client) in clients {
+        if version != 2 && client.managed_login_branding.is_some() {
+            out.push(
+                Diagnostic::warning(format!(
+                    "the domain shows the classic hosted UI (managed_login_version {version}): this managed login style is stored but not shown"
+                ))
+                .field(format!("clients.{name}.managed_login_branding"))
+                .help("set `managed_login_version: 2` on the domain to show it"),
+            );
+        }
+        if version == 2 && client.ui_customization.is_some() {
+            out.push(
+                Diagnostic::warning(
+                    "the domain shows managed login (managed_login_version 2): this classic customization is stored but not shown",
+                )
+                .field(format!("clients.{name}.ui_customization")),
+            );
+        }
+    }
+    if version == 2 && doc.resources.ui_customization.is_some() {
+        out.push(
+            Diagnostic::warning(
+                "the domain shows managed login (managed_login_version 2): the classic customization is stored but not shown",
+            )
+            .field("ui_customization"),
+        );
     }
     out
 }

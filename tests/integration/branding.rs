@@ -114,6 +114,11 @@ fn branding_applies_after_new_clients_converges_and_shows_file_changes_by_digest
     ] {
         assert!(acts.contains(&expected), "{expected:?} not in {acts:?}");
     }
+    let warnings = first["pools"][0]["warnings"].to_string();
+    assert!(
+        warnings.contains("managed login style is stored but not shown"),
+        "a version 1 domain shows no managed login: {warnings}"
+    );
     let text = first.to_string();
     assert!(
         !text.contains("submitButton-customizable"),
@@ -426,4 +431,41 @@ fn import_writes_the_files_next_to_the_spec_and_then_plans_nothing() {
             .len(),
         2
     );
+}
+
+#[test]
+fn a_replaced_client_gets_its_branding_anew() {
+    let stack = stack_with_spec();
+    apply(&stack);
+    let pool = pool_id(&stack);
+    let old = client_id(&stack, &pool, "web");
+    stack.spec(
+        "brand.yaml",
+        &SPEC.replace(
+            "    callback_urls: [https://app.example.com/cb]\n",
+            "    callback_urls: [https://app.example.com/cb]\n    generate_secret: true\n",
+        ),
+    );
+    let p = plan(&stack);
+    let acts = actions(&p);
+    for expected in [
+        pair("client.web", "replace"),
+        pair("ui_customization.web", "create"),
+        pair("managed_login_branding.web", "create"),
+    ] {
+        assert!(acts.contains(&expected), "{expected:?} not in {acts:?}");
+    }
+    stack.proxy.clear();
+    let out = stack
+        .poolctl()
+        .args(["apply", "--env", "dev", "--auto-approve", "--allow-replace"])
+        .run();
+    out.assert_success();
+    let new = client_id(&stack, &pool, "web");
+    assert_ne!(old, new);
+    let set = stack.proxy.requests_for("SetUICustomization")[0].json();
+    assert_eq!(set["ClientId"], new.as_str());
+    let create = stack.proxy.requests_for("CreateManagedLoginBranding")[0].json();
+    assert_eq!(create["ClientId"], new.as_str());
+    assert!(actions(&plan(&stack)).is_empty());
 }
