@@ -92,10 +92,11 @@ pub async fn ui_customization(
 ) -> anyhow::Result<Option<UiCustomization>> {
     let asked = client_id.unwrap_or(ALL_CLIENTS);
     let what = format!("GetUICustomization {pool_id} {asked}");
+    // Pool-wide is asked without a client id, as the API reference shows.
     let out = client
         .get_ui_customization()
         .user_pool_id(pool_id)
-        .client_id(asked)
+        .set_client_id(client_id.map(str::to_string))
         .send()
         .await
         .map_err(|e| explain(&what, e))?;

@@ -127,6 +127,40 @@ fn extension_of(path: &str) -> String {
         .to_ascii_lowercase()
 }
 
+/// The image type the bytes recognisably are (`PNG`, ...), by their magic
+/// numbers; `None` when they are none of the types AWS takes.
+fn sniff(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(b"\x89PNG") {
+        Some("PNG")
+    } else if bytes.starts_with(b"\xFF\xD8\xFF") {
+        Some("JPEG")
+    } else if bytes.starts_with(b"\0\0\x01\0") {
+        Some("ICO")
+    } else if bytes.len() > 12 && bytes.starts_with(b"RIFF") && &bytes[8..12] == b"WEBP" {
+        Some("WEBP")
+    } else if String::from_utf8_lossy(&bytes[..bytes.len().min(1024)]).contains("<svg") {
+        Some("SVG")
+    } else {
+        None
+    }
+}
+
+/// A file whose name says one image type and whose content is another:
+/// AWS stores it as named, and browsers may not show it. A warning.
+fn mismatch(file: &FileContent, named: &str, field: &str, out: &mut Vec<Diagnostic>) {
+    let Some(found) = file.bytes.as_deref().and_then(sniff) else {
+        return;
+    };
+    if found != named {
+        out.push(
+            Diagnostic::warning(format!(
+                "the file is named as a {named} image but holds a {found} image"
+            ))
+            .field(field),
+        );
+    }
+}
+
 fn base64_len(bytes: usize) -> usize {
     bytes.div_ceil(3) * 4
 }
@@ -187,6 +221,10 @@ fn ui_customization(
             );
         }
         if load(logo, &field, spec_dir, out) {
+            if LOGO_EXTENSIONS.contains(&ext.as_str()) {
+                let named = if ext == "png" { "PNG" } else { "JPEG" };
+                mismatch(logo, named, &field, out);
+            }
             let len = logo.bytes.as_ref().map_or(0, Vec::len);
             size += base64_len(len);
             if base64_len(len) > MAX_LOGO_BASE64_CHARS {
@@ -349,6 +387,9 @@ fn managed(style: &mut ManagedLoginBranding, at: &str, spec_dir: &Path, out: &mu
                 (Some(api), _) => file.extension = Some(api.to_string()),
             }
             if load(file, &field, spec_dir, out) {
+                if let Some(named) = api {
+                    mismatch(file, named, &field, out);
+                }
                 let len = file.bytes.as_ref().map_or(0, Vec::len);
                 if base64_len(len) > MAX_ASSET_BASE64_CHARS {
                     out.push(
@@ -379,6 +420,29 @@ mod tests {
         assert!(p[0].contains("`body`"), "{p:?}");
         let p = css_problems("@media (max-width: 10px) { .logo-customizable {} }");
         assert!(p[0].contains("@media"), "{p:?}");
+    }
+
+    #[test]
+    fn content_of_another_image_type_is_a_warning() {
+        assert_eq!(sniff(b"\x89PNG\r\n"), Some("PNG"));
+        assert_eq!(sniff(b"\xFF\xD8\xFF\xE0"), Some("JPEG"));
+        assert_eq!(sniff(b"<?xml?><svg/>"), Some("SVG"));
+        let mut out = Vec::new();
+        mismatch(
+            &FileContent::from_bytes(b"\x89PNG".to_vec()),
+            "JPEG",
+            "f",
+            &mut out,
+        );
+        assert_eq!(out.len(), 1);
+        assert!(!out[0].is_error());
+        mismatch(
+            &FileContent::from_bytes(b"plain".to_vec()),
+            "JPEG",
+            "f",
+            &mut out,
+        );
+        assert_eq!(out.len(), 1, "unrecognised content is not judged");
     }
 
     #[test]
