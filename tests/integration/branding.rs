@@ -469,3 +469,61 @@ fn a_replaced_client_gets_its_branding_anew() {
     assert_eq!(create["ClientId"], new.as_str());
     assert!(actions(&plan(&stack)).is_empty());
 }
+
+#[test]
+fn a_saved_plan_is_stale_when_a_file_or_the_live_branding_moved() {
+    let stack = stack_with_spec();
+    apply(&stack);
+    write(&stack, "web.css", b".label-customizable { color: #111; }\n");
+    let file = stack.path().join("dev.plan.json");
+    let save = || {
+        stack
+            .poolctl()
+            .args(["plan", "--env", "dev", "--out"])
+            .arg(&file)
+            .run()
+            .assert_success();
+    };
+    let refused = || {
+        stack.proxy.clear();
+        let out = stack.poolctl().arg("apply").arg(&file).run();
+        out.assert_exit(1);
+        assert!(
+            out.stderr.contains("saved plan is stale; run plan again"),
+            "{}",
+            out.dump()
+        );
+        assert!(stack.writes().is_empty(), "{:?}", stack.writes());
+    };
+
+    // The file changed again after the plan was saved.
+    save();
+    write(&stack, "web.css", b".label-customizable { color: #222; }\n");
+    refused();
+
+    // The live pool-wide customization changed by hand.
+    save();
+    let pool = pool_id(&stack);
+    block_on(
+        by_hand(&stack)
+            .set_ui_customization()
+            .user_pool_id(&pool)
+            .client_id("ALL")
+            .css(".banner-customizable { color: red; }")
+            .send(),
+    )
+    .unwrap();
+    refused();
+
+    // Saved and applied untouched, it applies exactly the planned change.
+    stack.spec("brand.yaml", SPEC);
+    save();
+    stack.proxy.clear();
+    stack
+        .poolctl()
+        .arg("apply")
+        .arg(&file)
+        .run()
+        .assert_success();
+    assert!(actions(&plan(&stack)).is_empty());
+}
