@@ -136,13 +136,13 @@ impl Step {
             Step::CreatePool | Step::UpdatePool => 0,
             Step::AddCustomAttributes(_) | Step::SetMfa => 1,
             Step::Resource { kind, action, .. } => match (kind.as_str(), action) {
+                // After the clients (a new one's id) and the domain, which
+                // the hosted UI needs.
+                (diff::branding::UI_KIND | diff::branding::STYLE_KIND, _) => 4,
                 (diff::authorizer::KIND, _) => 4,
                 // After the clients it names; it sets its roles itself,
                 // right after the pool.
                 (diff::identity_pool::KIND, _) => 4,
-                // After the clients (a new one's id) and the domain, which
-                // the hosted UI needs.
-                (diff::branding::UI_KIND | diff::branding::STYLE_KIND, _) => 4,
                 (diff::authorizer::DEPLOYMENT, _) => 5,
                 ("client", Action::Delete) => 6,
                 (_, Action::Delete) => 7,
@@ -522,14 +522,14 @@ async fn resource_step(ctx: &ApplyCtx<'_>, step: &Step) -> anyhow::Result<()> {
     };
     match kind.as_str() {
         diff::group::KIND => group::run(ctx, name, *action).await,
+        diff::branding::UI_KIND => branding::run_ui(ctx, name, *action).await,
+        diff::branding::STYLE_KIND => branding::run_style(ctx, name, *action).await,
         diff::resource_server::KIND => resource_server::run(ctx, name, *action).await,
         diff::domain::ADDRESS => domain::run(ctx, *action).await,
         diff::identity_provider::KIND => identity_provider::run(ctx, name, *action).await,
         diff::client::KIND => client::run(ctx, name, *action).await,
         diff::authorizer::KIND => authorizer::run(ctx, name, *action).await,
         diff::identity_pool::KIND => identity_pool::run(ctx, name, *action).await,
-        diff::branding::UI_KIND => branding::run_ui(ctx, name, *action).await,
-        diff::branding::STYLE_KIND => branding::run_style(ctx, name, *action).await,
         diff::authorizer::DEPLOYMENT => authorizer::deploy(ctx, name).await,
         other => anyhow::bail!("no applier for resource kind `{other}`"),
     }

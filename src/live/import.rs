@@ -116,6 +116,7 @@ pub async fn read(session: &Session, request: &Request) -> anyhow::Result<WholeP
         .into());
     };
     let clients = session.clients(&request.target).await;
+    let branding = super::branding::read_all(&clients.cognito, &pool.id, &state.clients).await?;
     let functions = pool
         .settings
         .triggers
@@ -136,8 +137,8 @@ pub async fn read(session: &Session, request: &Request) -> anyhow::Result<WholeP
     )?;
     state.identity_providers = providers;
     state.function_policies = policies;
-    state.branding = super::branding::read_all(&clients.cognito, &pool.id, &state.clients).await?;
     let identity_pools = read_identity_pools(&clients.identity, request).await?;
+    state.branding = branding;
     Ok(WholePool {
         state,
         authorizer: found,
@@ -230,9 +231,9 @@ fn declare_everything(request: &Request) -> DesiredPool {
             resource_servers: Some(BTreeMap::new()),
             groups: Some(BTreeMap::new()),
             domain: Some(Domain::default()),
+            ui_customization: None,
             authorizer: None,
             identity_pools: None,
-            ui_customization: None,
         },
         warnings: Vec::new(),
     }

@@ -39,6 +39,8 @@ pub struct LiveState {
     /// to tell whether the functions exist.
     pub function_policies: BTreeMap<String, crate::model::lambda_permission::FunctionPolicy>,
     pub clients: client::LiveClients,
+    /// The hosted UI branding the spec declares, as it is live.
+    pub branding: branding::LiveBranding,
     /// The spec's authorizer and its REST API; read even when the pool does
     /// not exist yet, because the REST API is not the pool's.
     pub authorizer: Option<authorizer::AuthorizerState>,
@@ -47,8 +49,6 @@ pub struct LiveState {
     /// The spec's identity pools and the roles they name; read only when
     /// the spec declares `identity_pools`, even before the pool exists.
     pub identity_pools: Option<identity_pool::IdentityPoolState>,
-    /// The hosted UI branding the spec declares, as it is live.
-    pub branding: branding::LiveBranding,
 }
 
 impl LiveState {

@@ -145,9 +145,6 @@ impl CognitoSemantics {
     /// would; `None` forwards the request to moto.
     pub fn answer(&self, operation: &str, request_body: &str) -> Option<Answer> {
         let request: Value = serde_json::from_str(request_body).ok()?;
-        if let Some(answer) = self.identity_pools.answer(operation, &request) {
-            return Some(answer);
-        }
         let has_domain = |pool: &str| {
             self.domains
                 .lock()
@@ -156,6 +153,9 @@ impl CognitoSemantics {
                 .any(|d| d.pool == pool)
         };
         if let Some(answer) = self.branding.answer(operation, &request, &has_domain) {
+            return Some(answer);
+        }
+        if let Some(answer) = self.identity_pools.answer(operation, &request) {
             return Some(answer);
         }
         match operation {
