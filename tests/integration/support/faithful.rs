@@ -39,12 +39,12 @@
 //! exist; AWS answers ResourceNotFoundException, as for every other list of
 //! a pool's resources. This layer answers so in its place.
 //!
+//! Hosted UI branding (classic UI customization, managed login), which moto
+//! lacks: see `branding`.
+//!
 //! App clients: see `clients` (UpdateUserPoolClient resets what it is not sent).
 //!
 //! User import jobs (and `GetCSVHeader`), which moto lacks: see `import_jobs`.
-//!
-//! Hosted UI branding (classic UI customization, managed login), which moto
-//! lacks: see `branding`.
 //!
 //! Identity pools: see `identity_pools` (roles, role mappings and principal
 //! tags, which moto lacks; `AllowClassicFlow`, which it ignores).
