@@ -27,6 +27,9 @@
 //! puts in DescribeUserPool's `Domain` to `CustomDomain`, where AWS reports
 //! it.
 //!
+//! Hosted UI branding (classic UI customization, managed login), which moto
+//! lacks: see `branding`.
+//!
 //! moto's DescribeIdentityProvider echoes the ProviderDetails it was sent.
 //! AWS adds read-only keys of its own (the endpoints of a social provider,
 //! `attributes_url_add_attributes`, `token_request_method`; for OIDC the
@@ -38,9 +41,6 @@
 //! moto's ListResourceServers fails with HTTP 500 for a pool that does not
 //! exist; AWS answers ResourceNotFoundException, as for every other list of
 //! a pool's resources. This layer answers so in its place.
-//!
-//! Hosted UI branding (classic UI customization, managed login), which moto
-//! lacks: see `branding`.
 //!
 //! App clients: see `clients` (UpdateUserPoolClient resets what it is not sent).
 //!
@@ -69,9 +69,9 @@ pub struct CognitoSemantics {
     pools: Mutex<HashMap<String, Map<String, Value>>>,
     names: Mutex<HashMap<String, String>>,
     servers: Mutex<ResourceServers>,
+    branding: branding::BrandingSemantics,
     domains: Mutex<HashMap<String, DomainRecord>>,
     clients: clients::ClientSemantics,
-    branding: branding::BrandingSemantics,
     identity_pools: identity_pools::IdentityPoolSemantics,
 }
 
