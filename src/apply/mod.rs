@@ -8,6 +8,7 @@
 //! fails, what was not.
 
 pub mod authorizer;
+pub mod branding;
 pub mod client;
 pub mod client_secrets;
 pub mod domain;
@@ -160,6 +161,9 @@ impl Step {
             | Step::SetLogDelivery => 1,
             Step::SetClientThreatProtection { .. } => 4,
             Step::Resource { kind, action, .. } => match (kind.as_str(), action) {
+                // After the clients (a new one's id) and the domain, which
+                // the hosted UI needs.
+                (diff::branding::UI_KIND | diff::branding::STYLE_KIND, _) => 4,
                 (diff::authorizer::KIND, _) => 4,
                 // After the clients it names; it sets its roles itself,
                 // right after the pool.
@@ -594,6 +598,8 @@ async fn resource_step(ctx: &ApplyCtx<'_>, step: &Step) -> anyhow::Result<()> {
     };
     match kind.as_str() {
         diff::group::KIND => group::run(ctx, name, *action).await,
+        diff::branding::UI_KIND => branding::run_ui(ctx, name, *action).await,
+        diff::branding::STYLE_KIND => branding::run_style(ctx, name, *action).await,
         diff::resource_server::KIND => resource_server::run(ctx, name, *action).await,
         diff::domain::ADDRESS => domain::run(ctx, *action).await,
         diff::identity_provider::KIND => identity_provider::run(ctx, name, *action).await,

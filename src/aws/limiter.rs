@@ -162,6 +162,11 @@ impl Category {
             "DescribeIdentityProvider"
             | "DescribeResourceServer"
             | "DescribeUserPoolDomain"
+            // Hosted UI branding; managed login's calls are taken to be in
+            // the same categories as the classic UI's (unconfirmed).
+            | "GetUICustomization"
+            | "DescribeManagedLoginBranding"
+            | "DescribeManagedLoginBrandingByClient"
             | "GetGroup"
             | "GetUserPoolMfaConfig"
             | "ListGroups"
@@ -186,6 +191,10 @@ impl Category {
             | "DeleteResourceServer"
             | "CreateUserPoolDomain"
             | "UpdateUserPoolDomain"
+            | "SetUICustomization"
+            | "CreateManagedLoginBranding"
+            | "UpdateManagedLoginBranding"
+            | "DeleteManagedLoginBranding"
             | "DeleteUserPoolDomain"
             | "SetUserPoolMfaConfig"
             | "TagResource"

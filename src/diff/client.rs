@@ -37,6 +37,9 @@ pub fn diff(
         }
         let mut client = client.clone();
         client.normalize();
+        // Branding is planned as resources of its own (`diff::branding`).
+        client.ui_customization = None;
+        client.managed_login_branding = None;
         plannable.insert(name.clone(), client);
     }
     let mut live_models = live.models();

@@ -4,6 +4,7 @@
 //! change in place.
 
 pub mod authorizer;
+pub mod branding;
 pub mod client;
 pub mod domain;
 pub mod group;
@@ -245,6 +246,13 @@ pub fn plan_pool(desired: &DesiredPool, live: &LiveState, options: PlanOptions) 
         options.prune,
         &mut warnings,
     ));
+    // A replaced client is a new client: its branding is made anew.
+    let replaced: Vec<String> = changes
+        .iter()
+        .filter(|c| c.kind() == client::KIND && c.action == Action::Replace)
+        .map(|c| c.name().to_string())
+        .collect();
+    changes.extend(branding::diff(desired, live, &replaced));
     changes.extend(authorizer::diff(
         resources.authorizer.as_ref(),
         live.authorizer.as_ref(),

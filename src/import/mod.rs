@@ -17,6 +17,7 @@
 //! header. Their live values are kept (as `Secret`) only so the command can
 //! check the result against live state.
 
+pub mod branding;
 pub mod files;
 pub mod merge;
 pub mod render;
@@ -82,6 +83,8 @@ pub struct Imported {
     pub full: Mapping,
     pub secrets: Vec<SecretVar>,
     pub metadata_files: Vec<MetadataFile>,
+    /// The hosted UI branding files the spec names.
+    pub branding_files: Vec<branding::BrandingFile>,
     /// What the document cannot say, or what a plan will still show.
     pub notes: Vec<String>,
 }
@@ -350,6 +353,14 @@ pub fn from_live(whole: &WholePool, o: &Options) -> Imported {
         full.insert("identity_pools".into(), Value::Mapping(pools));
     }
 
+    let mut branding_files = Vec::new();
+    finals.extend(branding::finals(
+        &state.branding,
+        o.stem,
+        o.environment,
+        &mut branding_files,
+    ));
+
     let mut full_value = Value::Mapping(order(full));
     template_strings(&mut full_value, &t);
     for (at, value) in finals {
@@ -378,6 +389,7 @@ pub fn from_live(whole: &WholePool, o: &Options) -> Imported {
         full,
         secrets,
         metadata_files,
+        branding_files,
         notes,
     }
 }

@@ -241,6 +241,9 @@ pub fn to_model(raw: &sdk::UserPoolClientType, has_secret: bool) -> AppClient {
         callback_urls: strings(&raw.callback_urls),
         logout_urls: strings(&raw.logout_urls),
         default_redirect_uri: raw.default_redirect_uri.clone(),
+        // Read apart, by `live::branding`.
+        ui_customization: None,
+        managed_login_branding: None,
         supported_identity_providers: strings(&raw.supported_identity_providers),
         access_token_validity: Some(
             validity(

@@ -116,6 +116,7 @@ pub async fn read(session: &Session, request: &Request) -> anyhow::Result<WholeP
         .into());
     };
     let clients = session.clients(&request.target).await;
+    let branding = super::branding::read_all(&clients.cognito, &pool.id, &state.clients).await?;
     let functions = pool
         .settings
         .triggers
@@ -150,6 +151,7 @@ pub async fn read(session: &Session, request: &Request) -> anyhow::Result<WholeP
     state.function_policies = policies;
     read_extras(&clients.cognito, &mut state).await?;
     let identity_pools = read_identity_pools(&clients.identity, request).await?;
+    state.branding = branding;
     Ok(WholePool {
         state,
         authorizer: found,
@@ -295,6 +297,7 @@ fn declare_everything(request: &Request) -> DesiredPool {
             resource_servers: Some(BTreeMap::new()),
             groups: Some(BTreeMap::new()),
             domain: Some(Domain::default()),
+            ui_customization: None,
             authorizer: None,
             identity_pools: None,
             replicas: Some(BTreeMap::new()),

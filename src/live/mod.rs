@@ -2,6 +2,7 @@
 //! manages about it, concurrently and without reading anything twice.
 
 pub mod authorizer;
+pub mod branding;
 pub mod client;
 pub mod client_secrets;
 pub mod domain;
@@ -43,6 +44,8 @@ pub struct LiveState {
     /// to tell whether the functions exist.
     pub function_policies: BTreeMap<String, crate::model::lambda_permission::FunctionPolicy>,
     pub clients: client::LiveClients,
+    /// The hosted UI branding the spec declares, as it is live.
+    pub branding: branding::LiveBranding,
     /// The spec's authorizer and its REST API; read even when the pool does
     /// not exist yet, because the REST API is not the pool's.
     pub authorizer: Option<authorizer::AuthorizerState>,
@@ -117,6 +120,22 @@ impl LiveState {
         }
         if let Some(state) = &self.http_authorizer {
             out.insert("http_authorizer".to_string(), debug_digest(state));
+        }
+        let b = &self.branding;
+        if let Some(ui) = &b.pool {
+            out.insert(crate::diff::branding::UI_KIND.to_string(), digest(ui));
+        }
+        for (name, ui) in &b.clients {
+            out.insert(
+                format!("{}.{name}", crate::diff::branding::UI_KIND),
+                digest(ui),
+            );
+        }
+        for (name, style) in &b.styles {
+            out.insert(
+                format!("{}.{name}", crate::diff::branding::STYLE_KIND),
+                digest(&(&style.id, &style.model)),
+            );
         }
         if let Some(state) = &self.identity_pools {
             for (key, pool) in &state.pools {
@@ -393,7 +412,14 @@ impl<'a> LiveReader<'a> {
         let identity_pools = self
             .read_identity_pools(&target, desired, Some(&own_provider))
             .await?;
+        let ids = app_clients
+            .by_name
+            .iter()
+            .map(|(name, c)| (name.clone(), c.id.clone()))
+            .collect();
+        let branding = branding::read(cognito, &live.id, desired, &ids).await?;
         Ok(LiveState {
+            branding,
             identity_pools,
             pool: Some(live),
             groups,

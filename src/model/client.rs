@@ -59,6 +59,13 @@ pub struct AppClient {
     pub logout_urls: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_redirect_uri: Option<String>,
+    /// The classic hosted UI's CSS and logo for this client
+    /// (`SetUICustomization`); its own resource in a plan.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ui_customization: Option<super::branding::UiCustomization>,
+    /// This client's managed login style; its own resource in a plan.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub managed_login_branding: Option<super::branding::ManagedLoginBranding>,
     /// `COGNITO` and names of identity providers declared in the spec.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub supported_identity_providers: Option<Vec<String>>,

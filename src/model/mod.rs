@@ -2,6 +2,7 @@
 //! (from AWS) are both expressed in, so the diff compares like with like.
 
 pub mod authorizer;
+pub mod branding;
 pub mod client;
 pub mod domain;
 pub mod duration;

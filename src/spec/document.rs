@@ -71,6 +71,7 @@ pub const RESOURCE_KEYS: &[&str] = &[
     "resource_servers",
     "groups",
     "domain",
+    "ui_customization",
     "clients",
     "authorizer",
     "identity_pools",
@@ -128,6 +129,8 @@ pub struct Resources {
     pub resource_servers: Option<BTreeMap<String, ResourceServer>>,
     pub groups: Option<BTreeMap<String, Group>>,
     pub domain: Option<Domain>,
+    /// The classic hosted UI's pool-wide CSS and logo (`ClientId: ALL`).
+    pub ui_customization: Option<crate::model::branding::UiCustomization>,
     /// An API Gateway authorizer pointed at the pool (one per pool and environment).
     pub authorizer: Option<Authorizer>,
     /// Identity pools for the pool's users, by poolctl's handle.
@@ -198,6 +201,9 @@ pub fn read_partial(root: &MarkedMappingNode) -> Partial {
                 }
                 "groups" => resources.groups = typed_partial(value, name, errors, unread),
                 "domain" => resources.domain = typed_partial(value, name, errors, unread),
+                "ui_customization" => {
+                    resources.ui_customization = typed_partial(value, name, errors, unread)
+                }
                 "authorizer" => resources.authorizer = typed_partial(value, name, errors, unread),
                 "identity_pools" => {
                     resources.identity_pools = typed_partial(value, name, errors, unread)

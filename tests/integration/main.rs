@@ -8,6 +8,7 @@ mod support;
 
 mod authorizer;
 mod bad_input;
+mod branding;
 mod cases;
 mod client_extras;
 mod clients;

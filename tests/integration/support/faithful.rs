@@ -27,6 +27,9 @@
 //! puts in DescribeUserPool's `Domain` to `CustomDomain`, where AWS reports
 //! it.
 //!
+//! Hosted UI branding (classic UI customization, managed login), which moto
+//! lacks: see `branding`.
+//!
 //! moto's DescribeIdentityProvider echoes the ProviderDetails it was sent.
 //! AWS adds read-only keys of its own (the endpoints of a social provider,
 //! `attributes_url_add_attributes`, `token_request_method`; for OIDC the
@@ -57,6 +60,7 @@
 //! (`WebAuthnConfiguration`), which moto drops: see `web_authn`.
 
 mod client_secrets;
+mod branding;
 mod clients;
 mod identity_pools;
 pub mod import_jobs;
@@ -81,6 +85,7 @@ pub struct CognitoSemantics {
     pools: Mutex<HashMap<String, Map<String, Value>>>,
     names: Mutex<HashMap<String, String>>,
     servers: Mutex<ResourceServers>,
+    branding: branding::BrandingSemantics,
     domains: Mutex<HashMap<String, DomainRecord>>,
     clients: clients::ClientSemantics,
     client_secrets: client_secrets::ClientSecretSemantics,
@@ -160,6 +165,16 @@ impl CognitoSemantics {
     /// would; `None` forwards the request to moto.
     pub fn answer(&self, operation: &str, request_body: &str) -> Option<Answer> {
         let request: Value = serde_json::from_str(request_body).ok()?;
+        let has_domain = |pool: &str| {
+            self.domains
+                .lock()
+                .unwrap()
+                .values()
+                .any(|d| d.pool == pool)
+        };
+        if let Some(answer) = self.branding.answer(operation, &request, &has_domain) {
+            return Some(answer);
+        }
         if let Some(answer) = self.identity_pools.answer(operation, &request) {
             return Some(answer);
         }
@@ -203,6 +218,16 @@ impl CognitoSemantics {
             }
             _ => None,
         }
+    }
+
+    /// Where this proxy listens, for the URLs it hands out (logos).
+    pub fn set_endpoint(&self, endpoint: &str) {
+        self.branding.set_endpoint(endpoint);
+    }
+
+    /// The bytes behind a logo URL this layer handed out, for a GET of it.
+    pub fn logo(&self, operation: &str) -> Option<Vec<u8>> {
+        self.branding.logo(operation)
     }
 
     /// AWS's answer in place of a failure of moto's own, for failures moto

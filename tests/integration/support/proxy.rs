@@ -214,6 +214,9 @@ impl Proxy {
             pool_extras: faithful.then(Default::default),
             inner: Mutex::new(Inner::default()),
         });
+        if let Some(semantics) = &state.cognito {
+            semantics.set_endpoint(&endpoint_of(addr));
+        }
         let (shutdown, shutdown_rx) = oneshot::channel();
         let thread_state = state.clone();
         let thread = std::thread::Builder::new()
@@ -440,6 +443,16 @@ async fn handle(
 
     let operation = lock(&state).requests[index].operation.clone();
     let request_body = String::from_utf8_lossy(&body).into_owned();
+    // A logo the layer hands out by URL (GetUICustomization's ImageUrl).
+    if let (None, Some(semantics)) = (&fault, &state.cognito) {
+        if let Some(bytes) = semantics.logo(&operation) {
+            return Ok(synthetic_bytes(
+                200,
+                &[("content-type", "image/png")],
+                bytes,
+            ));
+        }
+    }
     // User import jobs are played whole by the layer (moto has none).
     if let (None, Some(jobs)) = (&fault, &state.import_jobs) {
         let moto = Moto {
