@@ -161,18 +161,9 @@ fn model_defaults() -> Vec<(&'static str, Value)> {
 }
 
 /// Sections that go when leaving defaults out empties them (a named
-/// resource's own mapping stays, even empty: it still declares it).
+/// resource's own mapping stays, even empty: it still declares it). The
+/// pool's are its top-level rows (`model::pool_table::sections`).
 const SECTIONS: &[&str] = &[
-    "password_policy",
-    "sign_in_policy",
-    "admin_create_user_config",
-    "verification_message_template",
-    "email_configuration",
-    "user_attribute_update_settings",
-    "user_pool_add_ons",
-    "device_configuration",
-    "triggers",
-    "schema",
     "identity_providers.*.attribute_mapping",
     "clients.*.refresh_token_rotation",
 ];
@@ -196,8 +187,6 @@ pub fn from_live(whole: &WholePool, o: &Options) -> Imported {
     let mut settings = pool.settings.clone();
     settings.name = None;
     settings.triggers = None;
-    settings.username_attributes = settings.username_attributes.filter(|l| !l.is_empty());
-    settings.alias_attributes = settings.alias_attributes.filter(|l| !l.is_empty());
     if let Some(schema) = &mut settings.schema {
         schema.retain(|name, _| {
             let ours = !name.contains(':') || name.starts_with(CUSTOM_PREFIX);
@@ -822,10 +811,7 @@ fn set_path(value: &mut Value, at: &[String], new: Value) {
 /// `full` without AWS's defaults.
 fn readable_of(full: &Mapping) -> Mapping {
     let mut value = Value::Mapping(full.clone());
-    let pool_rows = crate::model::pool_table::POOL_SETTINGS
-        .iter()
-        .filter_map(|row| Some((row.path, row.aws_default?)));
-    let written = pool_rows
+    let written = crate::model::pool_table::import_defaults()
         .chain(DEFAULTS.iter().copied())
         .map(|(pattern, default)| {
             let default: Value = serde_yaml::from_str(default).expect("defaults are YAML");
@@ -871,7 +857,8 @@ fn readable_of(full: &Mapping) -> Mapping {
             *domain = domain["prefix"].clone();
         }
     }
-    for section in SECTIONS {
+    let sections = crate::model::pool_table::sections().chain(SECTIONS.iter().copied());
+    for section in sections {
         let parts: Vec<&str> = section.split('.').collect();
         remove_where(&mut value, &parts, &|v| {
             v.as_mapping().is_some_and(Mapping::is_empty)

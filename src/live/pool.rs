@@ -44,6 +44,11 @@ pub async fn describe(client: &cognito::Client, id: &str) -> anyhow::Result<Opti
     }))
 }
 
+/// AWS's default for a pool setting, from its row in the settings table.
+fn default<T: serde::de::DeserializeOwned>(path: &str) -> T {
+    crate::model::pool_table::aws_default(path)
+}
+
 fn convert<T>(value: &str, from_api: fn(&str) -> Option<T>) -> Option<T> {
     let converted = from_api(value);
     if converted.is_none() {
@@ -85,24 +90,24 @@ pub fn to_model(
                 pool.username_attributes.as_deref(),
                 UsernameAttribute::from_api,
             )
-            .unwrap_or_default(),
+            .unwrap_or_else(|| default("username_attributes")),
         ),
         alias_attributes: Some(
-            list(pool.alias_attributes.as_deref(), AliasAttribute::from_api).unwrap_or_default(),
+            list(pool.alias_attributes.as_deref(), AliasAttribute::from_api)
+                .unwrap_or_else(|| default("alias_attributes")),
         ),
-        // AWS's default for pools made without UsernameConfiguration is case sensitive.
         case_sensitive: Some(
             pool.username_configuration
                 .as_ref()
                 .map(|u| u.case_sensitive)
-                .unwrap_or(true),
+                .unwrap_or_else(|| default("case_sensitive")),
         ),
         auto_verified_attributes: Some(
             list(
                 pool.auto_verified_attributes.as_deref(),
                 VerifiedAttribute::from_api,
             )
-            .unwrap_or_default(),
+            .unwrap_or_else(|| default("auto_verified_attributes")),
         ),
         password_policy: password.map(|p| PasswordPolicy {
             minimum_length: p.minimum_length.map(|v| v as u32),
@@ -111,7 +116,11 @@ pub fn to_model(
             require_numbers: Some(p.require_numbers),
             require_symbols: Some(p.require_symbols),
             temporary_password_validity_days: Some(p.temporary_password_validity_days as u32),
-            password_history_size: Some(p.password_history_size.unwrap_or(0) as u32),
+            password_history_size: Some(
+                p.password_history_size
+                    .map(|v| v as u32)
+                    .unwrap_or_else(|| default("password_policy.password_history_size")),
+            ),
         }),
         sign_in_policy: Some(SignInPolicy {
             allowed_first_auth_factors: Some(
@@ -122,7 +131,7 @@ pub fn to_model(
                             AuthFactor::from_api,
                         )
                     })
-                    .unwrap_or_else(|| vec![AuthFactor::Password]),
+                    .unwrap_or_else(|| default("sign_in_policy.allowed_first_auth_factors")),
             ),
         }),
         mfa: Some(mfa_model(pool, mfa)),
@@ -159,7 +168,7 @@ pub fn to_model(
             pool.deletion_protection
                 .as_ref()
                 .and_then(|d| convert(d.as_str(), Activation::from_api))
-                .unwrap_or(Activation::Inactive),
+                .unwrap_or_else(|| default("deletion_protection")),
         ),
         tier: pool
             .user_pool_tier
@@ -168,9 +177,8 @@ pub fn to_model(
         tags: Some(
             pool.user_pool_tags
                 .clone()
-                .unwrap_or_default()
-                .into_iter()
-                .collect(),
+                .map(|t| t.into_iter().collect())
+                .unwrap_or_else(|| default("tags")),
         ),
         verification_message_template: pool.verification_message_template.as_ref().map(|t| {
             VerificationMessageTemplate {
@@ -191,7 +199,7 @@ pub fn to_model(
                     e.email_sending_account
                         .as_ref()
                         .and_then(|a| convert(a.as_str(), EmailSendingAccount::from_api))
-                        .unwrap_or(EmailSendingAccount::CognitoDefault),
+                        .unwrap_or_else(|| default("email_configuration.email_sending_account")),
                 ),
                 source_arn: e.source_arn.clone(),
                 from: e.from.clone(),
@@ -199,7 +207,7 @@ pub fn to_model(
                 configuration_set: e.configuration_set.clone(),
             },
             None => EmailConfiguration {
-                email_sending_account: Some(EmailSendingAccount::CognitoDefault),
+                email_sending_account: Some(default("email_configuration.email_sending_account")),
                 ..Default::default()
             },
         }),
@@ -218,7 +226,11 @@ pub fn to_model(
                             VerifiedAttribute::from_api,
                         )
                     })
-                    .unwrap_or_default(),
+                    .unwrap_or_else(|| {
+                        default(
+                            "user_attribute_update_settings.attributes_require_verification_before_update",
+                        )
+                    }),
             ),
         }),
         user_pool_add_ons: Some(match &pool.user_pool_add_ons {
@@ -238,7 +250,7 @@ pub fn to_model(
                     }),
             },
             None => UserPoolAddOns {
-                advanced_security_mode: Some(AdvancedSecurityMode::Off),
+                advanced_security_mode: Some(default("user_pool_add_ons.advanced_security_mode")),
                 advanced_security_additional_flows: None,
             },
         }),
@@ -250,8 +262,12 @@ pub fn to_model(
                 ),
             },
             None => DeviceConfiguration {
-                challenge_required_on_new_device: Some(false),
-                device_only_remembered_on_user_prompt: Some(false),
+                challenge_required_on_new_device: Some(default(
+                    "device_configuration.challenge_required_on_new_device",
+                )),
+                device_only_remembered_on_user_prompt: Some(default(
+                    "device_configuration.device_only_remembered_on_user_prompt",
+                )),
             },
         }),
         triggers: Some(triggers_model(pool.lambda_config.as_ref())),
@@ -322,7 +338,7 @@ fn mfa_model(
         .as_ref()
         .or(pool.mfa_configuration.as_ref())
         .and_then(|m| convert(m.as_str(), MfaMode::from_api))
-        .unwrap_or(MfaMode::Off);
+        .unwrap_or_else(|| default("mfa.mode"));
     let sms = mfa.sms_mfa_configuration.as_ref();
     let email = mfa.email_mfa_configuration.as_ref();
     Mfa {
@@ -330,13 +346,21 @@ fn mfa_model(
         totp: Some(
             mfa.software_token_mfa_configuration
                 .as_ref()
-                .is_some_and(|t| t.enabled),
+                .map(|t| t.enabled)
+                .unwrap_or_else(|| default("mfa.totp")),
         ),
-        sms: Some(mode != MfaMode::Off && sms.is_some_and(|s| s.sms_configuration.is_some())),
+        // A factor block AWS keeps while MFA is off does not count.
+        sms: Some(match sms {
+            Some(s) if mode != MfaMode::Off => s.sms_configuration.is_some(),
+            _ => default("mfa.sms"),
+        }),
         sms_message: sms
             .and_then(|s| s.sms_authentication_message.clone())
             .or_else(|| pool.sms_authentication_message.clone()),
-        email: Some(mode != MfaMode::Off && email.is_some()),
+        email: Some(match email {
+            Some(_) if mode != MfaMode::Off => true,
+            _ => default("mfa.email"),
+        }),
         email_message: email.and_then(|e| e.message.clone()),
         email_subject: email.and_then(|e| e.subject.clone()),
     }
@@ -373,5 +397,38 @@ fn schema_attribute(a: &sdk::SchemaAttributeType) -> SchemaAttribute {
         max_length: strings.and_then(|s| parse(&s.max_length)),
         min_value: numbers.and_then(|n| parse(&n.min_value)),
         max_value: numbers.and_then(|n| parse(&n.max_value)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A pool AWS says nothing about reads as the settings table's defaults:
+    /// every default the reader fills comes from a row (a row without one
+    /// panics here).
+    #[test]
+    fn a_pool_aws_says_nothing_about_reads_as_the_tables_defaults() {
+        let pool = sdk::UserPoolType::builder().build();
+        let mfa =
+            cognito::operation::get_user_pool_mfa_config::GetUserPoolMfaConfigOutput::builder()
+                .build();
+        let settings = to_model(&pool, &mfa);
+        let value = serde_json::to_value(&settings).unwrap();
+        let mut filled = 0;
+        for row in crate::model::pool_table::POOL_SETTINGS {
+            let (Some(default), Some(live)) = (
+                row.aws_default,
+                crate::model::pool_table::value_at(&value, row.path),
+            ) else {
+                continue;
+            };
+            let default: serde_json::Value = serde_yaml::from_str(default).unwrap();
+            assert_eq!(live, &default, "{}", row.path);
+            filled += 1;
+        }
+        assert!(filled >= 15, "only {filled} defaults were filled");
+        assert_eq!(settings.case_sensitive, Some(true));
+        assert_eq!(settings.deletion_protection, Some(Activation::Inactive));
     }
 }

@@ -23,6 +23,19 @@ pub struct Row {
     pub change: Change,
     /// The calls that set it on a pool that exists, in order.
     pub calls: &'static [Call],
+    /// What `import` writes when the live value is AWS's default.
+    pub import: Import,
+}
+
+/// What `import` does with a live value equal to the row's `aws_default`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Import {
+    /// Leaves it out: the spec reads as what was chosen.
+    OmitDefault,
+    /// Writes it all the same: a choice worth reading even when it is the
+    /// default (a one-way door, or what makes the rest of a section mean
+    /// something, like `mfa.mode`).
+    Always,
 }
 
 /// A check a row's value must pass; AWS refuses what fails it.
@@ -66,16 +79,23 @@ const fn row(path: &'static str, aws_default: Option<&'static str>, check: Check
         check,
         change: Change::InPlace,
         calls: UPDATE,
+        import: Import::OmitDefault,
     }
 }
 
-const fn fixed(path: &'static str, reason: &'static str) -> Row {
+const fn fixed(
+    path: &'static str,
+    aws_default: Option<&'static str>,
+    import: Import,
+    reason: &'static str,
+) -> Row {
     Row {
         path,
-        aws_default: None,
+        aws_default,
         check: NONE,
         change: Change::FixedAtCreation(reason),
         calls: &[],
+        import,
     }
 }
 
@@ -86,6 +106,7 @@ const fn mfa(path: &'static str, aws_default: Option<&'static str>, check: Check
         check,
         change: Change::InPlace,
         calls: &[Call::SetUserPoolMfaConfig],
+        import: Import::OmitDefault,
     }
 }
 
@@ -101,10 +122,18 @@ const EMAIL_CHARS: usize = 20_000;
 /// for the leaves that have no row of their own.
 pub const POOL_SETTINGS: &[Row] = &[
     row("name", None, NONE),
-    fixed("username_attributes", SIGN_IN),
-    fixed("alias_attributes", SIGN_IN),
+    fixed(
+        "username_attributes",
+        Some("[]"),
+        Import::OmitDefault,
+        SIGN_IN,
+    ),
+    fixed("alias_attributes", Some("[]"), Import::OmitDefault, SIGN_IN),
+    // AWS's default for a pool made without `UsernameConfiguration`.
     fixed(
         "case_sensitive",
+        Some("true"),
+        Import::Always,
         "user name case sensitivity is fixed when a pool is created",
     ),
     row("auto_verified_attributes", Some("[]"), NONE),
@@ -127,6 +156,10 @@ pub const POOL_SETTINGS: &[Row] = &[
         NONE,
     ),
     mfa("mfa", None, NONE),
+    Row {
+        import: Import::Always,
+        ..mfa("mfa.mode", Some("off"), NONE)
+    },
     mfa("mfa.totp", Some("false"), NONE),
     mfa("mfa.sms", Some("false"), NONE),
     mfa("mfa.email", Some("false"), NONE),
@@ -139,6 +172,7 @@ pub const POOL_SETTINGS: &[Row] = &[
         check: Check::Text(CODE, SMS_CHARS),
         change: Change::InPlace,
         calls: &[Call::UpdateUserPool, Call::SetUserPoolMfaConfig],
+        import: Import::OmitDefault,
     },
     mfa("mfa.email_message", None, Check::Text(CODE, usize::MAX)),
     row("account_recovery", None, NONE),
@@ -230,6 +264,7 @@ pub const POOL_SETTINGS: &[Row] = &[
         check: NONE,
         change: Change::Schema,
         calls: &[Call::AddCustomAttributes],
+        import: Import::OmitDefault,
     },
     row("deletion_protection", Some("inactive"), NONE),
     row("tier", None, NONE),
@@ -249,6 +284,39 @@ pub fn row_for(path: &str) -> Option<&'static Row> {
                     .is_some_and(|rest| rest.starts_with('.'))
         })
         .max_by_key(|r| r.path.len())
+}
+
+/// AWS's default for the setting at `path`, as the model's type: what the
+/// live reader fills in where AWS reports nothing, so "absent" and
+/// "default" never differ. Panics when the row has none: rows are
+/// constants, and `live::pool`'s tests read a pool AWS says nothing about.
+pub fn aws_default<T: serde::de::DeserializeOwned>(path: &str) -> T {
+    let row = POOL_SETTINGS
+        .iter()
+        .find(|r| r.path == path)
+        .unwrap_or_else(|| panic!("no row for `{path}` in POOL_SETTINGS"));
+    let text = row
+        .aws_default
+        .unwrap_or_else(|| panic!("the row `{path}` has no aws_default"));
+    serde_yaml::from_str(text)
+        .unwrap_or_else(|e| panic!("the row `{path}`'s aws_default does not fit its field: {e}"))
+}
+
+/// The rows whose AWS default `import` leaves out, with that default.
+pub fn import_defaults() -> impl Iterator<Item = (&'static str, &'static str)> {
+    POOL_SETTINGS
+        .iter()
+        .filter(|r| r.import == Import::OmitDefault)
+        .filter_map(|r| Some((r.path, r.aws_default?)))
+}
+
+/// The top-level sections (`password_policy`, `schema`, ...): import drops
+/// one that leaving defaults out has emptied.
+pub fn sections() -> impl Iterator<Item = &'static str> {
+    POOL_SETTINGS
+        .iter()
+        .map(|r| r.path)
+        .filter(|p| !p.contains('.'))
 }
 
 /// The value at a dotted path of a serialized model, if any.
@@ -313,7 +381,8 @@ mod tests {
     #[test]
     fn the_longest_row_speaks_for_a_field() {
         assert_eq!(row_for("mfa.sms_message").unwrap().path, "mfa.sms_message");
-        assert_eq!(row_for("mfa.mode").unwrap().path, "mfa");
+        assert_eq!(row_for("mfa.mode").unwrap().path, "mfa.mode");
+        assert_eq!(row_for("mfa.email_subject").unwrap().path, "mfa");
         assert_eq!(row_for("schema.custom:a.type").unwrap().path, "schema");
         assert_eq!(row_for("tags.team").unwrap().path, "tags");
         assert!(row_for("mfax").is_none());
