@@ -2,6 +2,7 @@
 //! into the same `PoolSettings` model the spec produces.
 
 use crate::aws::explain;
+use crate::aws::pool_fields::convert;
 use crate::model::enums::*;
 use crate::model::pool::*;
 use crate::model::triggers::{Slot, Triggers, Versioned};
@@ -49,113 +50,17 @@ fn default<T: serde::de::DeserializeOwned>(path: &str) -> T {
     crate::model::pool_table::aws_default(path)
 }
 
-fn convert<T>(value: &str, from_api: fn(&str) -> Option<T>) -> Option<T> {
-    let converted = from_api(value);
-    if converted.is_none() {
-        tracing::warn!(
-            value,
-            "AWS reported a value this poolctl does not know; it is ignored"
-        );
-    }
-    converted
-}
-
-fn list<S: AsRef<str>, T>(items: Option<&[S]>, from_api: fn(&str) -> Option<T>) -> Option<Vec<T>> {
-    items.map(|items| {
-        items
-            .iter()
-            .filter_map(|i| convert(i.as_ref(), from_api))
-            .collect()
-    })
-}
-
 /// Normalizes what AWS reports. Fields AWS leaves out get the value AWS
-/// documents as their default, so "absent" and "default" never differ.
+/// documents as their default (their row's `aws_default`), so "absent" and
+/// "default" never differ. Every setting `UpdateUserPool` carries is read
+/// through its pair in `aws::pool_fields`; MFA, the schema and triggers here.
 pub fn to_model(
     pool: &sdk::UserPoolType,
     mfa: &cognito::operation::get_user_pool_mfa_config::GetUserPoolMfaConfigOutput,
 ) -> PoolSettings {
-    let password = pool
-        .policies
-        .as_ref()
-        .and_then(|p| p.password_policy.as_ref());
-    let sign_in = pool
-        .policies
-        .as_ref()
-        .and_then(|p| p.sign_in_policy.as_ref());
-    PoolSettings {
-        name: pool.name.clone(),
-        username_attributes: Some(
-            list(
-                pool.username_attributes.as_deref(),
-                UsernameAttribute::from_api,
-            )
-            .unwrap_or_else(|| default("username_attributes")),
-        ),
-        alias_attributes: Some(
-            list(pool.alias_attributes.as_deref(), AliasAttribute::from_api)
-                .unwrap_or_else(|| default("alias_attributes")),
-        ),
-        case_sensitive: Some(
-            pool.username_configuration
-                .as_ref()
-                .map(|u| u.case_sensitive)
-                .unwrap_or_else(|| default("case_sensitive")),
-        ),
-        auto_verified_attributes: Some(
-            list(
-                pool.auto_verified_attributes.as_deref(),
-                VerifiedAttribute::from_api,
-            )
-            .unwrap_or_else(|| default("auto_verified_attributes")),
-        ),
-        password_policy: password.map(|p| PasswordPolicy {
-            minimum_length: p.minimum_length.map(|v| v as u32),
-            require_uppercase: Some(p.require_uppercase),
-            require_lowercase: Some(p.require_lowercase),
-            require_numbers: Some(p.require_numbers),
-            require_symbols: Some(p.require_symbols),
-            temporary_password_validity_days: Some(p.temporary_password_validity_days as u32),
-            password_history_size: Some(
-                p.password_history_size
-                    .map(|v| v as u32)
-                    .unwrap_or_else(|| default("password_policy.password_history_size")),
-            ),
-        }),
-        sign_in_policy: Some(SignInPolicy {
-            allowed_first_auth_factors: Some(
-                sign_in
-                    .and_then(|s| {
-                        list(
-                            s.allowed_first_auth_factors.as_deref(),
-                            AuthFactor::from_api,
-                        )
-                    })
-                    .unwrap_or_else(|| default("sign_in_policy.allowed_first_auth_factors")),
-            ),
-        }),
+    let mut value = crate::aws::pool_fields::read(pool);
+    let own = PoolSettings {
         mfa: Some(mfa_model(pool, mfa)),
-        account_recovery: pool.account_recovery_setting.as_ref().map(|a| {
-            let mut options: Vec<&sdk::RecoveryOptionType> =
-                a.recovery_mechanisms.iter().flatten().collect();
-            options.sort_by_key(|o| o.priority);
-            options
-                .iter()
-                .filter_map(|o| convert(o.name.as_str(), RecoveryMechanism::from_api))
-                .collect()
-        }),
-        admin_create_user_config: pool.admin_create_user_config.as_ref().map(|a| {
-            AdminCreateUserConfig {
-                allow_admin_create_user_only: Some(a.allow_admin_create_user_only),
-                invite_message_template: a.invite_message_template.as_ref().map(|t| {
-                    MessageTemplate {
-                        email_message: t.email_message.clone(),
-                        email_subject: t.email_subject.clone(),
-                        sms_message: t.sms_message.clone(),
-                    }
-                }),
-            }
-        }),
         schema: pool.schema_attributes.as_ref().map(|attrs| {
             attrs
                 .iter()
@@ -164,114 +69,24 @@ pub fn to_model(
                 })
                 .collect::<BTreeMap<_, _>>()
         }),
-        deletion_protection: Some(
-            pool.deletion_protection
-                .as_ref()
-                .and_then(|d| convert(d.as_str(), Activation::from_api))
-                .unwrap_or_else(|| default("deletion_protection")),
-        ),
-        tier: pool
-            .user_pool_tier
-            .as_ref()
-            .and_then(|t| convert(t.as_str(), Tier::from_api)),
-        tags: Some(
-            pool.user_pool_tags
-                .clone()
-                .map(|t| t.into_iter().collect())
-                .unwrap_or_else(|| default("tags")),
-        ),
-        verification_message_template: pool.verification_message_template.as_ref().map(|t| {
-            VerificationMessageTemplate {
-                default_email_option: t
-                    .default_email_option
-                    .as_ref()
-                    .and_then(|o| convert(o.as_str(), DefaultEmailOption::from_api)),
-                email_message: t.email_message.clone(),
-                email_subject: t.email_subject.clone(),
-                email_message_by_link: t.email_message_by_link.clone(),
-                email_subject_by_link: t.email_subject_by_link.clone(),
-                sms_message: t.sms_message.clone(),
-            }
-        }),
-        email_configuration: Some(match &pool.email_configuration {
-            Some(e) => EmailConfiguration {
-                email_sending_account: Some(
-                    e.email_sending_account
-                        .as_ref()
-                        .and_then(|a| convert(a.as_str(), EmailSendingAccount::from_api))
-                        .unwrap_or_else(|| default("email_configuration.email_sending_account")),
-                ),
-                source_arn: e.source_arn.clone(),
-                from: e.from.clone(),
-                reply_to_email_address: e.reply_to_email_address.clone(),
-                configuration_set: e.configuration_set.clone(),
-            },
-            None => EmailConfiguration {
-                email_sending_account: Some(default("email_configuration.email_sending_account")),
-                ..Default::default()
-            },
-        }),
-        sms_configuration: pool.sms_configuration.as_ref().map(|s| SmsConfiguration {
-            sns_caller_arn: Some(s.sns_caller_arn.clone()).filter(|a| !a.is_empty()),
-            external_id: s.external_id.clone(),
-            sns_region: s.sns_region.clone(),
-        }),
-        user_attribute_update_settings: Some(UserAttributeUpdateSettings {
-            attributes_require_verification_before_update: Some(
-                pool.user_attribute_update_settings
-                    .as_ref()
-                    .and_then(|u| {
-                        list(
-                            u.attributes_require_verification_before_update.as_deref(),
-                            VerifiedAttribute::from_api,
-                        )
-                    })
-                    .unwrap_or_else(|| {
-                        default(
-                            "user_attribute_update_settings.attributes_require_verification_before_update",
-                        )
-                    }),
-            ),
-        }),
-        user_pool_add_ons: Some(match &pool.user_pool_add_ons {
-            Some(a) => UserPoolAddOns {
-                advanced_security_mode: convert(
-                    a.advanced_security_mode.as_str(),
-                    AdvancedSecurityMode::from_api,
-                ),
-                advanced_security_additional_flows: a
-                    .advanced_security_additional_flows
-                    .as_ref()
-                    .map(|f| AdvancedSecurityAdditionalFlows {
-                        custom_auth_mode: f
-                            .custom_auth_mode
-                            .as_ref()
-                            .and_then(|m| convert(m.as_str(), CustomAuthMode::from_api)),
-                    }),
-            },
-            None => UserPoolAddOns {
-                advanced_security_mode: Some(default("user_pool_add_ons.advanced_security_mode")),
-                advanced_security_additional_flows: None,
-            },
-        }),
-        device_configuration: Some(match &pool.device_configuration {
-            Some(d) => DeviceConfiguration {
-                challenge_required_on_new_device: Some(d.challenge_required_on_new_device),
-                device_only_remembered_on_user_prompt: Some(
-                    d.device_only_remembered_on_user_prompt,
-                ),
-            },
-            None => DeviceConfiguration {
-                challenge_required_on_new_device: Some(default(
-                    "device_configuration.challenge_required_on_new_device",
-                )),
-                device_only_remembered_on_user_prompt: Some(default(
-                    "device_configuration.device_only_remembered_on_user_prompt",
-                )),
-            },
-        }),
         triggers: Some(triggers_model(pool.lambda_config.as_ref())),
+        ..Default::default()
+    };
+    let own = serde_json::to_value(own).expect("models serialize");
+    for (key, v) in own.as_object().into_iter().flatten() {
+        value[key] = v.clone();
     }
+    for row in crate::model::pool_table::POOL_SETTINGS {
+        let Some(default) = row.aws_default else {
+            continue;
+        };
+        if crate::model::pool_table::value_at(&value, row.path).is_none() {
+            let default: serde_json::Value =
+                serde_yaml::from_str(default).expect("defaults are YAML");
+            crate::aws::pool_fields::set_at(&mut value, row.path, default);
+        }
+    }
+    serde_json::from_value(value).expect("what the pairs read fits the model")
 }
 
 /// Every trigger set live; the rest are absent. The pre token generation
