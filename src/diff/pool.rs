@@ -66,7 +66,7 @@ pub fn diff(
 fn blocked_reason(path: &str, live: &PoolSettings) -> Option<String> {
     match row_for(path)?.change {
         Change::InPlace => None,
-        Change::FixedAtCreation(reason) => Some(reason.to_string()),
+        Change::FixedAtCreation(reason) | Change::Replaces(reason) => Some(reason.to_string()),
         Change::Schema => {
             let name = path.strip_prefix("schema.")?.split('.').next()?;
             let exists = live.schema.as_ref().is_some_and(|s| s.contains_key(name));
@@ -112,7 +112,7 @@ pub fn fixed_at_creation(path: &str, after: Option<&serde_json::Value>) -> Optio
     let mut parts = path.split('.');
     match row_for(path)?.change {
         Change::InPlace => None,
-        Change::FixedAtCreation(reason) => {
+        Change::FixedAtCreation(reason) | Change::Replaces(reason) => {
             Some(format!("one-way door: {reason} and can never change"))
         }
         Change::Schema => {

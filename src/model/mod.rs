@@ -13,6 +13,7 @@ pub mod lambda_permission;
 pub mod pool;
 pub mod pool_table;
 pub mod resource_server;
+pub mod resource_tables;
 pub mod secret;
 pub mod triggers;
 

@@ -47,6 +47,12 @@ pub enum Check {
     /// A text that contains every placeholder and is at most `.1`
     /// characters long (`usize::MAX`: no limit).
     Text(&'static [&'static str], usize),
+    /// A duration from `min` to `max` seconds, in whole `step`s.
+    Duration {
+        min: u64,
+        max: u64,
+        step: u64,
+    },
 }
 
 /// How Cognito changes the setting on a pool that exists.
@@ -59,6 +65,9 @@ pub enum Change {
     /// Per schema attribute: a new custom attribute is added in place,
     /// anything else is fixed (`diff::pool` says which and why).
     Schema,
+    /// A change deletes the resource and creates it again (a named
+    /// resource's `--allow-replace`); the reason and its price.
+    Replaces(&'static str),
 }
 
 /// An AWS call that writes pool settings.
@@ -67,6 +76,9 @@ pub enum Call {
     UpdateUserPool,
     SetUserPoolMfaConfig,
     AddCustomAttributes,
+    UpdateUserPoolClient,
+    UpdateUserPoolDomain,
+    UpdateIdentityProvider,
 }
 
 const UPDATE: &[Call] = &[Call::UpdateUserPool];
@@ -275,7 +287,12 @@ pub const POOL_SETTINGS: &[Row] = &[
 /// The row that speaks for a field path: the longest row path that is the
 /// path itself or a prefix of it ending at a dot.
 pub fn row_for(path: &str) -> Option<&'static Row> {
-    POOL_SETTINGS
+    row_in(POOL_SETTINGS, path)
+}
+
+/// `row_for` in any resource kind's table.
+pub fn row_in(table: &'static [Row], path: &str) -> Option<&'static Row> {
+    table
         .iter()
         .filter(|r| {
             path == r.path
@@ -291,10 +308,15 @@ pub fn row_for(path: &str) -> Option<&'static Row> {
 /// "default" never differ. Panics when the row has none: rows are
 /// constants, and `live::pool`'s tests read a pool AWS says nothing about.
 pub fn aws_default<T: serde::de::DeserializeOwned>(path: &str) -> T {
-    let row = POOL_SETTINGS
+    aws_default_in(POOL_SETTINGS, path)
+}
+
+/// `aws_default` in any resource kind's table.
+pub fn aws_default_in<T: serde::de::DeserializeOwned>(table: &[Row], path: &str) -> T {
+    let row = table
         .iter()
         .find(|r| r.path == path)
-        .unwrap_or_else(|| panic!("no row for `{path}` in POOL_SETTINGS"));
+        .unwrap_or_else(|| panic!("no row for `{path}` in its table"));
     let text = row
         .aws_default
         .unwrap_or_else(|| panic!("the row `{path}` has no aws_default"));
@@ -302,9 +324,12 @@ pub fn aws_default<T: serde::de::DeserializeOwned>(path: &str) -> T {
         .unwrap_or_else(|e| panic!("the row `{path}`'s aws_default does not fit its field: {e}"))
 }
 
-/// The rows whose AWS default `import` leaves out, with that default.
-pub fn import_defaults() -> impl Iterator<Item = (&'static str, &'static str)> {
-    POOL_SETTINGS
+/// The rows of a table whose AWS default `import` leaves out, with that
+/// default.
+pub fn import_defaults_in(
+    table: &'static [Row],
+) -> impl Iterator<Item = (&'static str, &'static str)> {
+    table
         .iter()
         .filter(|r| r.import == Import::OmitDefault)
         .filter_map(|r| Some((r.path, r.aws_default?)))

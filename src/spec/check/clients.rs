@@ -7,13 +7,8 @@ use super::Checks;
 use crate::model::client::{AppClient, COGNITO_PROVIDER, STANDARD_SCOPES};
 use crate::model::enums::{ExplicitAuthFlow, OAuthFlow, Tier};
 use crate::model::pool::{is_custom_attribute, SchemaAttribute, STANDARD_ATTRIBUTES};
-use crate::model::Duration;
 use crate::spec::document::Document;
 use std::collections::{BTreeMap, BTreeSet};
-
-const MINUTE: u64 = 60;
-const HOUR: u64 = 3_600;
-const DAY: u64 = 86_400;
 
 /// Cognito's limits on a client's lists.
 const MAX_URLS: usize = 100;
@@ -380,49 +375,16 @@ fn redirect_url(url: &str) -> Result<(), String> {
     }
 }
 
+/// The ranges (and whole minutes) of the validities: the clients' table
+/// states them row by row.
 fn check_validities(client: &AppClient, at: &dyn Fn(&str) -> String, c: &mut Checks) {
-    c.range(
-        &at("access_token_validity"),
-        client.access_token_validity,
-        Duration(5 * MINUTE),
-        Duration(DAY),
+    let value = serde_json::to_value(client).expect("the model serializes");
+    super::pool::check_table(
+        crate::model::resource_tables::CLIENT_SETTINGS,
+        &value,
+        at,
+        c,
     );
-    c.range(
-        &at("id_token_validity"),
-        client.id_token_validity,
-        Duration(5 * MINUTE),
-        Duration(DAY),
-    );
-    c.range(
-        &at("refresh_token_validity"),
-        client.refresh_token_validity,
-        Duration(HOUR),
-        Duration(3_650 * DAY),
-    );
-    if let Some(session) = client.auth_session_validity {
-        if !session.seconds().is_multiple_of(MINUTE) {
-            c.error(
-                at("auth_session_validity"),
-                format!(
-                    "{session} is not a whole number of minutes, which is how Cognito keeps it"
-                ),
-            );
-        }
-    }
-    c.range(
-        &at("auth_session_validity"),
-        client.auth_session_validity,
-        Duration(3 * MINUTE),
-        Duration(15 * MINUTE),
-    );
-    if let Some(rotation) = &client.refresh_token_rotation {
-        c.range(
-            &at("refresh_token_rotation.retry_grace_period"),
-            rotation.retry_grace_period,
-            Duration(0),
-            Duration(MINUTE),
-        );
-    }
 }
 
 fn check_attributes(
