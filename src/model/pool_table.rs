@@ -53,6 +53,12 @@ pub enum Check {
         max: u64,
         step: u64,
     },
+    /// A list or mapping of at most `max` entries, called `noun` in the
+    /// message (`URLs`, `tags`).
+    Items {
+        max: usize,
+        noun: &'static str,
+    },
 }
 
 /// How Cognito changes the setting on a pool that exists.
@@ -280,7 +286,14 @@ pub const POOL_SETTINGS: &[Row] = &[
     },
     row("deletion_protection", Some("inactive"), NONE),
     row("tier", None, NONE),
-    row("tags", Some("{}"), NONE),
+    row(
+        "tags",
+        Some("{}"),
+        Check::Items {
+            max: 50,
+            noun: "tags",
+        },
+    ),
     row("triggers", None, NONE),
 ];
 

@@ -36,6 +36,16 @@ const fn validity(path: &'static str, aws_default: &'static str, min: u64, max: 
     )
 }
 
+/// Cognito's limits on a client's lists.
+const URLS: Check = Check::Items {
+    max: 100,
+    noun: "URLs",
+};
+const SCOPES: Check = Check::Items {
+    max: 50,
+    noun: "scopes",
+};
+
 /// Why a client's secret setting replaces it, and the price.
 pub const SECRET_IS_FIXED: &str =
     "a client's secret setting is fixed: a new client id for every app using it";
@@ -55,9 +65,9 @@ pub const CLIENT_SETTINGS: &[Row] = &[
         Check::None,
     ),
     client("allowed_oauth_flows", Some("[]"), Check::None),
-    client("allowed_oauth_scopes", Some("[]"), Check::None),
-    client("callback_urls", Some("[]"), Check::None),
-    client("logout_urls", Some("[]"), Check::None),
+    client("allowed_oauth_scopes", Some("[]"), SCOPES),
+    client("callback_urls", Some("[]"), URLS),
+    client("logout_urls", Some("[]"), URLS),
     client("default_redirect_uri", None, Check::None),
     client("supported_identity_providers", Some("[]"), Check::None),
     validity("access_token_validity", "1h", 5 * MINUTE, DAY),

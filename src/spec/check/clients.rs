@@ -10,9 +10,8 @@ use crate::model::pool::{is_custom_attribute, SchemaAttribute, STANDARD_ATTRIBUT
 use crate::spec::document::Document;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Cognito's limits on a client's lists.
-const MAX_URLS: usize = 100;
-const MAX_SCOPES: usize = 50;
+/// Cognito's limit on a redirect URL (the lists' limits are rows of
+/// `model::resource_tables::CLIENT_SETTINGS`).
 const MAX_URL_CHARS: usize = 1024;
 
 /// What the rest of the spec declares, that clients may name.
@@ -226,15 +225,6 @@ fn check_oauth(
         );
     }
 
-    if scopes.len() > MAX_SCOPES {
-        c.error(
-            at("allowed_oauth_scopes"),
-            format!(
-                "{} scopes; Cognito accepts at most {MAX_SCOPES}",
-                scopes.len()
-            ),
-        );
-    }
     for (i, scope) in scopes.iter().enumerate() {
         let field = format!("{}.{i}", at("allowed_oauth_scopes"));
         let standard = STANDARD_SCOPES.contains(&scope.as_str());
@@ -301,12 +291,6 @@ fn check_urls(client: &AppClient, at: &dyn Fn(&str) -> String, c: &mut Checks) {
             _ => &client.logout_urls,
         };
         let Some(urls) = urls else { continue };
-        if urls.len() > MAX_URLS {
-            c.error(
-                at(key),
-                format!("{} URLs; Cognito accepts at most {MAX_URLS}", urls.len()),
-            );
-        }
         for (i, url) in urls.iter().enumerate() {
             if let Err(problem) = redirect_url(url) {
                 c.error(format!("{}.{i}", at(key)), format!("`{url}` {problem}"));
@@ -375,8 +359,8 @@ fn redirect_url(url: &str) -> Result<(), String> {
     }
 }
 
-/// The ranges (and whole minutes) of the validities: the clients' table
-/// states them row by row.
+/// The ranges (and whole minutes) of the validities and the lists' lengths:
+/// the clients' table states them row by row.
 fn check_validities(client: &AppClient, at: &dyn Fn(&str) -> String, c: &mut Checks) {
     let value = serde_json::to_value(client).expect("the model serializes");
     super::pool::check_table(
@@ -534,6 +518,30 @@ resource_servers:
     name: Shop API
     scopes: { orders.read: Read orders, orders.write: Place orders }
 "#;
+
+    /// The lists' limits come from the clients' table.
+    #[test]
+    fn lists_have_cognitos_limits() {
+        let urls: Vec<String> = (0..101)
+            .map(|i| format!("'https://a.example.com/{i}'"))
+            .collect();
+        let scopes: Vec<String> = (0..51).map(|i| format!("api/s{i}")).collect();
+        let text = format!(
+            "clients: {{ a: {{ allowed_oauth_flows: [code], callback_urls: [{}], allowed_oauth_scopes: [{}] }} }}\n",
+            urls.join(", "),
+            scopes.join(", ")
+        );
+        let e = errors(&text);
+        let limits: Vec<&(String, String)> =
+            e.iter().filter(|(_, m)| m.contains("at most")).collect();
+        assert_eq!(limits.len(), 2, "{e:?}");
+        assert!(limits.iter().any(|(f, m)| f == "clients.a.callback_urls"
+            && m.starts_with("101 URLs; Cognito accepts at most 100")));
+        assert!(limits
+            .iter()
+            .any(|(f, m)| f == "clients.a.allowed_oauth_scopes"
+                && m.starts_with("51 scopes; Cognito accepts at most 50")));
+    }
 
     #[test]
     fn the_example_is_valid_and_quiet() {

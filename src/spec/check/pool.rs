@@ -77,12 +77,6 @@ pub fn check(s: &PoolSettings, c: &mut Checks) {
     }
 
     if let Some(tags) = &s.tags {
-        if tags.len() > 50 {
-            c.error(
-                "tags",
-                format!("{} tags; Cognito accepts at most 50", tags.len()),
-            );
-        }
         for (key, value) in tags {
             if key.is_empty() || key.chars().count() > 128 {
                 c.error(format!("tags.{key}"), "tag keys are 1-128 characters");
@@ -253,6 +247,16 @@ pub(super) fn check_table(
                     );
                 }
                 c.range(&field, Some(d), Duration(min), Duration(max));
+            }
+            Check::Items { max, noun } => {
+                let n = match v {
+                    serde_json::Value::Array(a) => a.len(),
+                    serde_json::Value::Object(m) => m.len(),
+                    _ => 0,
+                };
+                if n > max {
+                    c.error(&field, format!("{n} {noun}; Cognito accepts at most {max}"));
+                }
             }
         }
     }
