@@ -168,6 +168,10 @@ pub fn from_live(whole: &WholePool, o: &Options) -> Imported {
     let mut settings = pool.settings.clone();
     settings.name = None;
     settings.triggers = None;
+    // Not even in `full`: an empty list still counts as declared, and a
+    // spec may declare only one of the two.
+    settings.username_attributes = settings.username_attributes.filter(|l| !l.is_empty());
+    settings.alias_attributes = settings.alias_attributes.filter(|l| !l.is_empty());
     if let Some(schema) = &mut settings.schema {
         schema.retain(|name, _| {
             let ours = !name.contains(':') || name.starts_with(CUSTOM_PREFIX);
