@@ -133,9 +133,13 @@ fn table_defaults() -> impl Iterator<Item = (String, &'static str)> {
     pool.chain(resources)
 }
 
+/// Sections below the top level of a table (`clients.*.x.y`) that go when
+/// leaving defaults out empties them; the top-level ones are the tables'.
+const SECTIONS: &[&str] = &[];
+
 /// Sections that go when leaving defaults out empties them (a named
 /// resource's own mapping stays, even empty: it still declares it): the
-/// top-level rows of each kind's table.
+/// top-level rows of each kind's table, and `SECTIONS`.
 fn sections() -> impl Iterator<Item = String> {
     let pool = crate::model::pool_table::sections().map(str::to_string);
     let resources = crate::model::resource_tables::TABLES
@@ -147,6 +151,7 @@ fn sections() -> impl Iterator<Item = String> {
                 .map(move |r| format!("{under}.{}", r.path))
         });
     pool.chain(resources)
+        .chain(SECTIONS.iter().map(|s| s.to_string()))
 }
 
 pub fn from_live(whole: &WholePool, o: &Options) -> Imported {

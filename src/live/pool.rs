@@ -76,8 +76,15 @@ pub fn to_model(
     for (key, v) in own.as_object().into_iter().flatten() {
         value[key] = v.clone();
     }
+    // Only the settings read here: one another call reads (and only when
+    // asked) stays absent.
+    let read_here = |path: &str| {
+        crate::aws::pool_fields::FIELDS
+            .iter()
+            .any(|f| f.path == path)
+    };
     for row in crate::model::pool_table::POOL_SETTINGS {
-        let Some(default) = row.aws_default else {
+        let Some(default) = row.aws_default.filter(|_| read_here(row.path)) else {
             continue;
         };
         if crate::model::pool_table::value_at(&value, row.path).is_none() {
