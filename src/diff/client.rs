@@ -10,12 +10,12 @@ use std::collections::BTreeMap;
 
 pub const KIND: &str = "client";
 
-/// Why a replacement happens, and its price.
-pub const SECRET_IS_FIXED: &str =
-    "a client's secret setting is fixed: a new client id for every app using it";
+pub use crate::model::resource_tables::SECRET_IS_FIXED;
+use crate::model::resource_tables::{replaces, CLIENT_SETTINGS};
 
+/// What a changed field forces: its row in the clients' table says.
 fn forces(path: &str) -> Option<Forces> {
-    (path == "generate_secret").then(|| Forces::Replace(SECRET_IS_FIXED.to_string()))
+    replaces(CLIENT_SETTINGS, path).map(|reason| Forces::Replace(reason.to_string()))
 }
 
 pub fn diff(

@@ -4,7 +4,7 @@
 //! whether there is one survives.
 
 use crate::aws::{empty_if_not_found, explain};
-use crate::model::client::{defaults, AnalyticsConfiguration, AppClient, RefreshTokenRotation};
+use crate::model::client::{AnalyticsConfiguration, AppClient, RefreshTokenRotation};
 use crate::model::enums::{ExplicitAuthFlow, OAuthFlow};
 use crate::model::triggers::Slot;
 use crate::model::Duration;
@@ -204,13 +204,19 @@ fn strings(list: &Option<Vec<String>>) -> Option<Vec<String>> {
     Some(list.clone().unwrap_or_default())
 }
 
+/// AWS's default for a client setting, from its row in the clients' table.
+fn default<T: serde::de::DeserializeOwned>(path: &str) -> T {
+    crate::model::pool_table::aws_default_in(crate::model::resource_tables::CLIENT_SETTINGS, path)
+}
+
 /// Normalizes what AWS reports. What AWS leaves out gets the value AWS
-/// documents as its default, so "absent" and "default" never differ.
+/// documents as its default (its row's `aws_default`), so "absent" and
+/// "default" never differ.
 pub fn to_model(raw: &sdk::UserPoolClientType, has_secret: bool) -> AppClient {
     let units = raw.token_validity_units.as_ref();
     let oauth_on = raw.allowed_o_auth_flows_user_pool_client == Some(true);
     let explicit_auth_flows = match raw.explicit_auth_flows.as_deref() {
-        None | Some([]) => defaults::EXPLICIT_AUTH_FLOWS.to_vec(),
+        None | Some([]) => default("explicit_auth_flows"),
         Some(flows) => flows
             .iter()
             .filter_map(|f| {
@@ -251,7 +257,7 @@ pub fn to_model(raw: &sdk::UserPoolClientType, has_secret: bool) -> AppClient {
                 units.and_then(|u| u.access_token.as_ref()),
                 sdk::TimeUnitsType::Hours,
             )
-            .unwrap_or(defaults::ACCESS_TOKEN_VALIDITY),
+            .unwrap_or_else(|| default("access_token_validity")),
         ),
         id_token_validity: Some(
             validity(
@@ -259,7 +265,7 @@ pub fn to_model(raw: &sdk::UserPoolClientType, has_secret: bool) -> AppClient {
                 units.and_then(|u| u.id_token.as_ref()),
                 sdk::TimeUnitsType::Hours,
             )
-            .unwrap_or(defaults::ID_TOKEN_VALIDITY),
+            .unwrap_or_else(|| default("id_token_validity")),
         ),
         // 0 is what the SDK reads when AWS sends nothing; AWS never keeps 0.
         refresh_token_validity: Some(
@@ -268,31 +274,41 @@ pub fn to_model(raw: &sdk::UserPoolClientType, has_secret: bool) -> AppClient {
                 units.and_then(|u| u.refresh_token.as_ref()),
                 sdk::TimeUnitsType::Days,
             )
-            .unwrap_or(defaults::REFRESH_TOKEN_VALIDITY),
+            .unwrap_or_else(|| default("refresh_token_validity")),
         ),
         auth_session_validity: Some(
             raw.auth_session_validity
                 .and_then(|m| u64::try_from(m).ok())
                 .map(|m| Duration(m * 60))
-                .unwrap_or(defaults::AUTH_SESSION_VALIDITY),
+                .unwrap_or_else(|| default("auth_session_validity")),
         ),
-        prevent_user_existence_errors: Some(matches!(
-            raw.prevent_user_existence_errors,
-            Some(sdk::PreventUserExistenceErrorTypes::Enabled)
-        )),
-        enable_token_revocation: Some(raw.enable_token_revocation.unwrap_or(true)),
+        prevent_user_existence_errors: Some(
+            raw.prevent_user_existence_errors
+                .as_ref()
+                .map(|p| *p == sdk::PreventUserExistenceErrorTypes::Enabled)
+                .unwrap_or_else(|| default("prevent_user_existence_errors")),
+        ),
+        enable_token_revocation: Some(
+            raw.enable_token_revocation
+                .unwrap_or_else(|| default("enable_token_revocation")),
+        ),
         enable_propagate_additional_user_context_data: Some(
             raw.enable_propagate_additional_user_context_data
-                .unwrap_or(false),
+                .unwrap_or_else(|| default("enable_propagate_additional_user_context_data")),
         ),
         refresh_token_rotation: Some(RefreshTokenRotation {
-            enabled: Some(rotation.is_some_and(|r| r.feature == sdk::FeatureType::Enabled)),
-            retry_grace_period: Some(Duration(
+            enabled: Some(
+                rotation
+                    .map(|r| r.feature == sdk::FeatureType::Enabled)
+                    .unwrap_or_else(|| default("refresh_token_rotation.enabled")),
+            ),
+            retry_grace_period: Some(
                 rotation
                     .and_then(|r| r.retry_grace_period_seconds)
                     .and_then(|s| u64::try_from(s).ok())
-                    .unwrap_or(0),
-            )),
+                    .map(Duration)
+                    .unwrap_or_else(|| default("refresh_token_rotation.retry_grace_period")),
+            ),
         }),
         read_attributes: strings(&raw.read_attributes),
         write_attributes: strings(&raw.write_attributes),
@@ -333,7 +349,13 @@ mod tests {
         assert_eq!(model.read_attributes, Some(vec![]));
         assert_eq!(
             model.explicit_auth_flows.as_deref(),
-            Some(&defaults::EXPLICIT_AUTH_FLOWS[..])
+            Some(
+                &[
+                    ExplicitAuthFlow::UserSrp,
+                    ExplicitAuthFlow::RefreshToken,
+                    ExplicitAuthFlow::CustomAuth
+                ][..]
+            )
         );
     }
 

@@ -19,23 +19,9 @@ pub const STANDARD_SCOPES: &[&str] = &[
     "aws.cognito.signin.user.admin",
 ];
 
-/// What Cognito gives a client whose spec does not say (and what it reports
-/// for a client created without them).
-pub mod defaults {
-    use super::Duration;
-    use crate::model::enums::ExplicitAuthFlow;
-
-    pub const ACCESS_TOKEN_VALIDITY: Duration = Duration(3_600);
-    pub const ID_TOKEN_VALIDITY: Duration = Duration(3_600);
-    pub const REFRESH_TOKEN_VALIDITY: Duration = Duration(30 * 86_400);
-    pub const AUTH_SESSION_VALIDITY: Duration = Duration(3 * 60);
-    /// A client created without `ExplicitAuthFlows` allows these.
-    pub const EXPLICIT_AUTH_FLOWS: [ExplicitAuthFlow; 3] = [
-        ExplicitAuthFlow::UserSrp,
-        ExplicitAuthFlow::RefreshToken,
-        ExplicitAuthFlow::CustomAuth,
-    ];
-}
+// What Cognito gives a client whose spec does not say (and reports for a
+// client created without it) is each setting's row in
+// `model::resource_tables::CLIENT_SETTINGS`.
 
 /// One app client. Every list is a set: order and repeats mean nothing to
 /// Cognito, so `normalize` sorts them away on both sides of a comparison. An empty list means "none" (for `read_attributes`

@@ -16,6 +16,7 @@ pub mod pool;
 pub mod pool_table;
 pub mod replica;
 pub mod resource_server;
+pub mod resource_tables;
 pub mod secret;
 pub mod threat_protection;
 pub mod terms;

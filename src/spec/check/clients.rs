@@ -9,17 +9,11 @@ use crate::model::enums::{ExplicitAuthFlow, OAuthFlow, Tier};
 use crate::model::pool::{is_custom_attribute, SchemaAttribute, STANDARD_ATTRIBUTES};
 use crate::model::terms::{ClientTerms, DOCUMENTS};
 use crate::model::triggers::Slot;
-use crate::model::Duration;
 use crate::spec::document::Document;
 use std::collections::{BTreeMap, BTreeSet};
 
-const MINUTE: u64 = 60;
-const HOUR: u64 = 3_600;
-const DAY: u64 = 86_400;
-
-/// Cognito's limits on a client's lists.
-const MAX_URLS: usize = 100;
-const MAX_SCOPES: usize = 50;
+/// Cognito's limit on a redirect URL (the lists' limits are rows of
+/// `model::resource_tables::CLIENT_SETTINGS`).
 const MAX_URL_CHARS: usize = 1024;
 
 /// What the rest of the spec declares, that clients may name.
@@ -351,15 +345,6 @@ fn check_oauth(
         );
     }
 
-    if scopes.len() > MAX_SCOPES {
-        c.error(
-            at("allowed_oauth_scopes"),
-            format!(
-                "{} scopes; Cognito accepts at most {MAX_SCOPES}",
-                scopes.len()
-            ),
-        );
-    }
     for (i, scope) in scopes.iter().enumerate() {
         let field = format!("{}.{i}", at("allowed_oauth_scopes"));
         let standard = STANDARD_SCOPES.contains(&scope.as_str());
@@ -426,12 +411,6 @@ fn check_urls(client: &AppClient, at: &dyn Fn(&str) -> String, c: &mut Checks) {
             _ => &client.logout_urls,
         };
         let Some(urls) = urls else { continue };
-        if urls.len() > MAX_URLS {
-            c.error(
-                at(key),
-                format!("{} URLs; Cognito accepts at most {MAX_URLS}", urls.len()),
-            );
-        }
         for (i, url) in urls.iter().enumerate() {
             if let Err(problem) = redirect_url(url) {
                 c.error(format!("{}.{i}", at(key)), format!("`{url}` {problem}"));
@@ -500,49 +479,16 @@ fn redirect_url(url: &str) -> Result<(), String> {
     }
 }
 
+/// The ranges (and whole minutes) of the validities and the lists' lengths:
+/// the clients' table states them row by row.
 fn check_validities(client: &AppClient, at: &dyn Fn(&str) -> String, c: &mut Checks) {
-    c.range(
-        &at("access_token_validity"),
-        client.access_token_validity,
-        Duration(5 * MINUTE),
-        Duration(DAY),
+    let value = serde_json::to_value(client).expect("the model serializes");
+    super::pool::check_table(
+        crate::model::resource_tables::CLIENT_SETTINGS,
+        &value,
+        at,
+        c,
     );
-    c.range(
-        &at("id_token_validity"),
-        client.id_token_validity,
-        Duration(5 * MINUTE),
-        Duration(DAY),
-    );
-    c.range(
-        &at("refresh_token_validity"),
-        client.refresh_token_validity,
-        Duration(HOUR),
-        Duration(3_650 * DAY),
-    );
-    if let Some(session) = client.auth_session_validity {
-        if !session.seconds().is_multiple_of(MINUTE) {
-            c.error(
-                at("auth_session_validity"),
-                format!(
-                    "{session} is not a whole number of minutes, which is how Cognito keeps it"
-                ),
-            );
-        }
-    }
-    c.range(
-        &at("auth_session_validity"),
-        client.auth_session_validity,
-        Duration(3 * MINUTE),
-        Duration(15 * MINUTE),
-    );
-    if let Some(rotation) = &client.refresh_token_rotation {
-        c.range(
-            &at("refresh_token_rotation.retry_grace_period"),
-            rotation.retry_grace_period,
-            Duration(0),
-            Duration(MINUTE),
-        );
-    }
 }
 
 fn check_attributes(
@@ -692,6 +638,30 @@ resource_servers:
     name: Shop API
     scopes: { orders.read: Read orders, orders.write: Place orders }
 "#;
+
+    /// The lists' limits come from the clients' table.
+    #[test]
+    fn lists_have_cognitos_limits() {
+        let urls: Vec<String> = (0..101)
+            .map(|i| format!("'https://a.example.com/{i}'"))
+            .collect();
+        let scopes: Vec<String> = (0..51).map(|i| format!("api/s{i}")).collect();
+        let text = format!(
+            "clients: {{ a: {{ allowed_oauth_flows: [code], callback_urls: [{}], allowed_oauth_scopes: [{}] }} }}\n",
+            urls.join(", "),
+            scopes.join(", ")
+        );
+        let e = errors(&text);
+        let limits: Vec<&(String, String)> =
+            e.iter().filter(|(_, m)| m.contains("at most")).collect();
+        assert_eq!(limits.len(), 2, "{e:?}");
+        assert!(limits.iter().any(|(f, m)| f == "clients.a.callback_urls"
+            && m.starts_with("101 URLs; Cognito accepts at most 100")));
+        assert!(limits
+            .iter()
+            .any(|(f, m)| f == "clients.a.allowed_oauth_scopes"
+                && m.starts_with("51 scopes; Cognito accepts at most 50")));
+    }
 
     #[test]
     fn the_example_is_valid_and_quiet() {

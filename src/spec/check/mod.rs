@@ -306,6 +306,20 @@ mod tests {
         assert!(errors(OK).is_empty());
     }
 
+    /// The pool's tag limit is its row's check.
+    #[test]
+    fn at_most_fifty_tags() {
+        let tags: Vec<String> = (0..51).map(|i| format!("k{i}: v")).collect();
+        let e = errors(&format!("{OK}tags: {{ {} }}\n", tags.join(", ")));
+        assert_eq!(
+            e,
+            [(
+                "tags".to_string(),
+                "51 tags; Cognito accepts at most 50".to_string()
+            )]
+        );
+    }
+
     #[test]
     fn ranges() {
         let e = errors(&format!("{OK}password_policy: {{minimum_length: 5, password_history_size: 25, temporary_password_validity_days: 366}}\n"));
