@@ -20,8 +20,8 @@ pub mod log_delivery;
 pub mod pool;
 pub mod replica;
 pub mod resource_server;
-pub mod threat_protection;
 pub mod terms;
+pub mod threat_protection;
 pub mod users;
 
 use crate::aws::{Clients, Session};

@@ -18,8 +18,8 @@ pub mod replica;
 pub mod resource_server;
 pub mod resource_tables;
 pub mod secret;
-pub mod threat_protection;
 pub mod terms;
+pub mod threat_protection;
 pub mod triggers;
 
 pub use duration::Duration;

@@ -372,6 +372,47 @@ pub const POOL_SETTINGS: &[Row] = &[
     ),
 ];
 
+/// The top-level spec keys of the pool (`spec::document::SETTINGS_KEYS`):
+/// the rows whose path has no dot, in the table's order.
+pub const TOP_LEVEL: [&str; top_level_count()] = top_level();
+
+const fn is_top_level(path: &str) -> bool {
+    let bytes = path.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'.' {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+const fn top_level_count() -> usize {
+    let mut n = 0;
+    let mut i = 0;
+    while i < POOL_SETTINGS.len() {
+        if is_top_level(POOL_SETTINGS[i].path) {
+            n += 1;
+        }
+        i += 1;
+    }
+    n
+}
+
+const fn top_level() -> [&'static str; top_level_count()] {
+    let mut out = [""; top_level_count()];
+    let (mut n, mut i) = (0, 0);
+    while i < POOL_SETTINGS.len() {
+        if is_top_level(POOL_SETTINGS[i].path) {
+            out[n] = POOL_SETTINGS[i].path;
+            n += 1;
+        }
+        i += 1;
+    }
+    out
+}
+
 /// The row that speaks for a field path: the longest row path that is the
 /// path itself or a prefix of it ending at a dot.
 pub fn row_for(path: &str) -> Option<&'static Row> {
@@ -445,14 +486,25 @@ mod tests {
     use crate::model::PoolSettings;
     use crate::spec::document::SETTINGS_KEYS;
 
+    /// Every field of `PoolSettings` (from its JSON schema) is a top-level
+    /// row, so it is a spec key (`SETTINGS_KEYS` is those rows).
     #[test]
-    fn every_spec_key_has_a_row() {
-        for key in SETTINGS_KEYS {
+    fn every_model_field_has_a_row_and_is_a_spec_key() {
+        let schema = schemars::generate::SchemaSettings::draft07()
+            .into_generator()
+            .root_schema_for::<PoolSettings>()
+            .to_value();
+        let fields = schema["properties"].as_object().unwrap();
+        assert!(fields.len() > 15);
+        for key in fields.keys() {
             assert!(
-                POOL_SETTINGS.iter().any(|r| r.path == *key),
+                POOL_SETTINGS.iter().any(|r| r.path == key),
                 "the pool setting `{key}` has no row in POOL_SETTINGS"
             );
+            assert!(SETTINGS_KEYS.contains(&key.as_str()), "`{key}`");
         }
+        assert_eq!(SETTINGS_KEYS.len(), fields.len());
+        assert_eq!(SETTINGS_KEYS[0], "name");
     }
 
     /// A row's path deserializes into the model only if every step names a

@@ -30,34 +30,10 @@ pub const ENV_KEYS: &[&str] = &[
     "users",
 ];
 
-/// Keys of the pool's own settings (`PoolSettings`), in the order a spec
+/// Keys of the pool's own settings (`PoolSettings`): the top-level rows of
+/// the pool's settings table, in its order, which is the order a spec
 /// conventionally writes them (`pools/shop.yaml`; `import` writes this order).
-pub const SETTINGS_KEYS: &[&str] = &[
-    "name",
-    "username_attributes",
-    "alias_attributes",
-    "case_sensitive",
-    "auto_verified_attributes",
-    "password_policy",
-    "sign_in_policy",
-    "mfa",
-    "account_recovery",
-    "admin_create_user_config",
-    "verification_message_template",
-    "email_configuration",
-    "sms_configuration",
-    "user_attribute_update_settings",
-    "user_pool_add_ons",
-    "device_configuration",
-    "schema",
-    "deletion_protection",
-    "tier",
-    "tags",
-    "triggers",
-    "threat_protection",
-    "log_delivery",
-    "web_authn",
-];
+pub const SETTINGS_KEYS: &[&str] = &crate::model::pool_table::TOP_LEVEL;
 
 /// Keys of the resources that live inside a pool. Each names a kind poolctl
 /// manages as a whole once the key is present: live ones missing from it are

@@ -59,16 +59,16 @@
 //! Multi-Region replicas, which moto lacks: see `replicas`. Passkey settings
 //! (`WebAuthnConfiguration`), which moto drops: see `web_authn`.
 
-mod client_secrets;
 mod branding;
+mod client_secrets;
 mod clients;
 mod identity_pools;
 pub mod import_jobs;
 pub mod log_delivery;
-pub mod risk;
 mod replicas;
-mod web_authn;
+pub mod risk;
 mod terms;
+mod web_authn;
 
 use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet};
