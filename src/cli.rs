@@ -133,6 +133,7 @@ impl Cli {
             Command::Users(UsersCommand::Export(a)) => a.aws.or(&self.aws),
             Command::Users(UsersCommand::Import(a)) => a.aws.or(&self.aws),
             Command::Migrate(a) => a.aws.or(&self.aws),
+            Command::Client(c) => c.aws().or(&self.aws),
             Command::Init(a) => AwsArgs {
                 target: a.target.or(&self.aws.target),
                 ..self.aws.clone()
@@ -188,6 +189,87 @@ pub enum Command {
     /// Move to a new pool when a change cannot be made in place: create it
     /// from the spec, then carry the users over, step by step.
     Migrate(MigrateArgs),
+    /// Rotate a confidential client's secret without replacing the client:
+    /// list its secrets, add a new one, retire the old one.
+    #[command(subcommand)]
+    Client(ClientCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ClientCommand {
+    /// List a client's secrets: ids and creation dates, never values.
+    Secrets(ClientSecretsArgs),
+    /// Add a new secret next to the current one (Cognito keeps at most two);
+    /// its value goes to --out FILE (created, mode 0600) or, with --stdout,
+    /// to standard output, and nowhere else.
+    RotateSecret(RotateSecretArgs),
+    /// Delete the client's older secrets (or --secret-id), once every app
+    /// uses the newest.
+    RetireSecret(RetireSecretArgs),
+}
+
+impl ClientCommand {
+    fn aws(&self) -> &AwsArgs {
+        match self {
+            ClientCommand::Secrets(a) => &a.aws,
+            ClientCommand::RotateSecret(a) => &a.aws,
+            ClientCommand::RetireSecret(a) => &a.aws,
+        }
+    }
+}
+
+/// Which client: the pool (`--env`, `--pool`) and the client's name in the spec.
+#[derive(Debug, Clone, Args)]
+pub struct OneClient {
+    #[command(flatten)]
+    pub which: OnePool,
+
+    /// The client's name (its key under `clients:`).
+    #[arg(value_name = "CLIENT")]
+    pub client: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ClientSecretsArgs {
+    #[command(flatten)]
+    pub target: OneClient,
+
+    #[command(flatten)]
+    pub aws: AwsArgs,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("destination").required(true).args(["out", "stdout"])))]
+pub struct RotateSecretArgs {
+    #[command(flatten)]
+    pub target: OneClient,
+
+    /// Write the new secret to FILE, created with mode 0600 (an existing
+    /// file is never overwritten).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+
+    /// Print the new secret on standard output (alone, one line), e.g. to
+    /// pipe it into a secrets manager.
+    #[arg(long)]
+    pub stdout: bool,
+
+    #[command(flatten)]
+    pub aws: AwsArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct RetireSecretArgs {
+    #[command(flatten)]
+    pub target: OneClient,
+
+    /// The secret to delete (an id `client secrets` lists); default: every
+    /// secret but the newest.
+    #[arg(long, value_name = "ID")]
+    pub secret_id: Option<String>,
+
+    #[command(flatten)]
+    pub aws: AwsArgs,
 }
 
 #[derive(Debug, Args)]

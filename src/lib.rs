@@ -48,5 +48,6 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             commands::users::import(&ctx, args).await
         }
         Command::Migrate(args) => commands::migrate::run(&ctx, args).await,
+        Command::Client(command) => commands::client::run(&ctx, command).await,
     }
 }

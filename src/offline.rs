@@ -36,6 +36,9 @@ pub struct LiveData {
     pub domain_holder: Option<HolderData>,
     /// App clients by name (each name held by one live client).
     pub clients: BTreeMap<String, AppClient>,
+    /// Multi-Region replicas: region to Cognito's status (`CREATING`,
+    /// `ACTIVE`, `INACTIVE`, `DELETING`).
+    pub replicas: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -87,6 +90,7 @@ impl LiveData {
                 })
                 .collect(),
             shared_names: BTreeMap::new(),
+            terms_ids: BTreeMap::new(),
         };
         LiveState {
             pool,
@@ -103,6 +107,18 @@ impl LiveData {
                 pool_name: h.pool_name,
             }),
             clients,
+            replicas: self
+                .replicas
+                .into_iter()
+                .filter(|_| exists)
+                .map(|(region, status)| {
+                    let replica = sdk::UserPoolReplicaType::builder()
+                        .region_name(&region)
+                        .status(status.as_str().into())
+                        .build();
+                    (region, crate::live::replica::to_live(&replica))
+                })
+                .collect(),
             ..LiveState::default()
         }
     }

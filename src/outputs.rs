@@ -51,6 +51,19 @@ pub struct LiveOutputs {
     /// The identity pools the spec's `identity_pools:` declares, by key.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub identity_pools: Vec<IdentityPoolOutputs>,
+    /// The pool's multi-Region replicas, read when the spec declares
+    /// `replicas:`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub replicas: Vec<ReplicaOutputs>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReplicaOutputs {
+    pub region: String,
+    /// Cognito's status: `CREATING`, `ACTIVE`, `INACTIVE` or `DELETING`.
+    pub status: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_pool_arn: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -203,6 +216,15 @@ pub fn of(desired: &DesiredPool, live: &LiveState) -> PoolOutputs {
             identity_pool_id: found.as_ref().map(|p| p.id.clone()),
         })
         .collect();
+    let replicas = live
+        .replicas
+        .iter()
+        .map(|(region, r)| ReplicaOutputs {
+            region: region.clone(),
+            status: r.state.clone(),
+            user_pool_arn: r.arn.clone(),
+        })
+        .collect();
     PoolOutputs {
         live: Some(LiveOutputs {
             user_pool_id: pool.id.clone(),
@@ -215,6 +237,7 @@ pub fn of(desired: &DesiredPool, live: &LiveState) -> PoolOutputs {
             missing_clients,
             authorizer,
             identity_pools,
+            replicas,
         }),
         exists: true,
         ..outputs
@@ -457,6 +480,7 @@ mod tests {
                     key: "guests".into(),
                     identity_pool_id: Some("us-east-1:0000".into()),
                 }],
+                replicas: Vec::new(),
             }),
         }
     }

@@ -14,7 +14,8 @@ use crate::aws::retry::{self, AtMostOnce};
 use crate::aws::{deleted, explain};
 use crate::diff::client::KIND;
 use crate::live::client::LiveClient;
-use crate::model::client::{AppClient, RefreshTokenRotation};
+use crate::model::client::{AnalyticsConfiguration, AppClient, RefreshTokenRotation};
+use crate::model::triggers::Slot;
 use crate::model::Duration;
 use crate::plan::Action;
 use aws_sdk_cognitoidentityprovider::types as sdk;
@@ -61,7 +62,8 @@ pub async fn run(ctx: &ApplyCtx<'_>, name: &str, action: Action) -> anyhow::Resu
     let live = ctx.live.clients.named(name);
     match (action, desired) {
         (Action::Create, Some(want)) => {
-            create(ctx, name, want).await?;
+            let id = create(ctx, name, want).await?;
+            super::terms::converge(ctx, name, &id, want.terms.as_ref(), None).await?;
         }
         (Action::Update, Some(want)) => {
             let [old] = live[..] else {
@@ -83,15 +85,36 @@ pub async fn run(ctx: &ApplyCtx<'_>, name: &str, action: Action) -> anyhow::Resu
                     old.id
                 )
             })?;
+            let mut fresh = fresh;
+            // Its own threat protection is checked by its own step.
+            fresh.model.threat_protection = old.model.threat_protection.clone();
+            // Terms are read apart (at plan time): the fresh read has none.
+            fresh.model.terms = old.model.terms.clone();
             let mut now = crate::live::client::LiveClients::default();
             now.by_name.insert(name.to_string(), fresh.clone());
             let one = std::collections::BTreeMap::from([(name.to_string(), want.clone())]);
             let change = crate::diff::client::diff(Some(&one), &now, false, &mut Vec::new());
             ctx.still_planned(&format!("{KIND}.{name}"), change.first())?;
-            update(ctx, name, want, &fresh).await?;
+            // Terms have calls of their own: the client itself is written
+            // only when something else of it changes.
+            let client_changes = change
+                .first()
+                .is_some_and(|c| c.fields.iter().any(|f| !is_terms(&f.path)));
+            if client_changes {
+                update(ctx, name, want, &fresh).await?;
+            }
+            super::terms::converge(
+                ctx,
+                name,
+                &fresh.id,
+                want.terms.as_ref(),
+                old.model.terms.as_ref(),
+            )
+            .await?;
         }
         (Action::Replace, Some(want)) => {
             let new_id = create(ctx, name, want).await?;
+            super::terms::converge(ctx, name, &new_id, want.terms.as_ref(), None).await?;
             ctx.progress.did(format!(
                 "create {KIND}.{name} ({new_id}) (CreateUserPoolClient)"
             ));
@@ -190,6 +213,11 @@ async fn delete(ctx: &ApplyCtx<'_>, id: &str) -> anyhow::Result<()> {
         .send()
         .await;
     deleted(&format!("DeleteUserPoolClient {id}"), result)
+}
+
+/// A field path of the client's terms documents (written by `apply::terms`).
+fn is_terms(path: &str) -> bool {
+    path == "terms" || path.starts_with("terms.")
 }
 
 fn normalized(client: &AppClient) -> AppClient {
@@ -377,6 +405,13 @@ impl Config {
                     .map_err(|_| anyhow::anyhow!("auth session validity {session} is too long"))?,
             );
         }
+        match &want.analytics_configuration {
+            Some(Slot::Attached(analytics)) => {
+                self.analytics_configuration = Some(analytics_of(analytics));
+            }
+            Some(Slot::Detached) => self.analytics_configuration = None,
+            None => {}
+        }
         if let Some(rotation) = &want.refresh_token_rotation {
             self.refresh_token_rotation =
                 Some(rotation_of(rotation, self.refresh_token_rotation.as_ref())?);
@@ -404,6 +439,18 @@ impl Config {
                 .build(),
         )
     }
+}
+
+/// The declared analytics configuration, whole: Cognito keeps only what
+/// it is sent.
+fn analytics_of(want: &AnalyticsConfiguration) -> sdk::AnalyticsConfigurationType {
+    sdk::AnalyticsConfigurationType::builder()
+        .set_application_id(want.application_id.clone())
+        .set_application_arn(want.application_arn.clone())
+        .set_role_arn(want.role_arn.clone())
+        .set_external_id(want.external_id.clone())
+        .user_data_shared(want.user_data_shared.unwrap_or(false))
+        .build()
 }
 
 /// The declared rotation settings over the live ones.

@@ -8,14 +8,20 @@
 //! fails, what was not.
 
 pub mod authorizer;
+pub mod branding;
 pub mod client;
+pub mod client_secrets;
 pub mod domain;
 pub mod group;
 pub mod identity_pool;
 pub mod identity_provider;
 pub mod lambda_permission;
+pub mod log_delivery;
 pub mod pool;
+pub mod replica;
 pub mod resource_server;
+pub mod terms;
+pub mod threat_protection;
 pub mod users;
 
 use crate::aws::{Clients, Session};
@@ -61,6 +67,15 @@ pub enum Step {
     UpdatePool,
     AddCustomAttributes(Vec<String>),
     SetMfa,
+    /// The pool-wide threat protection settings (`SetRiskConfiguration`).
+    SetThreatProtection,
+    /// Where the pool's logs go (`SetLogDeliveryConfiguration`).
+    SetLogDelivery,
+    /// An app client's own threat protection settings: after every client
+    /// step, so a client created by the same apply exists.
+    SetClientThreatProtection {
+        client: String,
+    },
     /// Lets Cognito invoke a trigger's function for this pool
     /// (`lambda_permission.<trigger>`). On a pool that exists it runs before
     /// the pool update that attaches the trigger, so no call of the trigger
@@ -95,6 +110,12 @@ impl Step {
                 )
             }
             Step::SetMfa => "set MFA (SetUserPoolMfaConfig)".to_string(),
+            Step::SetThreatProtection => "set threat protection (SetRiskConfiguration)".to_string(),
+            Step::SetLogDelivery => "set log delivery (SetLogDeliveryConfiguration)".to_string(),
+            Step::SetClientThreatProtection { client } => format!(
+                "set threat protection of {}.{client} (SetRiskConfiguration)",
+                diff::client::KIND
+            ),
             Step::Grant { trigger, .. } => {
                 format!(
                     "grant {}.{trigger} (AddPermission)",
@@ -133,8 +154,16 @@ impl Step {
             Step::Grant { .. } => 2,
             Step::Revoke { .. } => 5,
             Step::CreatePool | Step::UpdatePool => 0,
-            Step::AddCustomAttributes(_) | Step::SetMfa => 1,
+            // After UpdateUserPool, which may turn the add-on on.
+            Step::AddCustomAttributes(_)
+            | Step::SetMfa
+            | Step::SetThreatProtection
+            | Step::SetLogDelivery => 1,
+            Step::SetClientThreatProtection { .. } => 4,
             Step::Resource { kind, action, .. } => match (kind.as_str(), action) {
+                // After the clients (a new one's id) and the domain, which
+                // the hosted UI needs.
+                (diff::branding::UI_KIND | diff::branding::STYLE_KIND, _) => 4,
                 (diff::authorizer::KIND, _) => 4,
                 // After the clients it names; it sets its roles itself,
                 // right after the pool.
@@ -285,6 +314,22 @@ pub fn steps(plan: &PoolPlan) -> Vec<Step> {
         if matches!(change.action, Action::Blocked | Action::Unmanaged) {
             continue;
         }
+        if change.kind() == diff::client::KIND && change.action != Action::Delete {
+            // A client's own threat protection has a call of its own; the
+            // client's other fields go through Create/UpdateUserPoolClient.
+            let own = |f: &crate::plan::FieldChange| {
+                f.path == CLIENT_THREAT_PROTECTION
+                    || f.path.starts_with(&format!("{CLIENT_THREAT_PROTECTION}."))
+            };
+            if change.fields.iter().any(own) {
+                steps.push(Step::SetClientThreatProtection {
+                    client: change.name().to_string(),
+                });
+            }
+            if change.action == Action::Update && change.fields.iter().all(own) {
+                continue;
+            }
+        }
         steps.push(Step::Resource {
             kind: change.kind().to_string(),
             name: change.name().to_string(),
@@ -294,6 +339,10 @@ pub fn steps(plan: &PoolPlan) -> Vec<Step> {
     steps.sort_by_key(Step::phase);
     steps
 }
+
+/// An app client's field set by `SetRiskConfiguration`, not by
+/// Create/UpdateUserPoolClient.
+pub const CLIENT_THREAT_PROTECTION: &str = "threat_protection";
 
 /// The calls a pool's change needs: each changed field's row in the pool's
 /// settings table names the calls that set it.
@@ -313,6 +362,7 @@ fn pool_steps(change: &crate::plan::ResourceChange) -> Vec<Step> {
             if needs(Call::SetUserPoolMfaConfig) {
                 steps.push(Step::SetMfa);
             }
+            extra_steps(&needs, &mut steps);
         }
         Action::Update => {
             if needs(Call::UpdateUserPool) {
@@ -340,10 +390,22 @@ fn pool_steps(change: &crate::plan::ResourceChange) -> Vec<Step> {
             if needs(Call::SetUserPoolMfaConfig) {
                 steps.push(Step::SetMfa);
             }
+            extra_steps(&needs, &mut steps);
         }
         _ => {}
     }
     steps
+}
+
+/// The pool's settings that have a call of their own besides those above.
+fn extra_steps(needs: &dyn Fn(crate::model::pool_table::Call) -> bool, steps: &mut Vec<Step>) {
+    use crate::model::pool_table::Call;
+    if needs(Call::SetRiskConfiguration) {
+        steps.push(Step::SetThreatProtection);
+    }
+    if needs(Call::SetLogDeliveryConfiguration) {
+        steps.push(Step::SetLogDelivery);
+    }
 }
 
 /// Applies one pool's plan. The plan must hold no blocked change, and a
@@ -432,6 +494,9 @@ pub async fn apply_pool(
                 let result = match step {
                     Step::Grant { trigger, .. } => lambda_permission::grant(&ctx, trigger).await,
                     Step::Revoke { trigger } => lambda_permission::revoke(&ctx, trigger).await,
+                    Step::SetClientThreatProtection { client } => {
+                        threat_protection::set_client(&ctx, client).await
+                    }
                     _ => resource_step(&ctx, step).await,
                 };
                 (label, result, ctx.progress.take())
@@ -496,6 +561,12 @@ async fn pool_step(
             let Some(fresh) = crate::live::pool::describe(cognito, &id).await? else {
                 anyhow::bail!("user pool {id} no longer exists; nothing was written to it");
             };
+            let mut fresh = fresh;
+            // Settings with calls of their own are checked by their steps.
+            if let Some(planned) = &live.pool {
+                fresh.settings.threat_protection = planned.settings.threat_protection.clone();
+                fresh.settings.log_delivery = planned.settings.log_delivery.clone();
+            }
             let now = diff::pool::diff(settings, Some(&fresh.settings), &mut Vec::new());
             still_planned(plan, diff::pool::ADDRESS, now.as_ref())?;
             pool::update(cognito, &fresh, settings).await
@@ -506,7 +577,16 @@ async fn pool_step(
             pool::add_custom_attributes(cognito, &id()?, &new).await
         }
         Step::SetMfa => pool::set_mfa(cognito, &id()?, settings, live.pool.as_ref()).await,
-        Step::Resource { .. } | Step::Grant { .. } | Step::Revoke { .. } => {
+        Step::SetThreatProtection => {
+            threat_protection::set_pool(cognito, &id()?, settings, live.pool.as_ref(), plan).await
+        }
+        Step::SetLogDelivery => {
+            log_delivery::set(cognito, &id()?, settings, live.pool.as_ref(), plan).await
+        }
+        Step::Resource { .. }
+        | Step::Grant { .. }
+        | Step::Revoke { .. }
+        | Step::SetClientThreatProtection { .. } => {
             unreachable!("resource steps run in other phases")
         }
     }
@@ -518,13 +598,100 @@ async fn resource_step(ctx: &ApplyCtx<'_>, step: &Step) -> anyhow::Result<()> {
     };
     match kind.as_str() {
         diff::group::KIND => group::run(ctx, name, *action).await,
+        diff::branding::UI_KIND => branding::run_ui(ctx, name, *action).await,
+        diff::branding::STYLE_KIND => branding::run_style(ctx, name, *action).await,
         diff::resource_server::KIND => resource_server::run(ctx, name, *action).await,
         diff::domain::ADDRESS => domain::run(ctx, *action).await,
         diff::identity_provider::KIND => identity_provider::run(ctx, name, *action).await,
         diff::client::KIND => client::run(ctx, name, *action).await,
         diff::authorizer::KIND => authorizer::run(ctx, name, *action).await,
         diff::identity_pool::KIND => identity_pool::run(ctx, name, *action).await,
+        diff::replica::KIND => replica::run(ctx, name, *action).await,
         diff::authorizer::DEPLOYMENT => authorizer::deploy(ctx, name).await,
         other => anyhow::bail!("no applier for resource kind `{other}`"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::{FieldChange, ResourceChange};
+
+    fn field(path: &str) -> FieldChange {
+        FieldChange {
+            path: path.into(),
+            before: None,
+            after: Some(serde_json::json!(1)),
+            sensitive: false,
+            one_way_door: None,
+            blocked: None,
+        }
+    }
+
+    fn plan_of(changes: Vec<ResourceChange>) -> PoolPlan {
+        PoolPlan {
+            pool: "shop".into(),
+            environment: "dev".into(),
+            file: "pools/shop.yaml".into(),
+            region: "us-east-1".into(),
+            pool_name: "shop-dev".into(),
+            pool_id: Some("us-east-1_X".into()),
+            changes,
+            warnings: Vec::new(),
+        }
+    }
+
+    fn change(address: &str, action: Action, paths: &[&str]) -> ResourceChange {
+        ResourceChange {
+            address: address.into(),
+            action,
+            fields: paths.iter().map(|p| field(p)).collect(),
+            reasons: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn threat_protection_and_log_delivery_have_steps_of_their_own() {
+        let plan = plan_of(vec![change(
+            diff::pool::ADDRESS,
+            Action::Update,
+            &[
+                "threat_protection.account_takeover.high.action",
+                "log_delivery.user_notification.cloudwatch_logs",
+            ],
+        )]);
+        assert_eq!(
+            steps(&plan),
+            [Step::SetThreatProtection, Step::SetLogDelivery]
+        );
+    }
+
+    #[test]
+    fn a_client_s_own_threat_protection_is_set_after_every_client_step() {
+        // Only its threat protection changed: no client update.
+        let plan = plan_of(vec![change(
+            "client.web",
+            Action::Update,
+            &["threat_protection.ip_address_exceptions.always_block"],
+        )]);
+        assert_eq!(
+            steps(&plan),
+            [Step::SetClientThreatProtection {
+                client: "web".into()
+            }]
+        );
+        // A new client first, then its threat protection.
+        let plan = plan_of(vec![change(
+            "client.web",
+            Action::Create,
+            &[
+                "generate_secret",
+                "threat_protection.compromised_credentials.action",
+            ],
+        )]);
+        let steps = steps(&plan);
+        assert_eq!(steps.len(), 2);
+        assert!(matches!(steps[0], Step::Resource { .. }));
+        assert!(steps[0].phase() < steps[1].phase());
     }
 }

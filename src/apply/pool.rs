@@ -2,9 +2,12 @@
 //! `UpdateUserPool`, `AddCustomAttributes` and `SetUserPoolMfaConfig`.
 //!
 //! `UpdateUserPool` resets every field it is not sent, so an update starts from
-//! the pool's whole live description and overlays only what the spec declares:
+//! the pool's whole live description and overlays only what the spec declares
+//! (`desired_pool`, through each setting's pair in `aws::pool_fields`):
 //! triggers, email and SMS settings, templates and tags set by anyone else
-//! survive. The same overlay functions build a new pool from nothing.
+//! survive. The same overlay on an empty pool builds a new one; each request
+//! builder copies the overlaid pool's fields once, so a new setting that
+//! these calls carry needs no edit here.
 
 use crate::aws::explain;
 use crate::aws::retry::{self, AtMostOnce};
@@ -15,13 +18,7 @@ use crate::model::pool::*;
 use aws_sdk_cognitoidentityprovider as cognito;
 use cognito::types as sdk;
 
-fn sdk_enum<T: for<'a> From<&'a str>>(api_name: &str) -> T {
-    T::from(api_name)
-}
-
-fn sdk_list<M: Copy, T: for<'a> From<&'a str>>(items: &[M], api: fn(M) -> &'static str) -> Vec<T> {
-    items.iter().map(|i| T::from(api(*i))).collect()
-}
+use crate::aws::pool_fields::sdk_enum;
 
 /// The identity of a pool once it exists.
 #[derive(Debug, Clone)]
@@ -30,62 +27,71 @@ pub struct PoolRef {
     pub arn: String,
 }
 
+/// The pool as it should be: `base` (the live description, or nothing for a
+/// new pool) with every declared setting laid over it through its pair in
+/// `aws::pool_fields`, plus the two that have their own mapping here.
+pub fn desired_pool(base: &sdk::UserPoolType, desired: &PoolSettings) -> sdk::UserPoolType {
+    let mut pool = base.clone();
+    crate::aws::pool_fields::write(&mut pool, desired);
+    // `mfa.sms_message` also has a door here (the only one while MFA is off).
+    if let Some(message) = desired.mfa.as_ref().and_then(|m| m.sms_message.clone()) {
+        pool.sms_authentication_message = Some(message);
+    }
+    pool.lambda_config = lambda_config(pool.lambda_config.as_ref(), desired);
+    pool
+}
+
+/// The legacy top-level copies of the verification template: they must
+/// agree with it, or AWS rejects the pair.
+fn legacy_verification(pool: &sdk::UserPoolType) -> [Option<String>; 3] {
+    let t = pool.verification_message_template.as_ref();
+    [
+        t.and_then(|t| t.email_message.clone())
+            .or(pool.email_verification_message.clone()),
+        t.and_then(|t| t.email_subject.clone())
+            .or(pool.email_verification_subject.clone()),
+        t.and_then(|t| t.sms_message.clone())
+            .or(pool.sms_verification_message.clone()),
+    ]
+}
+
 pub async fn create(client: &cognito::Client, desired: &PoolSettings) -> anyhow::Result<PoolRef> {
     let name = desired.name.clone().unwrap_or_default();
-    let template = verification_template(None, desired);
+    let pool = desired_pool(&sdk::UserPoolType::builder().build(), desired);
+    let [email_message, email_subject, sms_message] = legacy_verification(&pool);
     let request = client
         .create_user_pool()
         .pool_name(&name)
-        .set_policies(policies(None, desired))
-        .set_deletion_protection(desired.deletion_protection.map(|d| sdk_enum(d.api_name())))
-        .set_username_attributes(
-            desired
-                .username_attributes
-                .as_deref()
-                .map(|l| sdk_list(l, UsernameAttribute::api_name)),
-        )
-        .set_alias_attributes(
-            desired
-                .alias_attributes
-                .as_deref()
-                .map(|l| sdk_list(l, AliasAttribute::api_name)),
-        )
-        .set_username_configuration(desired.case_sensitive.map(|c| {
-            sdk::UsernameConfigurationType::builder()
-                .case_sensitive(c)
-                .build()
-                .expect("case_sensitive is set")
-        }))
-        .set_auto_verified_attributes(
-            desired
-                .auto_verified_attributes
-                .as_deref()
-                .map(|l| sdk_list(l, VerifiedAttribute::api_name)),
-        )
-        .set_email_verification_message(template.as_ref().and_then(|t| t.email_message.clone()))
-        .set_email_verification_subject(template.as_ref().and_then(|t| t.email_subject.clone()))
-        .set_sms_verification_message(template.as_ref().and_then(|t| t.sms_message.clone()))
-        .set_verification_message_template(template)
-        .set_sms_authentication_message(desired.mfa.as_ref().and_then(|m| m.sms_message.clone()))
+        .set_policies(pool.policies)
+        .set_deletion_protection(pool.deletion_protection)
+        .set_username_attributes(pool.username_attributes)
+        .set_alias_attributes(pool.alias_attributes)
+        .set_username_configuration(pool.username_configuration)
+        .set_auto_verified_attributes(pool.auto_verified_attributes)
+        .set_email_verification_message(email_message)
+        .set_email_verification_subject(email_subject)
+        .set_sms_verification_message(sms_message)
+        .set_verification_message_template(pool.verification_message_template)
+        .set_sms_authentication_message(pool.sms_authentication_message)
         // MFA is switched on afterwards through SetUserPoolMfaConfig, the only
         // call that can enable TOTP; creating with it on would be refused.
         .mfa_configuration(sdk::UserPoolMfaType::Off)
-        .set_device_configuration(device_configuration(None, desired))
-        .set_email_configuration(email_configuration(None, desired))
-        .set_sms_configuration(sms_configuration(None, desired))
-        .set_user_pool_tags(tags(None, desired))
-        .set_admin_create_user_config(admin_create_user_config(None, desired))
+        .set_device_configuration(pool.device_configuration)
+        .set_email_configuration(pool.email_configuration)
+        .set_sms_configuration(pool.sms_configuration)
+        .set_user_pool_tags(pool.user_pool_tags)
+        .set_admin_create_user_config(pool.admin_create_user_config)
         .set_schema(
             desired
                 .schema
                 .as_ref()
                 .map(|s| s.iter().map(|(n, a)| schema_attribute(n, a)).collect()),
         )
-        .set_user_pool_add_ons(user_pool_add_ons(None, desired))
-        .set_account_recovery_setting(account_recovery(None, desired))
-        .set_user_attribute_update_settings(user_attribute_update_settings(None, desired))
-        .set_user_pool_tier(desired.tier.map(|t| sdk_enum(t.api_name())))
-        .set_lambda_config(lambda_config(None, desired));
+        .set_user_pool_add_ons(pool.user_pool_add_ons)
+        .set_account_recovery_setting(pool.account_recovery_setting)
+        .set_user_attribute_update_settings(pool.user_attribute_update_settings)
+        .set_user_pool_tier(pool.user_pool_tier)
+        .set_lambda_config(pool.lambda_config);
     let out = request
         .customize()
         .config_override(cognito::Config::builder().retry_classifier(AtMostOnce))
@@ -115,7 +121,6 @@ pub async fn update(
     desired: &PoolSettings,
 ) -> anyhow::Result<()> {
     let raw = &live.raw;
-    let template = verification_template(raw.verification_message_template.as_ref(), desired);
     let live_mode = live
         .settings
         .mfa
@@ -123,85 +128,39 @@ pub async fn update(
         .and_then(|m| m.mode)
         .map(|m| sdk_enum(m.api_name()))
         .or(raw.mfa_configuration.clone());
-    let sms_authentication_message = desired
-        .mfa
-        .as_ref()
-        .and_then(|m| m.sms_message.clone())
-        .or(raw.sms_authentication_message.clone());
+    let mut pool = desired_pool(raw, desired);
+    if let Some(config) = &mut pool.admin_create_user_config {
+        // Deprecated in favour of the password policy's temporary validity;
+        // sending both back makes AWS refuse the update.
+        config.unused_account_validity_days = 0;
+    }
+    let [email_message, email_subject, sms_message] = legacy_verification(&pool);
     client
         .update_user_pool()
         .user_pool_id(&live.id)
-        .set_pool_name(desired.name.clone().or(raw.name.clone()))
-        .set_policies(policies(raw.policies.as_ref(), desired))
-        .set_deletion_protection(
-            desired
-                .deletion_protection
-                .map(|d| sdk_enum(d.api_name()))
-                .or(raw.deletion_protection.clone()),
-        )
-        .set_lambda_config(lambda_config(raw.lambda_config.as_ref(), desired))
-        .set_auto_verified_attributes(
-            desired
-                .auto_verified_attributes
-                .as_deref()
-                .map(|l| sdk_list(l, VerifiedAttribute::api_name))
-                .or(raw.auto_verified_attributes.clone()),
-        )
-        // The legacy top-level copies must agree with the template, or AWS
-        // rejects the pair.
-        .set_email_verification_message(
-            template
-                .as_ref()
-                .and_then(|t| t.email_message.clone())
-                .or(raw.email_verification_message.clone()),
-        )
-        .set_email_verification_subject(
-            template
-                .as_ref()
-                .and_then(|t| t.email_subject.clone())
-                .or(raw.email_verification_subject.clone()),
-        )
-        .set_sms_verification_message(
-            template
-                .as_ref()
-                .and_then(|t| t.sms_message.clone())
-                .or(raw.sms_verification_message.clone()),
-        )
-        .set_verification_message_template(template)
-        .set_sms_authentication_message(sms_authentication_message)
-        .set_user_attribute_update_settings(user_attribute_update_settings(
-            raw.user_attribute_update_settings.as_ref(),
-            desired,
-        ))
+        .set_pool_name(pool.name)
+        .set_policies(pool.policies)
+        .set_deletion_protection(pool.deletion_protection)
+        .set_lambda_config(pool.lambda_config)
+        .set_auto_verified_attributes(pool.auto_verified_attributes)
+        .set_email_verification_message(email_message)
+        .set_email_verification_subject(email_subject)
+        .set_sms_verification_message(sms_message)
+        .set_verification_message_template(pool.verification_message_template)
+        .set_sms_authentication_message(pool.sms_authentication_message)
+        .set_user_attribute_update_settings(pool.user_attribute_update_settings)
         .set_mfa_configuration(live_mode)
-        .set_device_configuration(device_configuration(
-            raw.device_configuration.as_ref(),
-            desired,
-        ))
-        .set_email_configuration(email_configuration(
-            raw.email_configuration.as_ref(),
-            desired,
-        ))
-        .set_sms_configuration(sms_configuration(raw.sms_configuration.as_ref(), desired))
-        .set_user_pool_tags(tags(raw.user_pool_tags.as_ref(), desired))
-        .set_admin_create_user_config(admin_create_user_config(
-            raw.admin_create_user_config.as_ref(),
-            desired,
-        ))
-        .set_user_pool_add_ons(user_pool_add_ons(raw.user_pool_add_ons.as_ref(), desired))
-        .set_account_recovery_setting(account_recovery(
-            raw.account_recovery_setting.as_ref(),
-            desired,
-        ))
-        .set_user_pool_tier(
-            desired
-                .tier
-                .map(|t| sdk_enum(t.api_name()))
-                .or(raw.user_pool_tier.clone()),
-        )
-        .set_key_configuration(raw.key_configuration.clone())
-        .set_issuer_configuration(raw.issuer_configuration.clone())
-        .set_acr_configuration(raw.acr_configuration.clone())
+        .set_device_configuration(pool.device_configuration)
+        .set_email_configuration(pool.email_configuration)
+        .set_sms_configuration(pool.sms_configuration)
+        .set_user_pool_tags(pool.user_pool_tags)
+        .set_admin_create_user_config(pool.admin_create_user_config)
+        .set_user_pool_add_ons(pool.user_pool_add_ons)
+        .set_account_recovery_setting(pool.account_recovery_setting)
+        .set_user_pool_tier(pool.user_pool_tier)
+        .set_key_configuration(pool.key_configuration)
+        .set_issuer_configuration(pool.issuer_configuration)
+        .set_acr_configuration(pool.acr_configuration)
         .send()
         .await
         .map_err(|e| explain(&format!("UpdateUserPool {}", live.id), e))?;
@@ -245,7 +204,10 @@ pub async fn set_mfa(
         .set_user_pool_mfa_config()
         .user_pool_id(pool_id)
         .mfa_configuration(sdk_enum(mode.api_name()))
-        .set_web_authn_configuration(live.and_then(|l| l.raw_mfa.web_authn_configuration.clone()));
+        .set_web_authn_configuration(web_authn(
+            live.and_then(|l| l.raw_mfa.web_authn_configuration.as_ref()),
+            desired,
+        ));
     // Cognito refuses OFF together with any factor block.
     if mode != MfaMode::Off {
         request = request.software_token_mfa_configuration(
@@ -257,10 +219,7 @@ pub async fn set_mfa(
             request = request.sms_mfa_configuration(
                 sdk::SmsMfaConfigType::builder()
                     .set_sms_authentication_message(mfa.sms_message.clone())
-                    .set_sms_configuration(sms_configuration(
-                        live.and_then(|l| l.raw.sms_configuration.as_ref()),
-                        desired,
-                    ))
+                    .set_sms_configuration(sms_configuration(live, desired))
                     .build(),
             );
         }
@@ -278,6 +237,25 @@ pub async fn set_mfa(
         .await
         .map_err(|e| explain(&format!("SetUserPoolMfaConfig {pool_id}"), e))?;
     Ok(())
+}
+
+/// The live passkey settings with the declared ones laid over; what the
+/// spec does not name (the factor configuration) is sent back as it is.
+fn web_authn(
+    raw: Option<&sdk::WebAuthnConfigurationType>,
+    d: &PoolSettings,
+) -> Option<sdk::WebAuthnConfigurationType> {
+    let Some(w) = &d.web_authn else {
+        return raw.cloned();
+    };
+    let mut out = raw
+        .cloned()
+        .unwrap_or_else(|| sdk::WebAuthnConfigurationType::builder().build());
+    set_if(&mut out.relying_party_id, &w.relying_party_id);
+    if let Some(v) = w.user_verification {
+        out.user_verification = Some(sdk_enum(v.api_name()));
+    }
+    Some(out)
 }
 
 /// The live triggers with the declared ones laid over: attached ones set,
@@ -357,82 +335,14 @@ fn lambda_config(
             .build()
             .expect("arn and version are set")
     });
+    versioned(&mut out.inbound_federation, &t.inbound_federation, |v| {
+        sdk::InboundFederationLambdaType::builder()
+            .lambda_arn(&v.lambda_arn)
+            .lambda_version(sdk_enum(v.lambda_version.api_name()))
+            .build()
+            .expect("arn and version are set")
+    });
     set_if(&mut out.kms_key_id, &t.kms_key_id);
-    Some(out)
-}
-
-fn policies(
-    raw: Option<&sdk::UserPoolPolicyType>,
-    d: &PoolSettings,
-) -> Option<sdk::UserPoolPolicyType> {
-    if d.password_policy.is_none() && d.sign_in_policy.is_none() {
-        return raw.cloned();
-    }
-    let mut policies = raw
-        .cloned()
-        .unwrap_or_else(|| sdk::UserPoolPolicyType::builder().build());
-    if let Some(p) = &d.password_policy {
-        let mut pp = policies.password_policy.take().unwrap_or_else(|| {
-            sdk::PasswordPolicyType::builder()
-                .minimum_length(8)
-                .temporary_password_validity_days(7)
-                .build()
-        });
-        if let Some(v) = p.minimum_length {
-            pp.minimum_length = Some(v as i32);
-        }
-        if let Some(v) = p.require_uppercase {
-            pp.require_uppercase = v;
-        }
-        if let Some(v) = p.require_lowercase {
-            pp.require_lowercase = v;
-        }
-        if let Some(v) = p.require_numbers {
-            pp.require_numbers = v;
-        }
-        if let Some(v) = p.require_symbols {
-            pp.require_symbols = v;
-        }
-        if let Some(v) = p.temporary_password_validity_days {
-            pp.temporary_password_validity_days = v as i32;
-        }
-        if let Some(v) = p.password_history_size {
-            pp.password_history_size = Some(v as i32);
-        }
-        policies.password_policy = Some(pp);
-    }
-    if let Some(factors) = d
-        .sign_in_policy
-        .as_ref()
-        .and_then(|s| s.allowed_first_auth_factors.as_deref())
-    {
-        policies.sign_in_policy = Some(
-            sdk::SignInPolicyType::builder()
-                .set_allowed_first_auth_factors(Some(sdk_list(factors, AuthFactor::api_name)))
-                .build(),
-        );
-    }
-    Some(policies)
-}
-
-fn verification_template(
-    raw: Option<&sdk::VerificationMessageTemplateType>,
-    d: &PoolSettings,
-) -> Option<sdk::VerificationMessageTemplateType> {
-    let Some(t) = &d.verification_message_template else {
-        return raw.cloned();
-    };
-    let mut out = raw
-        .cloned()
-        .unwrap_or_else(|| sdk::VerificationMessageTemplateType::builder().build());
-    if let Some(v) = t.default_email_option {
-        out.default_email_option = Some(sdk_enum(v.api_name()));
-    }
-    set_if(&mut out.email_message, &t.email_message);
-    set_if(&mut out.email_subject, &t.email_subject);
-    set_if(&mut out.email_message_by_link, &t.email_message_by_link);
-    set_if(&mut out.email_subject_by_link, &t.email_subject_by_link);
-    set_if(&mut out.sms_message, &t.sms_message);
     Some(out)
 }
 
@@ -442,177 +352,17 @@ fn set_if(target: &mut Option<String>, value: &Option<String>) {
     }
 }
 
-fn device_configuration(
-    raw: Option<&sdk::DeviceConfigurationType>,
-    d: &PoolSettings,
-) -> Option<sdk::DeviceConfigurationType> {
-    let Some(c) = &d.device_configuration else {
-        return raw.cloned();
-    };
-    let mut out = raw
-        .cloned()
-        .unwrap_or_else(|| sdk::DeviceConfigurationType::builder().build());
-    if let Some(v) = c.challenge_required_on_new_device {
-        out.challenge_required_on_new_device = v;
-    }
-    if let Some(v) = c.device_only_remembered_on_user_prompt {
-        out.device_only_remembered_on_user_prompt = v;
-    }
-    Some(out)
-}
-
-fn email_configuration(
-    raw: Option<&sdk::EmailConfigurationType>,
-    d: &PoolSettings,
-) -> Option<sdk::EmailConfigurationType> {
-    let Some(e) = &d.email_configuration else {
-        return raw.cloned();
-    };
-    let mut out = raw
-        .cloned()
-        .unwrap_or_else(|| sdk::EmailConfigurationType::builder().build());
-    if let Some(v) = e.email_sending_account {
-        out.email_sending_account = Some(sdk_enum(v.api_name()));
-    }
-    set_if(&mut out.source_arn, &e.source_arn);
-    set_if(&mut out.from, &e.from);
-    set_if(&mut out.reply_to_email_address, &e.reply_to_email_address);
-    set_if(&mut out.configuration_set, &e.configuration_set);
-    Some(out)
-}
-
+/// The SMS configuration the MFA factor carries: the live one with the
+/// declared fields laid over it.
 fn sms_configuration(
-    raw: Option<&sdk::SmsConfigurationType>,
+    live: Option<&LivePool>,
     d: &PoolSettings,
 ) -> Option<sdk::SmsConfigurationType> {
-    let Some(s) = &d.sms_configuration else {
-        return raw.cloned();
-    };
-    let mut out = raw
-        .cloned()
-        .unwrap_or_else(|| sdk::SmsConfigurationType::builder().build());
-    if let Some(v) = &s.sns_caller_arn {
-        out.sns_caller_arn.clone_from(v);
-    }
-    set_if(&mut out.external_id, &s.external_id);
-    set_if(&mut out.sns_region, &s.sns_region);
-    Some(out)
-}
-
-/// Tags merge: the spec's keys win, tags set by anyone else stay.
-fn tags(
-    raw: Option<&std::collections::HashMap<String, String>>,
-    d: &PoolSettings,
-) -> Option<std::collections::HashMap<String, String>> {
-    let Some(declared) = &d.tags else {
-        return raw.cloned();
-    };
-    let mut out = raw.cloned().unwrap_or_default();
-    out.extend(declared.iter().map(|(k, v)| (k.clone(), v.clone())));
-    Some(out)
-}
-
-fn admin_create_user_config(
-    raw: Option<&sdk::AdminCreateUserConfigType>,
-    d: &PoolSettings,
-) -> Option<sdk::AdminCreateUserConfigType> {
-    let mut out = raw.cloned();
-    if let Some(out) = &mut out {
-        // Deprecated in favour of the password policy's temporary validity;
-        // sending both back makes AWS refuse the update.
-        out.unused_account_validity_days = 0;
-    }
-    let Some(a) = &d.admin_create_user_config else {
-        return out;
-    };
-    let mut out = out.unwrap_or_else(|| sdk::AdminCreateUserConfigType::builder().build());
-    if let Some(v) = a.allow_admin_create_user_only {
-        out.allow_admin_create_user_only = v;
-    }
-    if let Some(t) = &a.invite_message_template {
-        let mut template = out
-            .invite_message_template
-            .take()
-            .unwrap_or_else(|| sdk::MessageTemplateType::builder().build());
-        set_if(&mut template.email_message, &t.email_message);
-        set_if(&mut template.email_subject, &t.email_subject);
-        set_if(&mut template.sms_message, &t.sms_message);
-        out.invite_message_template = Some(template);
-    }
-    Some(out)
-}
-
-fn user_pool_add_ons(
-    raw: Option<&sdk::UserPoolAddOnsType>,
-    d: &PoolSettings,
-) -> Option<sdk::UserPoolAddOnsType> {
-    let Some(a) = &d.user_pool_add_ons else {
-        return raw.cloned();
-    };
-    let mut out = raw.cloned().unwrap_or_else(|| {
-        sdk::UserPoolAddOnsType::builder()
-            .advanced_security_mode(sdk::AdvancedSecurityModeType::Off)
-            .build()
-            .expect("mode is set")
-    });
-    if let Some(mode) = a.advanced_security_mode {
-        out.advanced_security_mode = sdk_enum(mode.api_name());
-    }
-    if let Some(flows) = &a.advanced_security_additional_flows {
-        out.advanced_security_additional_flows = Some(
-            sdk::AdvancedSecurityAdditionalFlowsType::builder()
-                .set_custom_auth_mode(flows.custom_auth_mode.map(|m| sdk_enum(m.api_name())))
-                .build(),
-        );
-    }
-    Some(out)
-}
-
-fn account_recovery(
-    raw: Option<&sdk::AccountRecoverySettingType>,
-    d: &PoolSettings,
-) -> Option<sdk::AccountRecoverySettingType> {
-    let Some(list) = &d.account_recovery else {
-        return raw.cloned();
-    };
-    let options = list
-        .iter()
-        .enumerate()
-        .map(|(i, m)| {
-            sdk::RecoveryOptionType::builder()
-                .priority(i as i32 + 1)
-                .name(sdk_enum(m.api_name()))
-                .build()
-                .expect("name and priority are set")
-        })
-        .collect();
-    Some(
-        sdk::AccountRecoverySettingType::builder()
-            .set_recovery_mechanisms(Some(options))
-            .build(),
-    )
-}
-
-fn user_attribute_update_settings(
-    raw: Option<&sdk::UserAttributeUpdateSettingsType>,
-    d: &PoolSettings,
-) -> Option<sdk::UserAttributeUpdateSettingsType> {
-    let Some(list) = d
-        .user_attribute_update_settings
-        .as_ref()
-        .and_then(|u| u.attributes_require_verification_before_update.as_deref())
-    else {
-        return raw.cloned();
-    };
-    // An empty list, not an absent one, is how the setting is turned off.
-    Some(
-        sdk::UserAttributeUpdateSettingsType::builder()
-            .set_attributes_require_verification_before_update(Some(sdk_list(
-                list,
-                VerifiedAttribute::api_name,
-            )))
-            .build(),
-    )
+    let mut pool = live
+        .map(|l| l.raw.clone())
+        .unwrap_or_else(|| sdk::UserPoolType::builder().build());
+    crate::aws::pool_fields::write(&mut pool, d);
+    pool.sms_configuration
 }
 
 /// A schema attribute as Cognito takes it. Custom attributes are sent without

@@ -162,6 +162,11 @@ impl Category {
             "DescribeIdentityProvider"
             | "DescribeResourceServer"
             | "DescribeUserPoolDomain"
+            // Hosted UI branding; managed login's calls are taken to be in
+            // the same categories as the classic UI's (unconfirmed).
+            | "GetUICustomization"
+            | "DescribeManagedLoginBranding"
+            | "DescribeManagedLoginBrandingByClient"
             | "GetGroup"
             | "GetUserPoolMfaConfig"
             | "ListGroups"
@@ -171,7 +176,9 @@ impl Category {
             | "GetIdentityProviderByIdentifier"
             | "GetCSVHeader"
             | "DescribeUserImportJob"
-            | "ListUserImportJobs" => UserPoolResourceRead,
+            | "ListUserImportJobs"
+            | "DescribeRiskConfiguration"
+            | "GetLogDeliveryConfiguration" => UserPoolResourceRead,
             "AddCustomAttributes"
             | "CreateGroup"
             | "UpdateGroup"
@@ -184,13 +191,19 @@ impl Category {
             | "DeleteResourceServer"
             | "CreateUserPoolDomain"
             | "UpdateUserPoolDomain"
+            | "SetUICustomization"
+            | "CreateManagedLoginBranding"
+            | "UpdateManagedLoginBranding"
+            | "DeleteManagedLoginBranding"
             | "DeleteUserPoolDomain"
             | "SetUserPoolMfaConfig"
             | "TagResource"
             | "UntagResource"
             | "CreateUserImportJob"
             | "StartUserImportJob"
-            | "StopUserImportJob" => UserPoolResourceUpdate,
+            | "StopUserImportJob"
+            | "SetRiskConfiguration"
+            | "SetLogDeliveryConfiguration" => UserPoolResourceUpdate,
             "DescribeUserPoolClient" | "ListUserPoolClients" => UserPoolClientRead,
             "CreateUserPoolClient" | "UpdateUserPoolClient" | "DeleteUserPoolClient" => {
                 UserPoolClientUpdate

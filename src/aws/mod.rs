@@ -3,6 +3,7 @@
 
 pub mod limiter;
 pub mod per_target;
+pub mod pool_fields;
 pub mod retry;
 pub mod upload;
 

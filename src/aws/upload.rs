@@ -1,6 +1,7 @@
 //! One HTTP PUT of a file to a pre-signed URL (the user import job's upload
-//! slot), through the same HTTP stack the SDK uses (hyper 1, rustls on
-//! ring, HTTP(S)_PROXY honoured): no second HTTP client in the build.
+//! slot), and one GET of a file AWS hosts (the classic hosted UI's logo),
+//! through the same HTTP stack the SDK uses (hyper 1, rustls on ring,
+//! HTTP(S)_PROXY honoured): no second HTTP client in the build.
 
 use aws_smithy_runtime_api::client::http::HttpConnector;
 use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
@@ -52,4 +53,35 @@ pub async fn put_presigned(
         anyhow::bail!("uploading the users CSV failed: HTTP {status}: {text}");
     }
     Ok(())
+}
+
+/// GETs `url` (the logo `GetUICustomization` names by URL only), so it can
+/// be compared by digest and sent back unchanged when only the CSS changes.
+pub async fn get(url: &str) -> anyhow::Result<Vec<u8>> {
+    use aws_smithy_http_client::{proxy::ProxyConfig, tls, ConnectorBuilder};
+    let mut builder = ConnectorBuilder::default().tls_provider(tls::Provider::Rustls(
+        tls::rustls_provider::CryptoMode::Ring,
+    ));
+    builder.set_proxy_config(Some(ProxyConfig::from_env()));
+    let connector = builder.build();
+    let mut request = HttpRequest::new(SdkBody::empty());
+    request
+        .set_uri(url)
+        .map_err(|e| anyhow::anyhow!("`{url}` is not a URL: {e}"))?;
+    request.set_method("GET").expect("GET is a method");
+    let response = connector
+        .call(request)
+        .await
+        .map_err(|e| anyhow::anyhow!("fetching {url} failed: {e}"))?;
+    let status = response.status().as_u16();
+    anyhow::ensure!(
+        (200..300).contains(&status),
+        "fetching {url} failed: HTTP {status}"
+    );
+    let body = response.into_body();
+    let bytes = aws_smithy_types::byte_stream::ByteStream::new(body)
+        .collect()
+        .await
+        .map_err(|e| anyhow::anyhow!("reading {url} failed: {e}"))?;
+    Ok(bytes.to_vec())
 }

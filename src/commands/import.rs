@@ -113,6 +113,7 @@ pub async fn run(ctx: &Context, args: &ImportArgs) -> anyhow::Result<ExitCode> {
         .unwrap_or(Path::new("."))
         .to_path_buf();
     files::write_metadata_files(&dir, &imported)?;
+    files::write_branding_files(&dir, &imported)?;
     match &out {
         Some(path) => {
             files::write_atomically(path, &text)?;

@@ -2,6 +2,7 @@
 //! the results to a renderer.
 
 pub mod apply;
+pub mod client;
 pub mod drift;
 pub mod import;
 pub mod init;

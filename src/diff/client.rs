@@ -10,12 +10,12 @@ use std::collections::BTreeMap;
 
 pub const KIND: &str = "client";
 
-/// Why a replacement happens, and its price.
-pub const SECRET_IS_FIXED: &str =
-    "a client's secret setting is fixed: a new client id for every app using it";
+pub use crate::model::resource_tables::SECRET_IS_FIXED;
+use crate::model::resource_tables::{replaces, CLIENT_SETTINGS};
 
+/// What a changed field forces: its row in the clients' table says.
 fn forces(path: &str) -> Option<Forces> {
-    (path == "generate_secret").then(|| Forces::Replace(SECRET_IS_FIXED.to_string()))
+    replaces(CLIENT_SETTINGS, path).map(|reason| Forces::Replace(reason.to_string()))
 }
 
 pub fn diff(
@@ -37,6 +37,9 @@ pub fn diff(
         }
         let mut client = client.clone();
         client.normalize();
+        // Branding is planned as resources of its own (`diff::branding`).
+        client.ui_customization = None;
+        client.managed_login_branding = None;
         plannable.insert(name.clone(), client);
     }
     let mut live_models = live.models();
@@ -67,6 +70,26 @@ pub fn diff(
                 ids.len(),
                 ids.join(", ")
             ));
+        }
+        // A replacement is a new client, without threat protection of its
+        // own: everything the spec declares of it is set again.
+        if change.action == Action::Replace {
+            if let Some(threat) = plannable
+                .get(&name)
+                .and_then(|c| c.threat_protection.as_ref())
+            {
+                let mut fields = Vec::new();
+                super::compare(
+                    &serde_json::to_value(threat).expect("models serialize"),
+                    None,
+                    "threat_protection",
+                    &mut fields,
+                );
+                change
+                    .fields
+                    .retain(|f| !f.path.starts_with("threat_protection"));
+                change.fields.extend(fields);
+            }
         }
         let gets_secret = matches!(change.action, Action::Create | Action::Replace)
             && plannable.get(&name).is_some_and(AppClient::has_secret);

@@ -6,6 +6,7 @@
 use super::compare;
 use crate::live::domain::{DomainHolder, LiveDomain};
 use crate::model::domain::Domain;
+use crate::model::resource_tables::{replaces, DOMAIN_NAME_IS_FIXED, DOMAIN_SETTINGS};
 use crate::plan::{Action, FieldChange, ResourceChange};
 use serde_json::Value;
 
@@ -40,7 +41,7 @@ fn held_elsewhere(mut change: ResourceChange, holder: &DomainHolder) -> Resource
     for field in change
         .fields
         .iter_mut()
-        .filter(|f| f.path == "prefix" || f.path == "custom")
+        .filter(|f| replaces(DOMAIN_SETTINGS, &f.path).is_some())
     {
         field.blocked = Some(reason.clone());
     }
@@ -97,7 +98,8 @@ fn diff_names(
     compare(&want, Some(&have_value), "", &mut rest);
     fields.extend(
         rest.into_iter()
-            .filter(|f| f.path != "prefix" && f.path != "custom"),
+            // The name's rows are above, as one replacement.
+            .filter(|f| replaces(DOMAIN_SETTINGS, &f.path).is_none()),
     );
     if fields.is_empty() {
         return None;
@@ -107,7 +109,7 @@ fn diff_names(
         (
             Action::Replace,
             vec![
-                "a domain's name cannot change in place: the live domain is deleted, then the declared one created".to_string(),
+                DOMAIN_NAME_IS_FIXED.to_string(),
                 format!("sign-in and OAuth URLs under `{old}` stop working"),
                 super::NEEDS_ALLOW_REPLACE.to_string(),
             ],

@@ -17,12 +17,10 @@ pub const KIND: &str = "identity_provider";
 /// gives none; compared only when the spec declares it.
 const AWS_MAPPING: &str = "username";
 
+/// What a changed field forces: its row in the providers' table says.
 fn forces(path: &str) -> Option<Forces> {
-    (path == "type").then(|| {
-        Forces::Replace(
-            "an identity provider's type is fixed when it is created: it is deleted and created again, and sign-in through it fails in between".into(),
-        )
-    })
+    use crate::model::resource_tables::{replaces, IDENTITY_PROVIDER_SETTINGS};
+    replaces(IDENTITY_PROVIDER_SETTINGS, path).map(|reason| Forces::Replace(reason.to_string()))
 }
 
 pub fn diff(

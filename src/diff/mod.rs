@@ -4,6 +4,7 @@
 //! change in place.
 
 pub mod authorizer;
+pub mod branding;
 pub mod client;
 pub mod domain;
 pub mod group;
@@ -11,6 +12,7 @@ pub mod identity_pool;
 pub mod identity_provider;
 pub mod lambda_permission;
 pub mod pool;
+pub mod replica;
 pub mod resource_server;
 
 use crate::desired::DesiredPool;
@@ -244,6 +246,13 @@ pub fn plan_pool(desired: &DesiredPool, live: &LiveState, options: PlanOptions) 
         options.prune,
         &mut warnings,
     ));
+    // A replaced client is a new client: its branding is made anew.
+    let replaced: Vec<String> = changes
+        .iter()
+        .filter(|c| c.kind() == client::KIND && c.action == Action::Replace)
+        .map(|c| c.name().to_string())
+        .collect();
+    changes.extend(branding::diff(desired, live, &replaced));
     changes.extend(authorizer::diff(
         resources.authorizer.as_ref(),
         live.authorizer.as_ref(),
@@ -257,6 +266,11 @@ pub fn plan_pool(desired: &DesiredPool, live: &LiveState, options: PlanOptions) 
         live.pool.as_ref().map(|p| p.id.as_str()),
     ));
     changes.extend(identity_pool::diff(desired, live, &mut warnings));
+    changes.extend(replica::diff(
+        resources.replicas.as_ref(),
+        &live.replicas,
+        options.prune,
+    ));
     // A deletion's warning is its own reason, drawn under it: repeating it
     // among the pool's warnings printed it twice.
     PoolPlan {

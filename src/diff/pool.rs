@@ -66,7 +66,7 @@ pub fn diff(
 fn blocked_reason(path: &str, live: &PoolSettings) -> Option<String> {
     match row_for(path)?.change {
         Change::InPlace => None,
-        Change::FixedAtCreation(reason) => Some(reason.to_string()),
+        Change::FixedAtCreation(reason) | Change::Replaces(reason) => Some(reason.to_string()),
         Change::Schema => {
             let name = path.strip_prefix("schema.")?.split('.').next()?;
             let exists = live.schema.as_ref().is_some_and(|s| s.contains_key(name));
@@ -110,20 +110,21 @@ fn removed_custom_attributes(desired: &PoolSettings, live: &PoolSettings) -> Vec
 /// trying to change them later says).
 pub fn fixed_at_creation(path: &str, after: Option<&serde_json::Value>) -> Option<String> {
     let mut parts = path.split('.');
-    match parts.next()? {
-        "username_attributes" | "alias_attributes" => Some(
-            "one-way door: the sign-in attributes are chosen when the pool is created and can never change".into(),
-        ),
-        "case_sensitive" => Some(
-            "one-way door: user name case sensitivity is chosen when the pool is created and can never change".into(),
-        ),
-        "schema" => {
+    match row_for(path)?.change {
+        Change::InPlace => None,
+        Change::FixedAtCreation(reason) | Change::Replaces(reason) => {
+            Some(format!("one-way door: {reason} and can never change"))
+        }
+        Change::Schema => {
+            parts.next();
             let name = parts.next()?;
             if is_custom_attribute(name) {
                 Some(format!(
                     "one-way door: custom attribute `{name}` can never be removed or changed once created"
                 ))
-            } else if parts.next() == Some("required") && after == Some(&serde_json::Value::Bool(true)) {
+            } else if parts.next() == Some("required")
+                && after == Some(&serde_json::Value::Bool(true))
+            {
                 Some(format!(
                     "one-way door: which standard attributes are required (`{name}`) is chosen when the pool is created and can never change"
                 ))
@@ -131,7 +132,6 @@ pub fn fixed_at_creation(path: &str, after: Option<&serde_json::Value>) -> Optio
                 None
             }
         }
-        _ => None,
     }
 }
 

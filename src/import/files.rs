@@ -73,6 +73,29 @@ pub fn write_metadata_files(dir: &Path, imported: &Imported) -> anyhow::Result<(
     Ok(())
 }
 
+/// The hosted UI branding files, next to the spec. An existing file is
+/// overwritten only with the same content.
+pub fn write_branding_files(dir: &Path, imported: &Imported) -> anyhow::Result<()> {
+    for file in &imported.branding_files {
+        let path = dir.join(&file.file_name);
+        if let Ok(existing) = std::fs::read(&path) {
+            anyhow::ensure!(
+                existing == file.bytes,
+                "{} exists and holds something else; move it away to import",
+                path.display()
+            );
+            continue;
+        }
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        std::fs::write(&path, &file.bytes)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    Ok(())
+}
+
 pub fn write_atomically(path: &Path, text: &str) -> anyhow::Result<()> {
     if let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;

@@ -17,6 +17,7 @@
 //! header. Their live values are kept (as `Secret`) only so the command can
 //! check the result against live state.
 
+pub mod branding;
 pub mod files;
 pub mod merge;
 pub mod render;
@@ -24,7 +25,7 @@ pub mod template;
 
 use crate::live::import::{FoundAuthorizer, WholePool};
 use crate::model::authorizer::{DEFAULT_IDENTITY_SOURCE, DEFAULT_RESULT_TTL};
-use crate::model::client::{defaults as client_defaults, AppClient};
+use crate::model::client::AppClient;
 use crate::model::enums::ProviderType;
 use crate::model::identity_provider::{IdentityProvider, MetadataDocument};
 use crate::model::lambda_permission::FunctionPolicy;
@@ -82,14 +83,17 @@ pub struct Imported {
     pub full: Mapping,
     pub secrets: Vec<SecretVar>,
     pub metadata_files: Vec<MetadataFile>,
+    /// The hosted UI branding files the spec names.
+    pub branding_files: Vec<branding::BrandingFile>,
     /// What the document cannot say, or what a plan will still show.
     pub notes: Vec<String>,
 }
 
 /// What is left out of `readable` because it is AWS's default: key path
 /// (`*` is any key) and the default, as the spec writes it. The pool's own
-/// settings have theirs in their rows (`model::pool_table`); the defaults the
-/// model holds as constants are added by `model_defaults`.
+/// settings, a client's, the domain's and a provider's have theirs in their
+/// rows (`model::pool_table`, `model::resource_tables`); the authorizer's
+/// cache TTL is added by `model_defaults`.
 const DEFAULTS: &[(&str, &str)] = &[
     ("triggers.*", "false"),
     // A kind the pool has none of: written, it would manage that there are
@@ -98,84 +102,87 @@ const DEFAULTS: &[(&str, &str)] = &[
     ("resource_servers", "{}"),
     ("groups", "{}"),
     ("clients", "{}"),
-    ("identity_providers.*.idp_identifiers", "[]"),
-    ("identity_providers.*.idp_signout", "false"),
-    ("identity_providers.*.idp_init", "false"),
-    ("identity_providers.*.encrypted_responses", "false"),
-    // AWS adds it on its own; compared only when declared.
-    ("identity_providers.*.attribute_mapping.username", "sub"),
+    ("replicas", "{}"),
+    // What a new replica becomes once Cognito has created it.
+    ("replicas.*.status", "active"),
     ("resource_servers.*.scopes", "{}"),
     ("groups.*.description", "''"),
-    ("clients.*.generate_secret", "false"),
     // A client whose only flows are legacy ones poolctl does not model (the
     // reader makes AWS's "none" the default flows). Left out, they survive
     // an update; the notes say so.
     ("clients.*.explicit_auth_flows", "[]"),
-    ("clients.*.allowed_oauth_flows", "[]"),
-    ("clients.*.allowed_oauth_scopes", "[]"),
-    ("clients.*.callback_urls", "[]"),
-    ("clients.*.logout_urls", "[]"),
-    ("clients.*.supported_identity_providers", "[]"),
-    ("clients.*.read_attributes", "[]"),
-    ("clients.*.write_attributes", "[]"),
-    ("clients.*.prevent_user_existence_errors", "false"),
-    ("clients.*.enable_token_revocation", "true"),
+    // No analytics (or a field of it the project does not use) is absent.
+    ("clients.*.analytics_configuration", "null"),
+    ("clients.*.analytics_configuration.*", "null"),
+    // A language without a link, and a document the client lacks.
+    ("clients.*.terms.*.links.*", "null"),
+    ("clients.*.terms.*", "null"),
     (
-        "clients.*.enable_propagate_additional_user_context_data",
+        "clients.*.analytics_configuration.user_data_shared",
         "false",
     ),
-    ("clients.*.refresh_token_rotation.enabled", "false"),
-    ("clients.*.refresh_token_rotation.retry_grace_period", "0s"),
-    ("domain.managed_login_version", "1"),
+    // A client's own threat protection, as the pool's rows say for the pool's.
+    (
+        "clients.*.threat_protection.compromised_credentials.event_filter",
+        "[sign_in, password_change, sign_up]",
+    ),
+    ("clients.*.threat_protection.ip_address_exceptions.*", "[]"),
+    // A declared `log_delivery` carries its absent sources and destinations
+    // as nulls (so the diff reads them as removals); written, they say nothing.
+    ("log_delivery.*", "null"),
+    ("log_delivery.*.*", "null"),
     ("authorizer.identity_source", DEFAULT_IDENTITY_SOURCE),
     ("authorizer.protect", "[]"),
 ];
 
-/// The defaults the model defines, in the spec's form: an app client's
-/// (what the reader makes of what AWS leaves out) and the authorizer's
+/// The defaults the model defines, in the spec's form: the authorizer's
 /// cache TTL.
-fn model_defaults() -> Vec<(&'static str, Value)> {
-    // Sorted, as the reader's normalized client has them.
-    let mut flows = client_defaults::EXPLICIT_AUTH_FLOWS.to_vec();
-    flows.sort();
-    vec![
-        ("clients.*.explicit_auth_flows", to_value(&flows)),
-        (
-            "clients.*.access_token_validity",
-            to_value(&client_defaults::ACCESS_TOKEN_VALIDITY),
-        ),
-        (
-            "clients.*.id_token_validity",
-            to_value(&client_defaults::ID_TOKEN_VALIDITY),
-        ),
-        (
-            "clients.*.refresh_token_validity",
-            to_value(&client_defaults::REFRESH_TOKEN_VALIDITY),
-        ),
-        (
-            "clients.*.auth_session_validity",
-            to_value(&client_defaults::AUTH_SESSION_VALIDITY),
-        ),
-        ("authorizer.result_ttl", to_value(&DEFAULT_RESULT_TTL)),
-    ]
+fn model_defaults() -> Vec<(String, Value)> {
+    vec![(
+        "authorizer.result_ttl".to_string(),
+        to_value(&DEFAULT_RESULT_TTL),
+    )]
 }
 
-/// Sections that go when leaving defaults out empties them (a named
-/// resource's own mapping stays, even empty: it still declares it).
+/// The resource kinds' rows with AWS's defaults, under their spec path
+/// (`clients.*.callback_urls`).
+fn table_defaults() -> impl Iterator<Item = (String, &'static str)> {
+    use crate::model::pool_table::import_defaults_in;
+    let pool = import_defaults_in(crate::model::pool_table::POOL_SETTINGS)
+        .map(|(path, default)| (path.to_string(), default));
+    let resources = crate::model::resource_tables::TABLES
+        .iter()
+        .flat_map(|(under, table)| {
+            import_defaults_in(table)
+                .map(move |(path, default)| (format!("{under}.{path}"), default))
+        });
+    pool.chain(resources)
+}
+
+/// Sections below the top level of a table (`clients.*.x.y`) that go when
+/// leaving defaults out empties them; the top-level ones are the tables'.
 const SECTIONS: &[&str] = &[
-    "password_policy",
-    "sign_in_policy",
-    "admin_create_user_config",
-    "verification_message_template",
-    "email_configuration",
-    "user_attribute_update_settings",
-    "user_pool_add_ons",
-    "device_configuration",
-    "triggers",
-    "schema",
-    "identity_providers.*.attribute_mapping",
-    "clients.*.refresh_token_rotation",
+    "threat_protection.ip_address_exceptions",
+    "clients.*.threat_protection.ip_address_exceptions",
+    "clients.*.terms",
 ];
+
+/// Sections that go when leaving defaults out empties them (a named
+/// resource's own mapping stays, even empty: it still declares it): the
+/// top-level rows of each kind's table, and `SECTIONS`.
+fn sections() -> impl Iterator<Item = String> {
+    let pool = crate::model::pool_table::sections().map(str::to_string);
+    let resources = crate::model::resource_tables::TABLES
+        .iter()
+        .flat_map(|(under, table)| {
+            table
+                .iter()
+                .filter(|r| !r.path.contains('.'))
+                .map(move |r| format!("{under}.{}", r.path))
+        });
+    pool.chain(resources)
+        .chain(SECTIONS.iter().map(|s| s.to_string()))
+}
 
 pub fn from_live(whole: &WholePool, o: &Options) -> Imported {
     let t = Templater {
@@ -196,6 +203,8 @@ pub fn from_live(whole: &WholePool, o: &Options) -> Imported {
     let mut settings = pool.settings.clone();
     settings.name = None;
     settings.triggers = None;
+    // Not even in `full`: an empty list still counts as declared, and a
+    // spec may declare only one of the two.
     settings.username_attributes = settings.username_attributes.filter(|l| !l.is_empty());
     settings.alias_attributes = settings.alias_attributes.filter(|l| !l.is_empty());
     if let Some(schema) = &mut settings.schema {
@@ -252,6 +261,9 @@ pub fn from_live(whole: &WholePool, o: &Options) -> Imported {
     }
     full.insert("resource_servers".into(), to_value(&state.resource_servers));
     full.insert("groups".into(), to_value(&state.groups));
+    let replicas: BTreeMap<&String, &crate::model::replica::Replica> =
+        state.replicas.iter().map(|(r, l)| (r, &l.model)).collect();
+    full.insert("replicas".into(), to_value(&replicas));
     if let Some(domain) = &state.domain {
         full.insert("domain".into(), to_value(&domain.settings));
         for (key, name) in [
@@ -288,7 +300,7 @@ pub fn from_live(whole: &WholePool, o: &Options) -> Imported {
             .collect();
         if !legacy.is_empty() {
             notes.push(format!(
-                "client `{name}` allows legacy auth flows poolctl does not write ({}); an apply of its `explicit_auth_flows` replaces them",
+                "client `{name}` allows auth flows poolctl does not know ({}); an apply of its `explicit_auth_flows` replaces them",
                 legacy.join(", ")
             ));
         }
@@ -320,6 +332,14 @@ pub fn from_live(whole: &WholePool, o: &Options) -> Imported {
         full.insert("identity_pools".into(), Value::Mapping(pools));
     }
 
+    let mut branding_files = Vec::new();
+    finals.extend(branding::finals(
+        &state.branding,
+        o.stem,
+        o.environment,
+        &mut branding_files,
+    ));
+
     let mut full_value = Value::Mapping(order(full));
     template_strings(&mut full_value, &t);
     for (at, value) in finals {
@@ -348,6 +368,7 @@ pub fn from_live(whole: &WholePool, o: &Options) -> Imported {
         full,
         secrets,
         metadata_files,
+        branding_files,
         notes,
     }
 }
@@ -599,6 +620,7 @@ fn triggers_full(triggers: &Triggers) -> Mapping {
             "pre_token_generation" => versioned(&triggers.pre_token_generation),
             "custom_sms_sender" => versioned(&triggers.custom_sms_sender),
             "custom_email_sender" => versioned(&triggers.custom_email_sender),
+            "inbound_federation" => versioned(&triggers.inbound_federation),
             _ => match triggers.function(name) {
                 Some(arn) => Value::String(arn.to_string()),
                 None => Value::Bool(false),
@@ -822,11 +844,8 @@ fn set_path(value: &mut Value, at: &[String], new: Value) {
 /// `full` without AWS's defaults.
 fn readable_of(full: &Mapping) -> Mapping {
     let mut value = Value::Mapping(full.clone());
-    let pool_rows = crate::model::pool_table::POOL_SETTINGS
-        .iter()
-        .filter_map(|row| Some((row.path, row.aws_default?)));
-    let written = pool_rows
-        .chain(DEFAULTS.iter().copied())
+    let written = table_defaults()
+        .chain(DEFAULTS.iter().map(|(p, d)| (p.to_string(), *d)))
         .map(|(pattern, default)| {
             let default: Value = serde_yaml::from_str(default).expect("defaults are YAML");
             (pattern, default)
@@ -871,7 +890,7 @@ fn readable_of(full: &Mapping) -> Mapping {
             *domain = domain["prefix"].clone();
         }
     }
-    for section in SECTIONS {
+    for section in sections() {
         let parts: Vec<&str> = section.split('.').collect();
         remove_where(&mut value, &parts, &|v| {
             v.as_mapping().is_some_and(Mapping::is_empty)

@@ -4,8 +4,9 @@
 //! whether there is one survives.
 
 use crate::aws::{empty_if_not_found, explain};
-use crate::model::client::{defaults, AppClient, RefreshTokenRotation};
+use crate::model::client::{AnalyticsConfiguration, AppClient, RefreshTokenRotation};
 use crate::model::enums::{ExplicitAuthFlow, OAuthFlow};
+use crate::model::triggers::Slot;
 use crate::model::Duration;
 use aws_sdk_cognitoidentityprovider as cognito;
 use cognito::types as sdk;
@@ -35,6 +36,8 @@ pub struct LiveClients {
     pub by_name: BTreeMap<String, LiveClient>,
     /// Names more than one live client has, with all of them.
     pub shared_names: BTreeMap<String, Vec<LiveClient>>,
+    /// (client id, `TermsName`) -> `TermsId`, when terms were read.
+    pub terms_ids: BTreeMap<(String, String), String>,
 }
 
 impl LiveClients {
@@ -68,7 +71,12 @@ impl LiveClients {
     }
 }
 
-pub async fn read(client: &cognito::Client, pool_id: &str) -> anyhow::Result<LiveClients> {
+/// The pool's clients; with `with_terms`, each one's terms documents too.
+pub async fn read(
+    client: &cognito::Client,
+    pool_id: &str,
+    with_terms: bool,
+) -> anyhow::Result<LiveClients> {
     let ids: Vec<String> = list(client, pool_id)
         .await?
         .into_iter()
@@ -100,6 +108,10 @@ pub async fn read(client: &cognito::Client, pool_id: &str) -> anyhow::Result<Liv
             );
             clients.shared_names.insert(name, group);
         }
+    }
+    if with_terms {
+        let terms = super::terms::read_pool(client, pool_id).await?;
+        super::terms::attach(&mut clients, terms);
     }
     tracing::info!(
         pool = pool_id,
@@ -192,13 +204,19 @@ fn strings(list: &Option<Vec<String>>) -> Option<Vec<String>> {
     Some(list.clone().unwrap_or_default())
 }
 
+/// AWS's default for a client setting, from its row in the clients' table.
+fn default<T: serde::de::DeserializeOwned>(path: &str) -> T {
+    crate::model::pool_table::aws_default_in(crate::model::resource_tables::CLIENT_SETTINGS, path)
+}
+
 /// Normalizes what AWS reports. What AWS leaves out gets the value AWS
-/// documents as its default, so "absent" and "default" never differ.
+/// documents as its default (its row's `aws_default`), so "absent" and
+/// "default" never differ.
 pub fn to_model(raw: &sdk::UserPoolClientType, has_secret: bool) -> AppClient {
     let units = raw.token_validity_units.as_ref();
     let oauth_on = raw.allowed_o_auth_flows_user_pool_client == Some(true);
     let explicit_auth_flows = match raw.explicit_auth_flows.as_deref() {
-        None | Some([]) => defaults::EXPLICIT_AUTH_FLOWS.to_vec(),
+        None | Some([]) => default("explicit_auth_flows"),
         Some(flows) => flows
             .iter()
             .filter_map(|f| {
@@ -229,6 +247,9 @@ pub fn to_model(raw: &sdk::UserPoolClientType, has_secret: bool) -> AppClient {
         callback_urls: strings(&raw.callback_urls),
         logout_urls: strings(&raw.logout_urls),
         default_redirect_uri: raw.default_redirect_uri.clone(),
+        // Read apart, by `live::branding`.
+        ui_customization: None,
+        managed_login_branding: None,
         supported_identity_providers: strings(&raw.supported_identity_providers),
         access_token_validity: Some(
             validity(
@@ -236,7 +257,7 @@ pub fn to_model(raw: &sdk::UserPoolClientType, has_secret: bool) -> AppClient {
                 units.and_then(|u| u.access_token.as_ref()),
                 sdk::TimeUnitsType::Hours,
             )
-            .unwrap_or(defaults::ACCESS_TOKEN_VALIDITY),
+            .unwrap_or_else(|| default("access_token_validity")),
         ),
         id_token_validity: Some(
             validity(
@@ -244,7 +265,7 @@ pub fn to_model(raw: &sdk::UserPoolClientType, has_secret: bool) -> AppClient {
                 units.and_then(|u| u.id_token.as_ref()),
                 sdk::TimeUnitsType::Hours,
             )
-            .unwrap_or(defaults::ID_TOKEN_VALIDITY),
+            .unwrap_or_else(|| default("id_token_validity")),
         ),
         // 0 is what the SDK reads when AWS sends nothing; AWS never keeps 0.
         refresh_token_validity: Some(
@@ -253,34 +274,59 @@ pub fn to_model(raw: &sdk::UserPoolClientType, has_secret: bool) -> AppClient {
                 units.and_then(|u| u.refresh_token.as_ref()),
                 sdk::TimeUnitsType::Days,
             )
-            .unwrap_or(defaults::REFRESH_TOKEN_VALIDITY),
+            .unwrap_or_else(|| default("refresh_token_validity")),
         ),
         auth_session_validity: Some(
             raw.auth_session_validity
                 .and_then(|m| u64::try_from(m).ok())
                 .map(|m| Duration(m * 60))
-                .unwrap_or(defaults::AUTH_SESSION_VALIDITY),
+                .unwrap_or_else(|| default("auth_session_validity")),
         ),
-        prevent_user_existence_errors: Some(matches!(
-            raw.prevent_user_existence_errors,
-            Some(sdk::PreventUserExistenceErrorTypes::Enabled)
-        )),
-        enable_token_revocation: Some(raw.enable_token_revocation.unwrap_or(true)),
+        prevent_user_existence_errors: Some(
+            raw.prevent_user_existence_errors
+                .as_ref()
+                .map(|p| *p == sdk::PreventUserExistenceErrorTypes::Enabled)
+                .unwrap_or_else(|| default("prevent_user_existence_errors")),
+        ),
+        enable_token_revocation: Some(
+            raw.enable_token_revocation
+                .unwrap_or_else(|| default("enable_token_revocation")),
+        ),
         enable_propagate_additional_user_context_data: Some(
             raw.enable_propagate_additional_user_context_data
-                .unwrap_or(false),
+                .unwrap_or_else(|| default("enable_propagate_additional_user_context_data")),
         ),
         refresh_token_rotation: Some(RefreshTokenRotation {
-            enabled: Some(rotation.is_some_and(|r| r.feature == sdk::FeatureType::Enabled)),
-            retry_grace_period: Some(Duration(
+            enabled: Some(
+                rotation
+                    .map(|r| r.feature == sdk::FeatureType::Enabled)
+                    .unwrap_or_else(|| default("refresh_token_rotation.enabled")),
+            ),
+            retry_grace_period: Some(
                 rotation
                     .and_then(|r| r.retry_grace_period_seconds)
                     .and_then(|s| u64::try_from(s).ok())
-                    .unwrap_or(0),
-            )),
+                    .map(Duration)
+                    .unwrap_or_else(|| default("refresh_token_rotation.retry_grace_period")),
+            ),
         }),
         read_attributes: strings(&raw.read_attributes),
         write_attributes: strings(&raw.write_attributes),
+        // Read by its own call, only when the spec declares it
+        // (`live::threat_protection`).
+        threat_protection: None,
+        // Read apart (ListTerms), and only when asked: see `live::terms`.
+        terms: None,
+        analytics_configuration: Some(match &raw.analytics_configuration {
+            Some(a) => Slot::Attached(AnalyticsConfiguration {
+                application_id: a.application_id.clone(),
+                application_arn: a.application_arn.clone(),
+                role_arn: a.role_arn.clone(),
+                external_id: a.external_id.clone(),
+                user_data_shared: Some(a.user_data_shared),
+            }),
+            None => Slot::Detached,
+        }),
     }
 }
 
@@ -303,7 +349,13 @@ mod tests {
         assert_eq!(model.read_attributes, Some(vec![]));
         assert_eq!(
             model.explicit_auth_flows.as_deref(),
-            Some(&defaults::EXPLICIT_AUTH_FLOWS[..])
+            Some(
+                &[
+                    ExplicitAuthFlow::UserSrp,
+                    ExplicitAuthFlow::RefreshToken,
+                    ExplicitAuthFlow::CustomAuth
+                ][..]
+            )
         );
     }
 
@@ -317,6 +369,7 @@ mod tests {
         let clients = LiveClients {
             by_name: BTreeMap::from([("web".to_string(), live("w1"))]),
             shared_names: BTreeMap::from([("app".to_string(), vec![live("a1"), live("a2")])]),
+            ..LiveClients::default()
         };
         assert_eq!(
             clients.ids_by_name(),

@@ -79,7 +79,12 @@ pub async fn read(
                 description
                     .managed_login_version
                     .and_then(|v| u8::try_from(v).ok())
-                    .unwrap_or(1),
+                    .unwrap_or_else(|| {
+                        crate::model::pool_table::aws_default_in(
+                            crate::model::resource_tables::DOMAIN_SETTINGS,
+                            "managed_login_version",
+                        )
+                    }),
             ),
         },
         routing: description.routing,

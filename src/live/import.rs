@@ -116,6 +116,7 @@ pub async fn read(session: &Session, request: &Request) -> anyhow::Result<WholeP
         .into());
     };
     let clients = session.clients(&request.target).await;
+    let branding = super::branding::read_all(&clients.cognito, &pool.id, &state.clients).await?;
     let functions = pool
         .settings
         .triggers
@@ -134,14 +135,81 @@ pub async fn read(session: &Session, request: &Request) -> anyhow::Result<WholeP
             }
         },
     )?;
+    // Terms documents are read apart from the clients (`live::terms`). A
+    // pool's import must not fail for want of them (a role without
+    // `cognito-idp:ListTerms`): unread, they are left out of the spec, and
+    // so unmanaged.
+    match crate::live::terms::read_pool(&clients.cognito, &pool.id).await {
+        Ok(terms) => crate::live::terms::attach(&mut state.clients, terms),
+        Err(err) => tracing::warn!(
+            pool = pool.id,
+            error = format!("{err:#}"),
+            "terms documents not read; the imported spec leaves them out"
+        ),
+    }
     state.identity_providers = providers;
     state.function_policies = policies;
+    read_extras(&clients.cognito, &mut state).await?;
     let identity_pools = read_identity_pools(&clients.identity, request).await?;
+    state.branding = branding;
     Ok(WholePool {
         state,
         authorizer: found,
         identity_pools,
     })
+}
+
+/// The settings with calls of their own: log delivery, and threat
+/// protection's (the pool's and each client's own), which exist only while
+/// the pool's threat protection add-on is on.
+async fn read_extras(
+    cognito: &aws_sdk_cognitoidentityprovider::Client,
+    state: &mut LiveState,
+) -> anyhow::Result<()> {
+    use crate::model::enums::AdvancedSecurityMode;
+    let Some(pool) = state.pool.as_mut() else {
+        return Ok(());
+    };
+    let add_on_on = pool
+        .settings
+        .user_pool_add_ons
+        .as_ref()
+        .and_then(|a| a.advanced_security_mode)
+        .is_some_and(|m| m != AdvancedSecurityMode::Off);
+    let id = pool.id.clone();
+    let (threat, logs) = tokio::try_join!(
+        async {
+            match add_on_on {
+                true => super::threat_protection::read(cognito, &id, None).await,
+                false => Ok(None),
+            }
+        },
+        super::log_delivery::read(cognito, &id),
+    )?;
+    pool.settings.threat_protection = threat;
+    pool.settings.log_delivery = logs;
+    if add_on_on {
+        let ids: Vec<(String, String)> = state
+            .clients
+            .by_name
+            .iter()
+            .map(|(name, c)| (name.clone(), c.id.clone()))
+            .collect();
+        let read = futures::future::try_join_all(ids.iter().map(|(name, client_id)| {
+            let id = &id;
+            async move {
+                let model = super::threat_protection::read(cognito, id, Some(client_id)).await?;
+                anyhow::Ok((name.clone(), model))
+            }
+        }))
+        .await?;
+        for (name, model) in read {
+            if let Some(client) = state.clients.by_name.get_mut(&name) {
+                client.model.threat_protection = model;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The identity pools asked for: by id, else by exact name (one only).
@@ -229,8 +297,10 @@ fn declare_everything(request: &Request) -> DesiredPool {
             resource_servers: Some(BTreeMap::new()),
             groups: Some(BTreeMap::new()),
             domain: Some(Domain::default()),
+            ui_customization: None,
             authorizer: None,
             identity_pools: None,
+            replicas: Some(BTreeMap::new()),
         },
         warnings: Vec::new(),
     }

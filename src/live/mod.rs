@@ -2,7 +2,9 @@
 //! manages about it, concurrently and without reading anything twice.
 
 pub mod authorizer;
+pub mod branding;
 pub mod client;
+pub mod client_secrets;
 pub mod domain;
 pub mod group;
 pub mod http_authorizer;
@@ -10,8 +12,12 @@ pub mod identity_pool;
 pub mod identity_provider;
 pub mod import;
 pub mod lambda_permission;
+pub mod log_delivery;
 pub mod pool;
+pub mod replica;
 pub mod resource_server;
+pub mod terms;
+pub mod threat_protection;
 pub mod users;
 
 use crate::aws::{explain, PerTarget, Session, Target};
@@ -38,6 +44,8 @@ pub struct LiveState {
     /// to tell whether the functions exist.
     pub function_policies: BTreeMap<String, crate::model::lambda_permission::FunctionPolicy>,
     pub clients: client::LiveClients,
+    /// The hosted UI branding the spec declares, as it is live.
+    pub branding: branding::LiveBranding,
     /// The spec's authorizer and its REST API; read even when the pool does
     /// not exist yet, because the REST API is not the pool's.
     pub authorizer: Option<authorizer::AuthorizerState>,
@@ -46,6 +54,9 @@ pub struct LiveState {
     /// The spec's identity pools and the roles they name; read only when
     /// the spec declares `identity_pools`, even before the pool exists.
     pub identity_pools: Option<identity_pool::IdentityPoolState>,
+    /// Multi-Region replicas by region, read only when the spec declares
+    /// `replicas`.
+    pub replicas: BTreeMap<String, replica::LiveReplica>,
 }
 
 impl LiveState {
@@ -69,6 +80,12 @@ impl LiveState {
         }
         for (name, server) in &self.resource_servers {
             out.insert(format!("resource_server.{name}"), digest(server));
+        }
+        for (region, replica) in &self.replicas {
+            out.insert(
+                format!("{}.{region}", crate::diff::replica::KIND),
+                digest(replica),
+            );
         }
         if let Some(domain) = &self.domain {
             out.insert("domain".to_string(), digest(&domain.settings));
@@ -103,6 +120,22 @@ impl LiveState {
         }
         if let Some(state) = &self.http_authorizer {
             out.insert("http_authorizer".to_string(), debug_digest(state));
+        }
+        let b = &self.branding;
+        if let Some(ui) = &b.pool {
+            out.insert(crate::diff::branding::UI_KIND.to_string(), digest(ui));
+        }
+        for (name, ui) in &b.clients {
+            out.insert(
+                format!("{}.{name}", crate::diff::branding::UI_KIND),
+                digest(ui),
+            );
+        }
+        for (name, style) in &b.styles {
+            out.insert(
+                format!("{}.{name}", crate::diff::branding::STYLE_KIND),
+                digest(&(&style.id, &style.model)),
+            );
         }
         if let Some(state) = &self.identity_pools {
             for (key, pool) in &state.pools {
@@ -273,10 +306,14 @@ impl<'a> LiveReader<'a> {
             app_clients,
             mut authorizer,
             mut http_authorizer,
+            replicas,
         ) = tokio::try_join!(
             // The domain's name is in the pool's description: read it right after.
             async {
-                let live = pool::describe(cognito, &id).await?;
+                let mut live = pool::describe(cognito, &id).await?;
+                if let Some(live) = &mut live {
+                    read_declared_extras(cognito, desired, live).await?;
+                }
                 let domain = match (&live, &resources.domain) {
                     (Some(live), Some(declared)) => domain::read(cognito, live, declared).await?,
                     _ => None,
@@ -298,7 +335,10 @@ impl<'a> LiveReader<'a> {
             lambda_permission::read(self.session, &target, wanted),
             async {
                 match &resources.clients {
-                    Some(_) => client::read(cognito, &id).await,
+                    Some(declared) => {
+                        let with_terms = declared.values().any(|c| c.terms.is_some());
+                        client::read(cognito, &id, with_terms).await
+                    }
                     None => Ok(client::LiveClients::default()),
                 }
             },
@@ -314,6 +354,7 @@ impl<'a> LiveReader<'a> {
                 }
                 anyhow::Ok(Some(state))
             },
+            when_declared(&resources.replicas, |_| replica::read(cognito, &id)),
         )?;
         let Some((live, domain, domain_holder)) = live else {
             if desired.pool_id.is_some() {
@@ -337,6 +378,8 @@ impl<'a> LiveReader<'a> {
                 ..LiveState::default()
             });
         };
+        let mut app_clients = app_clients;
+        read_client_threat_protection(cognito, &live.id, resources, &mut app_clients).await?;
         if let (Some(state), Some(_)) = (&mut http_authorizer, &resources.clients) {
             state.clients = app_clients.ids_by_name();
         }
@@ -369,7 +412,14 @@ impl<'a> LiveReader<'a> {
         let identity_pools = self
             .read_identity_pools(&target, desired, Some(&own_provider))
             .await?;
+        let ids = app_clients
+            .by_name
+            .iter()
+            .map(|(name, c)| (name.clone(), c.id.clone()))
+            .collect();
+        let branding = branding::read(cognito, &live.id, desired, &ids).await?;
         Ok(LiveState {
+            branding,
             identity_pools,
             pool: Some(live),
             groups,
@@ -381,6 +431,7 @@ impl<'a> LiveReader<'a> {
             clients: app_clients,
             authorizer,
             http_authorizer,
+            replicas,
         })
     }
 
@@ -507,6 +558,66 @@ impl<'a> LiveReader<'a> {
             })
             .await
     }
+}
+
+/// The pool's settings that have calls of their own, read only when the
+/// spec declares them: threat protection and log delivery.
+async fn read_declared_extras(
+    cognito: &aws_sdk_cognitoidentityprovider::Client,
+    desired: &DesiredPool,
+    live: &mut LivePool,
+) -> anyhow::Result<()> {
+    let settings = &desired.settings;
+    let (threat, logs) = tokio::try_join!(
+        async {
+            match &settings.threat_protection {
+                Some(_) => threat_protection::read(cognito, &live.id, None).await,
+                None => Ok(None),
+            }
+        },
+        async {
+            match &settings.log_delivery {
+                Some(_) => log_delivery::read(cognito, &live.id).await,
+                None => Ok(None),
+            }
+        },
+    )?;
+    live.settings.threat_protection = threat;
+    live.settings.log_delivery = logs;
+    Ok(())
+}
+
+/// The own threat protection settings of each live client whose spec
+/// declares them.
+pub(crate) async fn read_client_threat_protection(
+    cognito: &aws_sdk_cognitoidentityprovider::Client,
+    pool_id: &str,
+    resources: &crate::spec::document::Resources,
+    clients: &mut client::LiveClients,
+) -> anyhow::Result<()> {
+    let wanted: Vec<(String, String)> = clients
+        .by_name
+        .iter()
+        .filter(|(name, _)| {
+            resources
+                .clients
+                .as_ref()
+                .and_then(|c| c.get(*name))
+                .is_some_and(|c| c.threat_protection.is_some())
+        })
+        .map(|(name, c)| (name.clone(), c.id.clone()))
+        .collect();
+    let read = futures::future::try_join_all(wanted.iter().map(|(name, id)| async move {
+        let model = threat_protection::read(cognito, pool_id, Some(id)).await?;
+        anyhow::Ok((name.clone(), model))
+    }))
+    .await?;
+    for (name, model) in read {
+        if let Some(client) = clients.by_name.get_mut(&name) {
+            client.model.threat_protection = model;
+        }
+    }
+    Ok(())
 }
 
 /// A kind's live resources, read only when the spec declares the kind.

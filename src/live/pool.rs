@@ -2,6 +2,7 @@
 //! into the same `PoolSettings` model the spec produces.
 
 use crate::aws::explain;
+use crate::aws::pool_fields::convert;
 use crate::model::enums::*;
 use crate::model::pool::*;
 use crate::model::triggers::{Slot, Triggers, Versioned};
@@ -44,109 +45,22 @@ pub async fn describe(client: &cognito::Client, id: &str) -> anyhow::Result<Opti
     }))
 }
 
-fn convert<T>(value: &str, from_api: fn(&str) -> Option<T>) -> Option<T> {
-    let converted = from_api(value);
-    if converted.is_none() {
-        tracing::warn!(
-            value,
-            "AWS reported a value this poolctl does not know; it is ignored"
-        );
-    }
-    converted
-}
-
-fn list<S: AsRef<str>, T>(items: Option<&[S]>, from_api: fn(&str) -> Option<T>) -> Option<Vec<T>> {
-    items.map(|items| {
-        items
-            .iter()
-            .filter_map(|i| convert(i.as_ref(), from_api))
-            .collect()
-    })
+/// AWS's default for a pool setting, from its row in the settings table.
+fn default<T: serde::de::DeserializeOwned>(path: &str) -> T {
+    crate::model::pool_table::aws_default(path)
 }
 
 /// Normalizes what AWS reports. Fields AWS leaves out get the value AWS
-/// documents as their default, so "absent" and "default" never differ.
+/// documents as their default (their row's `aws_default`), so "absent" and
+/// "default" never differ. Every setting `UpdateUserPool` carries is read
+/// through its pair in `aws::pool_fields`; MFA, the schema and triggers here.
 pub fn to_model(
     pool: &sdk::UserPoolType,
     mfa: &cognito::operation::get_user_pool_mfa_config::GetUserPoolMfaConfigOutput,
 ) -> PoolSettings {
-    let password = pool
-        .policies
-        .as_ref()
-        .and_then(|p| p.password_policy.as_ref());
-    let sign_in = pool
-        .policies
-        .as_ref()
-        .and_then(|p| p.sign_in_policy.as_ref());
-    PoolSettings {
-        name: pool.name.clone(),
-        username_attributes: Some(
-            list(
-                pool.username_attributes.as_deref(),
-                UsernameAttribute::from_api,
-            )
-            .unwrap_or_default(),
-        ),
-        alias_attributes: Some(
-            list(pool.alias_attributes.as_deref(), AliasAttribute::from_api).unwrap_or_default(),
-        ),
-        // AWS's default for pools made without UsernameConfiguration is case sensitive.
-        case_sensitive: Some(
-            pool.username_configuration
-                .as_ref()
-                .map(|u| u.case_sensitive)
-                .unwrap_or(true),
-        ),
-        auto_verified_attributes: Some(
-            list(
-                pool.auto_verified_attributes.as_deref(),
-                VerifiedAttribute::from_api,
-            )
-            .unwrap_or_default(),
-        ),
-        password_policy: password.map(|p| PasswordPolicy {
-            minimum_length: p.minimum_length.map(|v| v as u32),
-            require_uppercase: Some(p.require_uppercase),
-            require_lowercase: Some(p.require_lowercase),
-            require_numbers: Some(p.require_numbers),
-            require_symbols: Some(p.require_symbols),
-            temporary_password_validity_days: Some(p.temporary_password_validity_days as u32),
-            password_history_size: Some(p.password_history_size.unwrap_or(0) as u32),
-        }),
-        sign_in_policy: Some(SignInPolicy {
-            allowed_first_auth_factors: Some(
-                sign_in
-                    .and_then(|s| {
-                        list(
-                            s.allowed_first_auth_factors.as_deref(),
-                            AuthFactor::from_api,
-                        )
-                    })
-                    .unwrap_or_else(|| vec![AuthFactor::Password]),
-            ),
-        }),
+    let mut value = crate::aws::pool_fields::read(pool);
+    let own = PoolSettings {
         mfa: Some(mfa_model(pool, mfa)),
-        account_recovery: pool.account_recovery_setting.as_ref().map(|a| {
-            let mut options: Vec<&sdk::RecoveryOptionType> =
-                a.recovery_mechanisms.iter().flatten().collect();
-            options.sort_by_key(|o| o.priority);
-            options
-                .iter()
-                .filter_map(|o| convert(o.name.as_str(), RecoveryMechanism::from_api))
-                .collect()
-        }),
-        admin_create_user_config: pool.admin_create_user_config.as_ref().map(|a| {
-            AdminCreateUserConfig {
-                allow_admin_create_user_only: Some(a.allow_admin_create_user_only),
-                invite_message_template: a.invite_message_template.as_ref().map(|t| {
-                    MessageTemplate {
-                        email_message: t.email_message.clone(),
-                        email_subject: t.email_subject.clone(),
-                        sms_message: t.sms_message.clone(),
-                    }
-                }),
-            }
-        }),
         schema: pool.schema_attributes.as_ref().map(|attrs| {
             attrs
                 .iter()
@@ -155,107 +69,44 @@ pub fn to_model(
                 })
                 .collect::<BTreeMap<_, _>>()
         }),
-        deletion_protection: Some(
-            pool.deletion_protection
-                .as_ref()
-                .and_then(|d| convert(d.as_str(), Activation::from_api))
-                .unwrap_or(Activation::Inactive),
-        ),
-        tier: pool
-            .user_pool_tier
-            .as_ref()
-            .and_then(|t| convert(t.as_str(), Tier::from_api)),
-        tags: Some(
-            pool.user_pool_tags
-                .clone()
-                .unwrap_or_default()
-                .into_iter()
-                .collect(),
-        ),
-        verification_message_template: pool.verification_message_template.as_ref().map(|t| {
-            VerificationMessageTemplate {
-                default_email_option: t
-                    .default_email_option
-                    .as_ref()
-                    .and_then(|o| convert(o.as_str(), DefaultEmailOption::from_api)),
-                email_message: t.email_message.clone(),
-                email_subject: t.email_subject.clone(),
-                email_message_by_link: t.email_message_by_link.clone(),
-                email_subject_by_link: t.email_subject_by_link.clone(),
-                sms_message: t.sms_message.clone(),
+        triggers: Some(triggers_model(pool.lambda_config.as_ref())),
+        // Unset, passkeys prefer user verification (WebAuthn's default and
+        // the console's) and are bound to the pool's domain.
+        web_authn: Some({
+            let w = mfa.web_authn_configuration.as_ref();
+            WebAuthn {
+                relying_party_id: w.and_then(|w| w.relying_party_id.clone()),
+                user_verification: Some(
+                    w.and_then(|w| w.user_verification.as_ref())
+                        .and_then(|v| convert(v.as_str(), UserVerification::from_api))
+                        .unwrap_or(UserVerification::Preferred),
+                ),
             }
         }),
-        email_configuration: Some(match &pool.email_configuration {
-            Some(e) => EmailConfiguration {
-                email_sending_account: Some(
-                    e.email_sending_account
-                        .as_ref()
-                        .and_then(|a| convert(a.as_str(), EmailSendingAccount::from_api))
-                        .unwrap_or(EmailSendingAccount::CognitoDefault),
-                ),
-                source_arn: e.source_arn.clone(),
-                from: e.from.clone(),
-                reply_to_email_address: e.reply_to_email_address.clone(),
-                configuration_set: e.configuration_set.clone(),
-            },
-            None => EmailConfiguration {
-                email_sending_account: Some(EmailSendingAccount::CognitoDefault),
-                ..Default::default()
-            },
-        }),
-        sms_configuration: pool.sms_configuration.as_ref().map(|s| SmsConfiguration {
-            sns_caller_arn: Some(s.sns_caller_arn.clone()).filter(|a| !a.is_empty()),
-            external_id: s.external_id.clone(),
-            sns_region: s.sns_region.clone(),
-        }),
-        user_attribute_update_settings: Some(UserAttributeUpdateSettings {
-            attributes_require_verification_before_update: Some(
-                pool.user_attribute_update_settings
-                    .as_ref()
-                    .and_then(|u| {
-                        list(
-                            u.attributes_require_verification_before_update.as_deref(),
-                            VerifiedAttribute::from_api,
-                        )
-                    })
-                    .unwrap_or_default(),
-            ),
-        }),
-        user_pool_add_ons: Some(match &pool.user_pool_add_ons {
-            Some(a) => UserPoolAddOns {
-                advanced_security_mode: convert(
-                    a.advanced_security_mode.as_str(),
-                    AdvancedSecurityMode::from_api,
-                ),
-                advanced_security_additional_flows: a
-                    .advanced_security_additional_flows
-                    .as_ref()
-                    .map(|f| AdvancedSecurityAdditionalFlows {
-                        custom_auth_mode: f
-                            .custom_auth_mode
-                            .as_ref()
-                            .and_then(|m| convert(m.as_str(), CustomAuthMode::from_api)),
-                    }),
-            },
-            None => UserPoolAddOns {
-                advanced_security_mode: Some(AdvancedSecurityMode::Off),
-                advanced_security_additional_flows: None,
-            },
-        }),
-        device_configuration: Some(match &pool.device_configuration {
-            Some(d) => DeviceConfiguration {
-                challenge_required_on_new_device: Some(d.challenge_required_on_new_device),
-                device_only_remembered_on_user_prompt: Some(
-                    d.device_only_remembered_on_user_prompt,
-                ),
-            },
-            None => DeviceConfiguration {
-                challenge_required_on_new_device: Some(false),
-                device_only_remembered_on_user_prompt: Some(false),
-            },
-        }),
-        triggers: Some(triggers_model(pool.lambda_config.as_ref())),
+        ..Default::default()
+    };
+    let own = serde_json::to_value(own).expect("models serialize");
+    for (key, v) in own.as_object().into_iter().flatten() {
+        value[key] = v.clone();
     }
+    // Only the settings read here: one another call reads (and only when
+    // asked) stays absent.
+    let read_here = |path: &str| {
+        crate::aws::pool_fields::FIELDS
+            .iter()
+            .any(|f| f.path == path)
+    };
+    for row in crate::model::pool_table::POOL_SETTINGS {
+        let Some(default) = row.aws_default.filter(|_| read_here(row.path)) else {
+            continue;
+        };
+        if crate::model::pool_table::value_at(&value, row.path).is_none() {
+            let default: serde_json::Value =
+                serde_yaml::from_str(default).expect("defaults are YAML");
+            crate::aws::pool_fields::set_at(&mut value, row.path, default);
+        }
+    }
+    serde_json::from_value(value).expect("what the pairs read fits the model")
 }
 
 /// Every trigger set live; the rest are absent. The pre token generation
@@ -307,6 +158,18 @@ fn triggers_model(config: Option<&sdk::LambdaConfigType>) -> Triggers {
             .custom_email_sender
             .as_ref()
             .and_then(|s| sender(&s.lambda_arn, s.lambda_version.as_str())),
+        inbound_federation: c.inbound_federation.as_ref().and_then(|f| {
+            convert(
+                f.lambda_version.as_str(),
+                InboundFederationLambdaVersion::from_api,
+            )
+            .map(|v| {
+                Slot::Attached(Versioned {
+                    lambda_arn: f.lambda_arn.clone(),
+                    lambda_version: v,
+                })
+            })
+        }),
         kms_key_id: c.kms_key_id.clone(),
     }
 }
@@ -322,7 +185,7 @@ fn mfa_model(
         .as_ref()
         .or(pool.mfa_configuration.as_ref())
         .and_then(|m| convert(m.as_str(), MfaMode::from_api))
-        .unwrap_or(MfaMode::Off);
+        .unwrap_or_else(|| default("mfa.mode"));
     let sms = mfa.sms_mfa_configuration.as_ref();
     let email = mfa.email_mfa_configuration.as_ref();
     Mfa {
@@ -330,13 +193,21 @@ fn mfa_model(
         totp: Some(
             mfa.software_token_mfa_configuration
                 .as_ref()
-                .is_some_and(|t| t.enabled),
+                .map(|t| t.enabled)
+                .unwrap_or_else(|| default("mfa.totp")),
         ),
-        sms: Some(mode != MfaMode::Off && sms.is_some_and(|s| s.sms_configuration.is_some())),
+        // A factor block AWS keeps while MFA is off does not count.
+        sms: Some(match sms {
+            Some(s) if mode != MfaMode::Off => s.sms_configuration.is_some(),
+            _ => default("mfa.sms"),
+        }),
         sms_message: sms
             .and_then(|s| s.sms_authentication_message.clone())
             .or_else(|| pool.sms_authentication_message.clone()),
-        email: Some(mode != MfaMode::Off && email.is_some()),
+        email: Some(match email {
+            Some(_) if mode != MfaMode::Off => true,
+            _ => default("mfa.email"),
+        }),
         email_message: email.and_then(|e| e.message.clone()),
         email_subject: email.and_then(|e| e.subject.clone()),
     }
@@ -373,5 +244,38 @@ fn schema_attribute(a: &sdk::SchemaAttributeType) -> SchemaAttribute {
         max_length: strings.and_then(|s| parse(&s.max_length)),
         min_value: numbers.and_then(|n| parse(&n.min_value)),
         max_value: numbers.and_then(|n| parse(&n.max_value)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A pool AWS says nothing about reads as the settings table's defaults:
+    /// every default the reader fills comes from a row (a row without one
+    /// panics here).
+    #[test]
+    fn a_pool_aws_says_nothing_about_reads_as_the_tables_defaults() {
+        let pool = sdk::UserPoolType::builder().build();
+        let mfa =
+            cognito::operation::get_user_pool_mfa_config::GetUserPoolMfaConfigOutput::builder()
+                .build();
+        let settings = to_model(&pool, &mfa);
+        let value = serde_json::to_value(&settings).unwrap();
+        let mut filled = 0;
+        for row in crate::model::pool_table::POOL_SETTINGS {
+            let (Some(default), Some(live)) = (
+                row.aws_default,
+                crate::model::pool_table::value_at(&value, row.path),
+            ) else {
+                continue;
+            };
+            let default: serde_json::Value = serde_yaml::from_str(default).unwrap();
+            assert_eq!(live, &default, "{}", row.path);
+            filled += 1;
+        }
+        assert!(filled >= 15, "only {filled} defaults were filled");
+        assert_eq!(settings.case_sensitive, Some(true));
+        assert_eq!(settings.deletion_protection, Some(Activation::Inactive));
     }
 }

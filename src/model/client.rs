@@ -4,6 +4,7 @@
 use super::duration::Duration;
 use super::enums::{ExplicitAuthFlow, OAuthFlow};
 use super::pool::sort_set;
+use super::triggers::{declared, Slot};
 use serde::{Deserialize, Serialize};
 
 /// The user pool itself as an identity provider (its own users).
@@ -18,23 +19,9 @@ pub const STANDARD_SCOPES: &[&str] = &[
     "aws.cognito.signin.user.admin",
 ];
 
-/// What Cognito gives a client whose spec does not say (and what it reports
-/// for a client created without them).
-pub mod defaults {
-    use super::Duration;
-    use crate::model::enums::ExplicitAuthFlow;
-
-    pub const ACCESS_TOKEN_VALIDITY: Duration = Duration(3_600);
-    pub const ID_TOKEN_VALIDITY: Duration = Duration(3_600);
-    pub const REFRESH_TOKEN_VALIDITY: Duration = Duration(30 * 86_400);
-    pub const AUTH_SESSION_VALIDITY: Duration = Duration(3 * 60);
-    /// A client created without `ExplicitAuthFlows` allows these.
-    pub const EXPLICIT_AUTH_FLOWS: [ExplicitAuthFlow; 3] = [
-        ExplicitAuthFlow::UserSrp,
-        ExplicitAuthFlow::RefreshToken,
-        ExplicitAuthFlow::CustomAuth,
-    ];
-}
+// What Cognito gives a client whose spec does not say (and reports for a
+// client created without it) is each setting's row in
+// `model::resource_tables::CLIENT_SETTINGS`.
 
 /// One app client. Every list is a set: order and repeats mean nothing to
 /// Cognito, so `normalize` sorts them away on both sides of a comparison. An empty list means "none" (for `read_attributes`
@@ -58,6 +45,13 @@ pub struct AppClient {
     pub logout_urls: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_redirect_uri: Option<String>,
+    /// The classic hosted UI's CSS and logo for this client
+    /// (`SetUICustomization`); its own resource in a plan.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ui_customization: Option<super::branding::UiCustomization>,
+    /// This client's managed login style; its own resource in a plan.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub managed_login_branding: Option<super::branding::ManagedLoginBranding>,
     /// `COGNITO` and names of identity providers declared in the spec.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub supported_identity_providers: Option<Vec<String>>,
@@ -86,6 +80,39 @@ pub struct AppClient {
     pub read_attributes: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub write_attributes: Option<Vec<String>>,
+    /// The client's own threat protection settings, in place of the pool's
+    /// (`SetRiskConfiguration` with the client's id).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threat_protection: Option<super::threat_protection::ThreatProtection>,
+    /// Amazon Pinpoint analytics for this client's sign-ins, managed whole:
+    /// what is declared is all there is; `false` removes it; absent, it is
+    /// left as it is.
+    #[serde(deserialize_with = "declared", skip_serializing_if = "Option::is_none")]
+    pub analytics_configuration: Option<Slot<AnalyticsConfiguration>>,
+    /// Terms of use and privacy policy links (`CreateTerms`/`UpdateTerms`),
+    /// per language; see docs/terms.md.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub terms: Option<super::terms::ClientTerms>,
+}
+
+/// Where a client sends its sign-in events (`AnalyticsConfiguration`):
+/// either a Pinpoint project by ARN, or an application id with the role and
+/// external id Cognito assumes to write to it. Every field is compared: one
+/// left out is absent (`null`), as Cognito keeps only what it is sent.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct AnalyticsConfiguration {
+    /// The Pinpoint project's application id.
+    pub application_id: Option<String>,
+    /// The Pinpoint project's ARN (then no role or external id is needed).
+    pub application_arn: Option<String>,
+    /// The IAM role Cognito assumes to publish to Pinpoint.
+    pub role_arn: Option<String>,
+    /// The external id the role's trust policy asks for.
+    pub external_id: Option<String>,
+    /// Whether Cognito includes user data (attributes) in the events.
+    /// Absent means `false`.
+    pub user_data_shared: Option<bool>,
 }
 
 /// Refresh token rotation (`GetTokensFromRefreshToken` hands out a new
@@ -114,6 +141,12 @@ impl AppClient {
         sort_set(&mut self.supported_identity_providers);
         sort_set(&mut self.read_attributes);
         sort_set(&mut self.write_attributes);
+        if let Some(threat) = &mut self.threat_protection {
+            threat.normalize();
+        }
+        if let Some(Slot::Attached(analytics)) = &mut self.analytics_configuration {
+            analytics.user_data_shared.get_or_insert(false);
+        }
     }
 
     pub fn has_secret(&self) -> bool {

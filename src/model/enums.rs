@@ -195,6 +195,28 @@ api_enum! {
         AdminUserPassword = "admin_user_password" / "ALLOW_ADMIN_USER_PASSWORD_AUTH",
         CustomAuth = "custom_auth" / "ALLOW_CUSTOM_AUTH",
         UserAuth = "user_auth" / "ALLOW_USER_AUTH",
+        // The legacy names, from before the `ALLOW_` flows: AWS still
+        // accepts and keeps them (written as AWS spells them, since
+        // configurations carried over from elsewhere do).
+        LegacyAdminNoSrp = "ADMIN_NO_SRP_AUTH" / "ADMIN_NO_SRP_AUTH",
+        LegacyCustomAuthFlowOnly = "CUSTOM_AUTH_FLOW_ONLY" / "CUSTOM_AUTH_FLOW_ONLY",
+        LegacyUserPassword = "USER_PASSWORD_AUTH" / "USER_PASSWORD_AUTH",
+    }
+}
+
+impl ExplicitAuthFlow {
+    /// For a legacy flow name, the current flow that replaced it.
+    pub fn current(self) -> Option<ExplicitAuthFlow> {
+        match self {
+            ExplicitAuthFlow::LegacyAdminNoSrp => Some(ExplicitAuthFlow::AdminUserPassword),
+            ExplicitAuthFlow::LegacyCustomAuthFlowOnly => Some(ExplicitAuthFlow::CustomAuth),
+            ExplicitAuthFlow::LegacyUserPassword => Some(ExplicitAuthFlow::UserPassword),
+            _ => None,
+        }
+    }
+
+    pub fn is_legacy(self) -> bool {
+        self.current().is_some()
     }
 }
 
@@ -243,6 +265,33 @@ api_enum! {
     }
 }
 
+api_enum! {
+    /// Whether passkeys must verify the user (a PIN, a biometric) or only
+    /// should (WebAuthn's user verification requirement).
+    pub enum UserVerification {
+        Required = "required" / "required",
+        Preferred = "preferred" / "preferred",
+    }
+}
+
+api_enum! {
+    /// What a replica does: serve end users, or only hold its copy. The two
+    /// states `UpdateUserPoolReplica` can set; `CREATING` and `DELETING` are
+    /// Cognito's own, on the way.
+    pub enum ReplicaStatus {
+        Active = "active" / "ACTIVE",
+        Inactive = "inactive" / "INACTIVE",
+    }
+}
+
+api_enum! {
+    /// The event version an inbound federation trigger receives (AWS
+    /// accepts only the first).
+    pub enum InboundFederationLambdaVersion {
+        V1 = "v1" / "V1_0",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -257,5 +306,44 @@ mod tests {
             AttributeType::from_api("DateTime"),
             Some(AttributeType::DateTime)
         );
+    }
+}
+
+// Threat protection (`SetRiskConfiguration`) and log delivery
+// (`SetLogDeliveryConfiguration`): see `model::threat_protection` and
+// `model::log_delivery`.
+
+api_enum! {
+    /// A password event compromised-credentials detection watches.
+    pub enum RiskEvent {
+        SignIn = "sign_in" / "SIGN_IN",
+        PasswordChange = "password_change" / "PASSWORD_CHANGE",
+        SignUp = "sign_up" / "SIGN_UP",
+    }
+}
+
+api_enum! {
+    /// What Cognito does with a sign-in whose password is known leaked.
+    pub enum CompromisedCredentialsAction {
+        Block = "block" / "BLOCK",
+        NoAction = "no_action" / "NO_ACTION",
+    }
+}
+
+api_enum! {
+    /// What adaptive authentication does at one risk level.
+    pub enum TakeoverAction {
+        Block = "block" / "BLOCK",
+        MfaIfConfigured = "mfa_if_configured" / "MFA_IF_CONFIGURED",
+        MfaRequired = "mfa_required" / "MFA_REQUIRED",
+        NoAction = "no_action" / "NO_ACTION",
+    }
+}
+
+api_enum! {
+    /// Which events a log delivery carries.
+    pub enum LogLevel {
+        Error = "error" / "ERROR",
+        Info = "info" / "INFO",
     }
 }

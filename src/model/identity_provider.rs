@@ -415,9 +415,19 @@ impl IdentityProvider {
             }
             details.get(detail.api).map(|v| v.expose().to_string())
         };
-        // SAML's switches are "true"/"false" text; absent is AWS's default, false.
+        // SAML's switches are "true"/"false" text; absent is AWS's default
+        // (the row's, in the providers' table).
         let flag = |key: &str| {
-            (t == Saml).then(|| get(key).is_some_and(|v| v.eq_ignore_ascii_case("true")))
+            (t == Saml).then(|| {
+                get(key)
+                    .map(|v| v.eq_ignore_ascii_case("true"))
+                    .unwrap_or_else(|| {
+                        super::pool_table::aws_default_in(
+                            super::resource_tables::IDENTITY_PROVIDER_SETTINGS,
+                            key,
+                        )
+                    })
+            })
         };
         let mut model = IdentityProvider {
             provider_type: Some(t),

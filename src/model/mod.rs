@@ -2,6 +2,7 @@
 //! (from AWS) are both expressed in, so the diff compares like with like.
 
 pub mod authorizer;
+pub mod branding;
 pub mod client;
 pub mod domain;
 pub mod duration;
@@ -10,10 +11,15 @@ pub mod group;
 pub mod identity_pool;
 pub mod identity_provider;
 pub mod lambda_permission;
+pub mod log_delivery;
 pub mod pool;
 pub mod pool_table;
+pub mod replica;
 pub mod resource_server;
+pub mod resource_tables;
 pub mod secret;
+pub mod terms;
+pub mod threat_protection;
 pub mod triggers;
 
 pub use duration::Duration;

@@ -55,6 +55,28 @@ pub struct PoolSettings {
     /// Lambda triggers (`LambdaConfig`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub triggers: Option<super::triggers::Triggers>,
+    /// Threat protection's pool-wide settings (`SetRiskConfiguration`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threat_protection: Option<super::threat_protection::ThreatProtection>,
+    /// Where the pool's logs go (`SetLogDeliveryConfiguration`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub log_delivery: Option<super::log_delivery::LogDelivery>,
+    /// Passkeys (`SetUserPoolMfaConfig`'s `WebAuthnConfiguration`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub web_authn: Option<WebAuthn>,
+}
+
+/// Passkey settings, as `GetUserPoolMfaConfig` reports them and
+/// `SetUserPoolMfaConfig` sets them.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct WebAuthn {
+    /// The domain passkeys are bound to (`RelyingPartyId`); absent, Cognito
+    /// uses the pool's domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub relying_party_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_verification: Option<UserVerification>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -268,6 +290,12 @@ impl PoolSettings {
         }
         if let Some(settings) = &mut self.user_attribute_update_settings {
             sort_set(&mut settings.attributes_require_verification_before_update);
+        }
+        if let Some(threat) = &mut self.threat_protection {
+            threat.normalize();
+        }
+        if let Some(logs) = &mut self.log_delivery {
+            logs.normalize();
         }
     }
 }

@@ -23,6 +23,19 @@ pub struct Row {
     pub change: Change,
     /// The calls that set it on a pool that exists, in order.
     pub calls: &'static [Call],
+    /// What `import` writes when the live value is AWS's default.
+    pub import: Import,
+}
+
+/// What `import` does with a live value equal to the row's `aws_default`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Import {
+    /// Leaves it out: the spec reads as what was chosen.
+    OmitDefault,
+    /// Writes it all the same: a choice worth reading even when it is the
+    /// default (a one-way door, or what makes the rest of a section mean
+    /// something, like `mfa.mode`).
+    Always,
 }
 
 /// A check a row's value must pass; AWS refuses what fails it.
@@ -34,6 +47,18 @@ pub enum Check {
     /// A text that contains every placeholder and is at most `.1`
     /// characters long (`usize::MAX`: no limit).
     Text(&'static [&'static str], usize),
+    /// A duration from `min` to `max` seconds, in whole `step`s.
+    Duration {
+        min: u64,
+        max: u64,
+        step: u64,
+    },
+    /// A list or mapping of at most `max` entries, called `noun` in the
+    /// message (`URLs`, `tags`).
+    Items {
+        max: usize,
+        noun: &'static str,
+    },
 }
 
 /// How Cognito changes the setting on a pool that exists.
@@ -46,6 +71,9 @@ pub enum Change {
     /// Per schema attribute: a new custom attribute is added in place,
     /// anything else is fixed (`diff::pool` says which and why).
     Schema,
+    /// A change deletes the resource and creates it again (a named
+    /// resource's `--allow-replace`); the reason and its price.
+    Replaces(&'static str),
 }
 
 /// An AWS call that writes pool settings.
@@ -54,6 +82,16 @@ pub enum Call {
     UpdateUserPool,
     SetUserPoolMfaConfig,
     AddCustomAttributes,
+    SetRiskConfiguration,
+    SetLogDeliveryConfiguration,
+    UpdateUserPoolClient,
+    UpdateUserPoolDomain,
+    UpdateIdentityProvider,
+    /// `CreateTerms`, `UpdateTerms` or `DeleteTerms`, per document.
+    UpdateTerms,
+    SetUiCustomization,
+    /// `CreateManagedLoginBranding` or `UpdateManagedLoginBranding`.
+    UpdateManagedLoginBranding,
 }
 
 const UPDATE: &[Call] = &[Call::UpdateUserPool];
@@ -66,16 +104,23 @@ const fn row(path: &'static str, aws_default: Option<&'static str>, check: Check
         check,
         change: Change::InPlace,
         calls: UPDATE,
+        import: Import::OmitDefault,
     }
 }
 
-const fn fixed(path: &'static str, reason: &'static str) -> Row {
+const fn fixed(
+    path: &'static str,
+    aws_default: Option<&'static str>,
+    import: Import,
+    reason: &'static str,
+) -> Row {
     Row {
         path,
-        aws_default: None,
+        aws_default,
         check: NONE,
         change: Change::FixedAtCreation(reason),
         calls: &[],
+        import,
     }
 }
 
@@ -86,6 +131,7 @@ const fn mfa(path: &'static str, aws_default: Option<&'static str>, check: Check
         check,
         change: Change::InPlace,
         calls: &[Call::SetUserPoolMfaConfig],
+        import: Import::OmitDefault,
     }
 }
 
@@ -96,15 +142,24 @@ const INVITE: &[&str] = &["{username}", "{####}"];
 const SMS_CHARS: usize = 140;
 const SUBJECT_CHARS: usize = 140;
 const EMAIL_CHARS: usize = 20_000;
+const RELYING_PARTY_CHARS: usize = 127;
 
 /// Every pool setting. Rows for a whole section (`password_policy`) speak
 /// for the leaves that have no row of their own.
 pub const POOL_SETTINGS: &[Row] = &[
     row("name", None, NONE),
-    fixed("username_attributes", SIGN_IN),
-    fixed("alias_attributes", SIGN_IN),
+    fixed(
+        "username_attributes",
+        Some("[]"),
+        Import::OmitDefault,
+        SIGN_IN,
+    ),
+    fixed("alias_attributes", Some("[]"), Import::OmitDefault, SIGN_IN),
+    // AWS's default for a pool made without `UsernameConfiguration`.
     fixed(
         "case_sensitive",
+        Some("true"),
+        Import::Always,
         "user name case sensitivity is fixed when a pool is created",
     ),
     row("auto_verified_attributes", Some("[]"), NONE),
@@ -127,6 +182,10 @@ pub const POOL_SETTINGS: &[Row] = &[
         NONE,
     ),
     mfa("mfa", None, NONE),
+    Row {
+        import: Import::Always,
+        ..mfa("mfa.mode", Some("off"), NONE)
+    },
     mfa("mfa.totp", Some("false"), NONE),
     mfa("mfa.sms", Some("false"), NONE),
     mfa("mfa.email", Some("false"), NONE),
@@ -139,6 +198,7 @@ pub const POOL_SETTINGS: &[Row] = &[
         check: Check::Text(CODE, SMS_CHARS),
         change: Change::InPlace,
         calls: &[Call::UpdateUserPool, Call::SetUserPoolMfaConfig],
+        import: Import::OmitDefault,
     },
     mfa("mfa.email_message", None, Check::Text(CODE, usize::MAX)),
     row("account_recovery", None, NONE),
@@ -230,17 +290,138 @@ pub const POOL_SETTINGS: &[Row] = &[
         check: NONE,
         change: Change::Schema,
         calls: &[Call::AddCustomAttributes],
+        import: Import::OmitDefault,
     },
     row("deletion_protection", Some("inactive"), NONE),
     row("tier", None, NONE),
-    row("tags", Some("{}"), NONE),
+    row(
+        "tags",
+        Some("{}"),
+        Check::Items {
+            max: 50,
+            noun: "tags",
+        },
+    ),
     row("triggers", None, NONE),
+    // Checked in `spec::check::threat_protection` (it needs the tier and
+    // the add-on's mode as well).
+    Row {
+        path: "threat_protection",
+        aws_default: None,
+        check: NONE,
+        change: Change::InPlace,
+        calls: &[Call::SetRiskConfiguration],
+        import: Import::OmitDefault,
+    },
+    // What AWS reports for what a request leaves out (import leaves it out).
+    Row {
+        path: "threat_protection.compromised_credentials.event_filter",
+        aws_default: Some("[sign_in, password_change, sign_up]"),
+        check: NONE,
+        change: Change::InPlace,
+        calls: &[Call::SetRiskConfiguration],
+        import: Import::OmitDefault,
+    },
+    Row {
+        path: "threat_protection.ip_address_exceptions.always_allow",
+        aws_default: Some("[]"),
+        check: NONE,
+        change: Change::InPlace,
+        calls: &[Call::SetRiskConfiguration],
+        import: Import::OmitDefault,
+    },
+    Row {
+        path: "threat_protection.ip_address_exceptions.always_block",
+        aws_default: Some("[]"),
+        check: NONE,
+        change: Change::InPlace,
+        calls: &[Call::SetRiskConfiguration],
+        import: Import::OmitDefault,
+    },
+    // Checked in `spec::check::log_delivery`.
+    Row {
+        path: "log_delivery",
+        aws_default: None,
+        check: NONE,
+        change: Change::InPlace,
+        calls: &[Call::SetLogDeliveryConfiguration],
+        import: Import::OmitDefault,
+    },
+    Row {
+        path: "log_delivery.user_notification.level",
+        aws_default: Some("error"),
+        check: NONE,
+        change: Change::InPlace,
+        calls: &[Call::SetLogDeliveryConfiguration],
+        import: Import::OmitDefault,
+    },
+    Row {
+        path: "log_delivery.user_auth_events.level",
+        aws_default: Some("info"),
+        check: NONE,
+        change: Change::InPlace,
+        calls: &[Call::SetLogDeliveryConfiguration],
+        import: Import::OmitDefault,
+    },
+    mfa("web_authn", None, NONE),
+    mfa("web_authn.user_verification", Some("preferred"), NONE),
+    mfa(
+        "web_authn.relying_party_id",
+        None,
+        Check::Text(&[], RELYING_PARTY_CHARS),
+    ),
 ];
+
+/// The top-level spec keys of the pool (`spec::document::SETTINGS_KEYS`):
+/// the rows whose path has no dot, in the table's order.
+pub const TOP_LEVEL: [&str; top_level_count()] = top_level();
+
+const fn is_top_level(path: &str) -> bool {
+    let bytes = path.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'.' {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+const fn top_level_count() -> usize {
+    let mut n = 0;
+    let mut i = 0;
+    while i < POOL_SETTINGS.len() {
+        if is_top_level(POOL_SETTINGS[i].path) {
+            n += 1;
+        }
+        i += 1;
+    }
+    n
+}
+
+const fn top_level() -> [&'static str; top_level_count()] {
+    let mut out = [""; top_level_count()];
+    let (mut n, mut i) = (0, 0);
+    while i < POOL_SETTINGS.len() {
+        if is_top_level(POOL_SETTINGS[i].path) {
+            out[n] = POOL_SETTINGS[i].path;
+            n += 1;
+        }
+        i += 1;
+    }
+    out
+}
 
 /// The row that speaks for a field path: the longest row path that is the
 /// path itself or a prefix of it ending at a dot.
 pub fn row_for(path: &str) -> Option<&'static Row> {
-    POOL_SETTINGS
+    row_in(POOL_SETTINGS, path)
+}
+
+/// `row_for` in any resource kind's table.
+pub fn row_in(table: &'static [Row], path: &str) -> Option<&'static Row> {
+    table
         .iter()
         .filter(|r| {
             path == r.path
@@ -249,6 +430,47 @@ pub fn row_for(path: &str) -> Option<&'static Row> {
                     .is_some_and(|rest| rest.starts_with('.'))
         })
         .max_by_key(|r| r.path.len())
+}
+
+/// AWS's default for the setting at `path`, as the model's type: what the
+/// live reader fills in where AWS reports nothing, so "absent" and
+/// "default" never differ. Panics when the row has none: rows are
+/// constants, and `live::pool`'s tests read a pool AWS says nothing about.
+pub fn aws_default<T: serde::de::DeserializeOwned>(path: &str) -> T {
+    aws_default_in(POOL_SETTINGS, path)
+}
+
+/// `aws_default` in any resource kind's table.
+pub fn aws_default_in<T: serde::de::DeserializeOwned>(table: &[Row], path: &str) -> T {
+    let row = table
+        .iter()
+        .find(|r| r.path == path)
+        .unwrap_or_else(|| panic!("no row for `{path}` in its table"));
+    let text = row
+        .aws_default
+        .unwrap_or_else(|| panic!("the row `{path}` has no aws_default"));
+    serde_yaml::from_str(text)
+        .unwrap_or_else(|e| panic!("the row `{path}`'s aws_default does not fit its field: {e}"))
+}
+
+/// The rows of a table whose AWS default `import` leaves out, with that
+/// default.
+pub fn import_defaults_in(
+    table: &'static [Row],
+) -> impl Iterator<Item = (&'static str, &'static str)> {
+    table
+        .iter()
+        .filter(|r| r.import == Import::OmitDefault)
+        .filter_map(|r| Some((r.path, r.aws_default?)))
+}
+
+/// The top-level sections (`password_policy`, `schema`, ...): import drops
+/// one that leaving defaults out has emptied.
+pub fn sections() -> impl Iterator<Item = &'static str> {
+    POOL_SETTINGS
+        .iter()
+        .map(|r| r.path)
+        .filter(|p| !p.contains('.'))
 }
 
 /// The value at a dotted path of a serialized model, if any.
@@ -264,14 +486,25 @@ mod tests {
     use crate::model::PoolSettings;
     use crate::spec::document::SETTINGS_KEYS;
 
+    /// Every field of `PoolSettings` (from its JSON schema) is a top-level
+    /// row, so it is a spec key (`SETTINGS_KEYS` is those rows).
     #[test]
-    fn every_spec_key_has_a_row() {
-        for key in SETTINGS_KEYS {
+    fn every_model_field_has_a_row_and_is_a_spec_key() {
+        let schema = schemars::generate::SchemaSettings::draft07()
+            .into_generator()
+            .root_schema_for::<PoolSettings>()
+            .to_value();
+        let fields = schema["properties"].as_object().unwrap();
+        assert!(fields.len() > 15);
+        for key in fields.keys() {
             assert!(
-                POOL_SETTINGS.iter().any(|r| r.path == *key),
+                POOL_SETTINGS.iter().any(|r| r.path == key),
                 "the pool setting `{key}` has no row in POOL_SETTINGS"
             );
+            assert!(SETTINGS_KEYS.contains(&key.as_str()), "`{key}`");
         }
+        assert_eq!(SETTINGS_KEYS.len(), fields.len());
+        assert_eq!(SETTINGS_KEYS[0], "name");
     }
 
     /// A row's path deserializes into the model only if every step names a
@@ -313,7 +546,8 @@ mod tests {
     #[test]
     fn the_longest_row_speaks_for_a_field() {
         assert_eq!(row_for("mfa.sms_message").unwrap().path, "mfa.sms_message");
-        assert_eq!(row_for("mfa.mode").unwrap().path, "mfa");
+        assert_eq!(row_for("mfa.mode").unwrap().path, "mfa.mode");
+        assert_eq!(row_for("mfa.email_subject").unwrap().path, "mfa");
         assert_eq!(row_for("schema.custom:a.type").unwrap().path, "schema");
         assert_eq!(row_for("tags.team").unwrap().path, "tags");
         assert!(row_for("mfax").is_none());

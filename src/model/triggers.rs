@@ -3,7 +3,7 @@
 //! either attached to a function or explicitly detached (`false`); one the
 //! spec does not mention is not managed at all.
 
-use super::enums::{PreTokenLambdaVersion, SenderLambdaVersion};
+use super::enums::{InboundFederationLambdaVersion, PreTokenLambdaVersion, SenderLambdaVersion};
 use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -37,13 +37,17 @@ pub struct Triggers {
     pub custom_sms_sender: Option<Slot<Versioned<SenderLambdaVersion>>>,
     #[serde(deserialize_with = "declared", skip_serializing_if = "Option::is_none")]
     pub custom_email_sender: Option<Slot<Versioned<SenderLambdaVersion>>>,
+    /// Transforms a federated user's attributes at sign-in
+    /// (`LambdaConfig.InboundFederation`).
+    #[serde(deserialize_with = "declared", skip_serializing_if = "Option::is_none")]
+    pub inbound_federation: Option<Slot<Versioned<InboundFederationLambdaVersion>>>,
     /// The KMS key the custom senders decrypt codes with.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kms_key_id: Option<String>,
 }
 
 /// Every trigger's spec key, in the order plans list them.
-pub const TRIGGER_NAMES: [&str; 12] = [
+pub const TRIGGER_NAMES: [&str; 13] = [
     "pre_sign_up",
     "custom_message",
     "post_confirmation",
@@ -56,12 +60,13 @@ pub const TRIGGER_NAMES: [&str; 12] = [
     "pre_token_generation",
     "custom_sms_sender",
     "custom_email_sender",
+    "inbound_federation",
 ];
 
 impl Triggers {
     /// Every trigger slot by spec key: `None` not declared (or, live, not
     /// set), `Some(Some(arn))` attached, `Some(None)` detached.
-    pub fn slots(&self) -> [(&'static str, Option<Option<&str>>); 12] {
+    pub fn slots(&self) -> [(&'static str, Option<Option<&str>>); 13] {
         fn plain(slot: &Option<Slot<String>>) -> Option<Option<&str>> {
             slot.as_ref().map(|s| s.attached().map(String::as_str))
         }
@@ -88,6 +93,7 @@ impl Triggers {
             ),
             ("custom_sms_sender", versioned(&self.custom_sms_sender)),
             ("custom_email_sender", versioned(&self.custom_email_sender)),
+            ("inbound_federation", versioned(&self.inbound_federation)),
         ]
     }
 
@@ -185,7 +191,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Slot<T> {
 }
 
 /// A key that is present is declared, even when its value is null (detached).
-fn declared<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+pub(crate) fn declared<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
     deserializer: D,
 ) -> Result<Option<Slot<T>>, D::Error> {
     Slot::deserialize(deserializer).map(Some)
@@ -264,6 +270,12 @@ impl FirstVersion for PreTokenLambdaVersion {
 impl FirstVersion for SenderLambdaVersion {
     fn first() -> Self {
         SenderLambdaVersion::V1
+    }
+}
+
+impl FirstVersion for InboundFederationLambdaVersion {
+    fn first() -> Self {
+        InboundFederationLambdaVersion::V1
     }
 }
 

@@ -467,6 +467,13 @@ pub fn import_report(
             dir.join(&file.file_name).display()
         );
     }
+    for file in &imported.branding_files {
+        let _ = writeln!(
+            text,
+            "poolctl: wrote {} (hosted UI branding)",
+            dir.join(&file.file_name).display()
+        );
+    }
     if !imported.secrets.is_empty() {
         text.push_str(
             "poolctl: secrets are read from these environment variables; set them before validate, plan or apply:\n",

@@ -81,6 +81,13 @@ pub fn human(pools: &[PoolOutputs]) -> String {
                     .unwrap_or("(not created yet)"),
             );
         }
+        for replica in &live.replicas {
+            line(
+                &mut out,
+                &format!("replica {}", replica.region),
+                &replica.status,
+            );
+        }
         out.push('\n');
     }
     out

@@ -30,31 +30,10 @@ pub const ENV_KEYS: &[&str] = &[
     "users",
 ];
 
-/// Keys of the pool's own settings (`PoolSettings`), in the order a spec
+/// Keys of the pool's own settings (`PoolSettings`): the top-level rows of
+/// the pool's settings table, in its order, which is the order a spec
 /// conventionally writes them (`pools/shop.yaml`; `import` writes this order).
-pub const SETTINGS_KEYS: &[&str] = &[
-    "name",
-    "username_attributes",
-    "alias_attributes",
-    "case_sensitive",
-    "auto_verified_attributes",
-    "password_policy",
-    "sign_in_policy",
-    "mfa",
-    "account_recovery",
-    "admin_create_user_config",
-    "verification_message_template",
-    "email_configuration",
-    "sms_configuration",
-    "user_attribute_update_settings",
-    "user_pool_add_ons",
-    "device_configuration",
-    "schema",
-    "deletion_protection",
-    "tier",
-    "tags",
-    "triggers",
-];
+pub const SETTINGS_KEYS: &[&str] = &crate::model::pool_table::TOP_LEVEL;
 
 /// Keys of the resources that live inside a pool. Each names a kind poolctl
 /// manages as a whole once the key is present: live ones missing from it are
@@ -68,9 +47,11 @@ pub const RESOURCE_KEYS: &[&str] = &[
     "resource_servers",
     "groups",
     "domain",
+    "ui_customization",
     "clients",
     "authorizer",
     "identity_pools",
+    "replicas",
 ];
 
 /// The only key that exists at the top of a file but not inside an environment.
@@ -124,10 +105,14 @@ pub struct Resources {
     pub resource_servers: Option<BTreeMap<String, ResourceServer>>,
     pub groups: Option<BTreeMap<String, Group>>,
     pub domain: Option<Domain>,
+    /// The classic hosted UI's pool-wide CSS and logo (`ClientId: ALL`).
+    pub ui_customization: Option<crate::model::branding::UiCustomization>,
     /// An API Gateway authorizer pointed at the pool (one per pool and environment).
     pub authorizer: Option<Authorizer>,
     /// Identity pools for the pool's users, by poolctl's handle.
     pub identity_pools: Option<BTreeMap<String, IdentityPool>>,
+    /// Multi-Region replicas of the pool, by region.
+    pub replicas: Option<BTreeMap<String, crate::model::replica::Replica>>,
 }
 
 /// A pool's document in one environment, typed.
@@ -192,10 +177,14 @@ pub fn read_partial(root: &MarkedMappingNode) -> Partial {
                 }
                 "groups" => resources.groups = typed_partial(value, name, errors, unread),
                 "domain" => resources.domain = typed_partial(value, name, errors, unread),
+                "ui_customization" => {
+                    resources.ui_customization = typed_partial(value, name, errors, unread)
+                }
                 "authorizer" => resources.authorizer = typed_partial(value, name, errors, unread),
                 "identity_pools" => {
                     resources.identity_pools = typed_partial(value, name, errors, unread)
                 }
+                "replicas" => resources.replicas = typed_partial(value, name, errors, unread),
                 _ => unreachable!("every resource key is read"),
             }
         } else if ENV_KEYS.contains(&name) {

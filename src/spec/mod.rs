@@ -1,6 +1,7 @@
 //! Spec files: loading `pools/*.yaml`, and resolving one file for one
 //! environment (merge, interpolate, type, check) into a desired pool.
 
+pub mod branding;
 pub mod check;
 pub mod diag;
 pub mod document;
@@ -370,6 +371,9 @@ pub fn resolve(
         doc.resources.identity_providers.as_mut(),
         spec_dir,
     ));
+    checks
+        .diagnostics
+        .extend(branding::read_files(&mut doc, spec_dir));
     check::check(&doc, &mut checks);
     let diagnostics: Vec<Diagnostic> = errors
         .into_iter()
@@ -401,6 +405,7 @@ fn reading_unit(path: &str) -> String {
                 "identity_providers",
                 "resource_servers",
                 "groups",
+                "replicas",
             ]
             .contains(&top) =>
         {

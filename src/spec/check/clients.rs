@@ -4,20 +4,16 @@
 //! scopes and schema attributes.
 
 use super::Checks;
-use crate::model::client::{AppClient, COGNITO_PROVIDER, STANDARD_SCOPES};
+use crate::model::client::{AnalyticsConfiguration, AppClient, COGNITO_PROVIDER, STANDARD_SCOPES};
 use crate::model::enums::{ExplicitAuthFlow, OAuthFlow, Tier};
 use crate::model::pool::{is_custom_attribute, SchemaAttribute, STANDARD_ATTRIBUTES};
-use crate::model::Duration;
+use crate::model::terms::{ClientTerms, DOCUMENTS};
+use crate::model::triggers::Slot;
 use crate::spec::document::Document;
 use std::collections::{BTreeMap, BTreeSet};
 
-const MINUTE: u64 = 60;
-const HOUR: u64 = 3_600;
-const DAY: u64 = 86_400;
-
-/// Cognito's limits on a client's lists.
-const MAX_URLS: usize = 100;
-const MAX_SCOPES: usize = 50;
+/// Cognito's limit on a redirect URL (the lists' limits are rows of
+/// `model::resource_tables::CLIENT_SETTINGS`).
 const MAX_URL_CHARS: usize = 1024;
 
 /// What the rest of the spec declares, that clients may name.
@@ -109,6 +105,7 @@ fn check_client(name: &str, client: &AppClient, declared: &Declared<'_>, c: &mut
                 "an empty list gets Cognito's defaults (user_srp, refresh_token, custom_auth): list the flows this client allows",
             );
         }
+        check_legacy_flows(flows, &at, c);
         if flows.contains(&ExplicitAuthFlow::UserAuth) && declared.tier == Some(Tier::Lite) {
             c.error(
                 at("explicit_auth_flows"),
@@ -147,6 +144,123 @@ fn check_client(name: &str, client: &AppClient, declared: &Declared<'_>, c: &mut
     }
 
     check_attributes(name, client, declared, &at, c);
+    if let Some(Slot::Attached(analytics)) = &client.analytics_configuration {
+        check_analytics(analytics, &at, c);
+    }
+    if let Some(terms) = &client.terms {
+        check_terms(terms, &at, c);
+    }
+}
+
+/// Cognito's rules for terms links (each 1-1024 characters, no white
+/// space), and the foot-guns it accepts.
+fn check_terms(terms: &ClientTerms, at: &dyn Fn(&str) -> String, c: &mut Checks) {
+    let mut attached = 0;
+    for ((key, _), (_, doc)) in DOCUMENTS.iter().zip(terms.documents()) {
+        let Some(Slot::Attached(doc)) = doc else {
+            continue;
+        };
+        attached += 1;
+        let links = &doc.links;
+        if links.is_empty() {
+            c.warn(
+                at(&format!("terms.{key}.links")),
+                "no link: managed login shows nothing for this document",
+            );
+            continue;
+        }
+        for (language, url) in links.entries() {
+            let Some(url) = url else { continue };
+            let field = at(&format!("terms.{key}.links.{language}"));
+            let chars = url.chars().count();
+            if chars == 0 || chars > 1024 {
+                c.error(field, "a link must be 1-1024 characters");
+            } else if url.chars().any(|ch| ch.is_whitespace() || ch.is_control()) {
+                c.error(
+                    field,
+                    format!("`{url}` contains white space, which Cognito refuses in a link"),
+                );
+            }
+        }
+        if links.default.is_none() {
+            c.warn(
+                at(&format!("terms.{key}.links")),
+                "no `default` link: users in a language without its own link see none",
+            );
+        }
+    }
+    let undeclared = terms
+        .documents()
+        .iter()
+        .filter(|(_, d)| d.is_none())
+        .count();
+    if attached == 1 && undeclared == 1 {
+        c.warn(
+            at("terms"),
+            "Cognito shows terms only when both documents (terms_of_use and privacy_policy) exist: declare the other one too, unless it exists live",
+        );
+    }
+}
+
+/// The names from before the `ALLOW_` flows: AWS still takes them, but not
+/// mixed with the current ones.
+fn check_legacy_flows(flows: &[ExplicitAuthFlow], at: &dyn Fn(&str) -> String, c: &mut Checks) {
+    for (i, flow) in flows.iter().enumerate() {
+        if let Some(current) = flow.current() {
+            let diag = c.warn(
+                format!("{}.{i}", at("explicit_auth_flows")),
+                format!(
+                    "`{}` is a legacy flow name; its current spelling is `{}` (`{}` in a spec)",
+                    flow.api_name(),
+                    current.api_name(),
+                    current.spec_name()
+                ),
+            );
+            diag.help = Some(
+                "legacy names keep the client on Cognito's old rules (refresh tokens are always allowed); the current ones list every flow, `refresh_token` included".into(),
+            );
+        }
+    }
+    let legacy = flows.iter().any(|f| f.is_legacy());
+    let current = flows.iter().any(|f| !f.is_legacy());
+    if legacy && current {
+        c.error(
+            at("explicit_auth_flows"),
+            "legacy flow names (ADMIN_NO_SRP_AUTH, CUSTOM_AUTH_FLOW_ONLY, USER_PASSWORD_AUTH) cannot be mixed with the current ones: Cognito refuses the client; use the current spellings only",
+        );
+    }
+}
+
+/// What Cognito refuses in an analytics configuration: no project at all,
+/// or a role or project that is not an ARN.
+fn check_analytics(a: &AnalyticsConfiguration, at: &dyn Fn(&str) -> String, c: &mut Checks) {
+    let key = |k: &str| at(&format!("analytics_configuration.{k}"));
+    if a.application_id.is_none() && a.application_arn.is_none() {
+        c.error(
+            at("analytics_configuration"),
+            "give the Pinpoint project: `application_arn`, or `application_id` with `role_arn` and `external_id`",
+        );
+    }
+    for (name, value) in [
+        ("application_arn", &a.application_arn),
+        ("role_arn", &a.role_arn),
+    ] {
+        if let Some(value) = value {
+            if !value.starts_with("arn:") || value.split(':').count() < 6 {
+                c.error(key(name), format!("`{value}` is not an ARN (arn:aws:...)"));
+            }
+        }
+    }
+    if a.application_id.is_some() && a.application_arn.is_none() {
+        for (name, value) in [("role_arn", &a.role_arn), ("external_id", &a.external_id)] {
+            if value.is_none() {
+                c.warn(
+                    key(name),
+                    format!("an `application_id` without `{name}`: Cognito cannot publish to the project unless it can assume a role (or give `application_arn` instead)"),
+                );
+            }
+        }
+    }
 }
 
 fn check_secret(client: &AppClient, at: &dyn Fn(&str) -> String, c: &mut Checks) {
@@ -231,15 +345,6 @@ fn check_oauth(
         );
     }
 
-    if scopes.len() > MAX_SCOPES {
-        c.error(
-            at("allowed_oauth_scopes"),
-            format!(
-                "{} scopes; Cognito accepts at most {MAX_SCOPES}",
-                scopes.len()
-            ),
-        );
-    }
     for (i, scope) in scopes.iter().enumerate() {
         let field = format!("{}.{i}", at("allowed_oauth_scopes"));
         let standard = STANDARD_SCOPES.contains(&scope.as_str());
@@ -306,12 +411,6 @@ fn check_urls(client: &AppClient, at: &dyn Fn(&str) -> String, c: &mut Checks) {
             _ => &client.logout_urls,
         };
         let Some(urls) = urls else { continue };
-        if urls.len() > MAX_URLS {
-            c.error(
-                at(key),
-                format!("{} URLs; Cognito accepts at most {MAX_URLS}", urls.len()),
-            );
-        }
         for (i, url) in urls.iter().enumerate() {
             if let Err(problem) = redirect_url(url) {
                 c.error(format!("{}.{i}", at(key)), format!("`{url}` {problem}"));
@@ -380,49 +479,16 @@ fn redirect_url(url: &str) -> Result<(), String> {
     }
 }
 
+/// The ranges (and whole minutes) of the validities and the lists' lengths:
+/// the clients' table states them row by row.
 fn check_validities(client: &AppClient, at: &dyn Fn(&str) -> String, c: &mut Checks) {
-    c.range(
-        &at("access_token_validity"),
-        client.access_token_validity,
-        Duration(5 * MINUTE),
-        Duration(DAY),
+    let value = serde_json::to_value(client).expect("the model serializes");
+    super::pool::check_table(
+        crate::model::resource_tables::CLIENT_SETTINGS,
+        &value,
+        at,
+        c,
     );
-    c.range(
-        &at("id_token_validity"),
-        client.id_token_validity,
-        Duration(5 * MINUTE),
-        Duration(DAY),
-    );
-    c.range(
-        &at("refresh_token_validity"),
-        client.refresh_token_validity,
-        Duration(HOUR),
-        Duration(3_650 * DAY),
-    );
-    if let Some(session) = client.auth_session_validity {
-        if !session.seconds().is_multiple_of(MINUTE) {
-            c.error(
-                at("auth_session_validity"),
-                format!(
-                    "{session} is not a whole number of minutes, which is how Cognito keeps it"
-                ),
-            );
-        }
-    }
-    c.range(
-        &at("auth_session_validity"),
-        client.auth_session_validity,
-        Duration(3 * MINUTE),
-        Duration(15 * MINUTE),
-    );
-    if let Some(rotation) = &client.refresh_token_rotation {
-        c.range(
-            &at("refresh_token_rotation.retry_grace_period"),
-            rotation.retry_grace_period,
-            Duration(0),
-            Duration(MINUTE),
-        );
-    }
 }
 
 fn check_attributes(
@@ -572,6 +638,30 @@ resource_servers:
     name: Shop API
     scopes: { orders.read: Read orders, orders.write: Place orders }
 "#;
+
+    /// The lists' limits come from the clients' table.
+    #[test]
+    fn lists_have_cognitos_limits() {
+        let urls: Vec<String> = (0..101)
+            .map(|i| format!("'https://a.example.com/{i}'"))
+            .collect();
+        let scopes: Vec<String> = (0..51).map(|i| format!("api/s{i}")).collect();
+        let text = format!(
+            "clients: {{ a: {{ allowed_oauth_flows: [code], callback_urls: [{}], allowed_oauth_scopes: [{}] }} }}\n",
+            urls.join(", "),
+            scopes.join(", ")
+        );
+        let e = errors(&text);
+        let limits: Vec<&(String, String)> =
+            e.iter().filter(|(_, m)| m.contains("at most")).collect();
+        assert_eq!(limits.len(), 2, "{e:?}");
+        assert!(limits.iter().any(|(f, m)| f == "clients.a.callback_urls"
+            && m.starts_with("101 URLs; Cognito accepts at most 100")));
+        assert!(limits
+            .iter()
+            .any(|(f, m)| f == "clients.a.allowed_oauth_scopes"
+                && m.starts_with("51 scopes; Cognito accepts at most 50")));
+    }
 
     #[test]
     fn the_example_is_valid_and_quiet() {
@@ -792,5 +882,69 @@ resource_servers:
             fields(&errors("clients: { 'bad/name': {} }\n")),
             ["clients.bad/name"]
         );
+    }
+
+    #[test]
+    fn legacy_flow_names_are_accepted_with_their_current_spelling() {
+        let text = "clients: { old: { explicit_auth_flows: [ADMIN_NO_SRP_AUTH, CUSTOM_AUTH_FLOW_ONLY, USER_PASSWORD_AUTH] } }\n";
+        assert!(errors(text).is_empty(), "{:?}", errors(text));
+        let warned = warnings(text);
+        assert_eq!(warned.len(), 3, "{warned:?}");
+        assert_eq!(warned[0].0, "clients.old.explicit_auth_flows.0");
+        assert!(
+            warned[0].1.contains("ALLOW_ADMIN_USER_PASSWORD_AUTH"),
+            "{warned:?}"
+        );
+        assert!(warned[1].1.contains("ALLOW_CUSTOM_AUTH"), "{warned:?}");
+        assert!(
+            warned[2].1.contains("ALLOW_USER_PASSWORD_AUTH"),
+            "{warned:?}"
+        );
+
+        // Mixed with the current names, AWS refuses the client.
+        let errs = errors(
+            "clients: { old: { explicit_auth_flows: [ADMIN_NO_SRP_AUTH, refresh_token] } }\n",
+        );
+        assert_eq!(
+            fields(&errs),
+            ["clients.old.explicit_auth_flows"],
+            "{errs:?}"
+        );
+    }
+
+    #[test]
+    fn analytics_needs_a_project_and_arns() {
+        let ok = "clients: { web: { analytics_configuration: { application_id: abc, role_arn: 'arn:aws:iam::123456789012:role/pinpoint', external_id: x } } }\n";
+        assert!(errors(ok).is_empty(), "{:?}", errors(ok));
+        assert!(warnings(ok).is_empty(), "{:?}", warnings(ok));
+        let by_arn = "clients: { web: { analytics_configuration: { application_arn: 'arn:aws:mobiletargeting:us-east-1:123456789012:apps/abc' } } }\n";
+        assert!(errors(by_arn).is_empty() && warnings(by_arn).is_empty());
+        assert!(errors("clients: { web: { analytics_configuration: false } }\n").is_empty());
+
+        let errs =
+            errors("clients: { web: { analytics_configuration: { user_data_shared: true } } }\n");
+        assert_eq!(fields(&errs), ["clients.web.analytics_configuration"]);
+        let errs = errors("clients: { web: { analytics_configuration: { application_id: abc, role_arn: pinpoint, external_id: x } } }\n");
+        assert_eq!(
+            fields(&errs),
+            ["clients.web.analytics_configuration.role_arn"]
+        );
+        let warned =
+            warnings("clients: { web: { analytics_configuration: { application_id: abc } } }\n");
+        assert_eq!(warned.len(), 2, "{warned:?}");
+    }
+
+    #[test]
+    fn terms_links_follow_cognito_s_rules() {
+        let ok = "clients: { web: { terms: { terms_of_use: { links: { default: 'https://a.example.com/terms', french: 'https://a.example.com/fr/terms' } }, privacy_policy: { links: { default: 'https://a.example.com/privacy' } } } } }\n";
+        assert!(errors(ok).is_empty(), "{:?}", errors(ok));
+        assert!(warnings(ok).is_empty(), "{:?}", warnings(ok));
+        let errs = errors("clients: { web: { terms: { terms_of_use: { links: { default: 'https://a/ b' } }, privacy_policy: false } } }\n");
+        assert_eq!(
+            fields(&errs),
+            ["clients.web.terms.terms_of_use.links.default"]
+        );
+        let warned = warnings("clients: { web: { terms: { terms_of_use: { links: { english: 'https://a/t' } } } } }\n");
+        assert_eq!(warned.len(), 2, "{warned:?}");
     }
 }

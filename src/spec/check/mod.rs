@@ -11,9 +11,13 @@ mod domain;
 mod groups;
 mod identity_pools;
 mod identity_providers;
+mod log_delivery;
 mod pool;
+mod replicas;
 mod resource_servers;
+mod threat_protection;
 mod triggers;
+mod web_authn;
 
 use super::diag::Diagnostic;
 use super::document::Document;
@@ -105,7 +109,11 @@ pub fn check(doc: &Document, checks: &mut Checks) {
         doc.env.region.as_deref(),
         checks,
     );
+    web_authn::check(doc, checks);
+    replicas::check(doc, checks);
     clients::check(doc, checks);
+    threat_protection::check(doc, checks);
+    log_delivery::check(&doc.settings, checks);
     authorizer::check(
         doc.resources.authorizer.as_ref(),
         doc.resources.clients.as_ref(),
@@ -296,6 +304,20 @@ mod tests {
     #[test]
     fn a_minimal_pool_is_fine() {
         assert!(errors(OK).is_empty());
+    }
+
+    /// The pool's tag limit is its row's check.
+    #[test]
+    fn at_most_fifty_tags() {
+        let tags: Vec<String> = (0..51).map(|i| format!("k{i}: v")).collect();
+        let e = errors(&format!("{OK}tags: {{ {} }}\n", tags.join(", ")));
+        assert_eq!(
+            e,
+            [(
+                "tags".to_string(),
+                "51 tags; Cognito accepts at most 50".to_string()
+            )]
+        );
     }
 
     #[test]

@@ -3,7 +3,8 @@
 use super::Checks;
 use crate::model::enums::*;
 use crate::model::pool::{is_custom_attribute, PoolSettings, CUSTOM_PREFIX, STANDARD_ATTRIBUTES};
-use crate::model::pool_table::{value_at, Check, POOL_SETTINGS};
+use crate::model::pool_table::{value_at, Check, Row, POOL_SETTINGS};
+use crate::model::Duration;
 
 pub fn check(s: &PoolSettings, c: &mut Checks) {
     match &s.name {
@@ -76,12 +77,6 @@ pub fn check(s: &PoolSettings, c: &mut Checks) {
     }
 
     if let Some(tags) = &s.tags {
-        if tags.len() > 50 {
-            c.error(
-                "tags",
-                format!("{} tags; Cognito accepts at most 50", tags.len()),
-            );
-        }
         for (key, value) in tags {
             if key.is_empty() || key.chars().count() > 128 {
                 c.error(format!("tags.{key}"), "tag keys are 1-128 characters");
@@ -206,20 +201,61 @@ pub fn check(s: &PoolSettings, c: &mut Checks) {
 /// placeholders and lengths of texts.
 fn check_rows(s: &PoolSettings, c: &mut Checks) {
     let value = serde_json::to_value(s).expect("the model serializes");
-    for row in POOL_SETTINGS {
-        let Some(v) = value_at(&value, row.path) else {
+    check_table(POOL_SETTINGS, &value, &|path| path.to_string(), c);
+}
+
+/// The checks a resource kind's table states, on one resource's serialized
+/// model; `at` names a row's path as the spec writes it (`clients.web.…`).
+pub(super) fn check_table(
+    table: &[Row],
+    value: &serde_json::Value,
+    at: &dyn Fn(&str) -> String,
+    c: &mut Checks,
+) {
+    for row in table {
+        let Some(v) = value_at(value, row.path) else {
             continue;
         };
+        let field = at(row.path);
         match row.check {
             Check::None => {}
-            Check::Range(min, max) => c.range(row.path, v.as_i64(), min, max),
+            Check::Range(min, max) => c.range(&field, v.as_i64(), min, max),
             Check::Text(placeholders, max) => {
                 let text = v.as_str().map(str::to_string);
                 for placeholder in placeholders {
-                    c.must_contain(row.path, text.as_ref(), placeholder);
+                    c.must_contain(&field, text.as_ref(), placeholder);
                 }
                 if max != usize::MAX {
-                    c.max_len(row.path, text.as_ref(), max);
+                    c.max_len(&field, text.as_ref(), max);
+                }
+            }
+            Check::Duration { min, max, step } => {
+                let Ok(d) = serde_json::from_value::<Duration>(v.clone()) else {
+                    continue;
+                };
+                if step == 60 && !d.seconds().is_multiple_of(step) {
+                    c.error(
+                        &field,
+                        format!(
+                            "{d} is not a whole number of minutes, which is how Cognito keeps it"
+                        ),
+                    );
+                } else if !d.seconds().is_multiple_of(step) {
+                    c.error(
+                        &field,
+                        format!("{d} is not a whole number of {}", Duration(step)),
+                    );
+                }
+                c.range(&field, Some(d), Duration(min), Duration(max));
+            }
+            Check::Items { max, noun } => {
+                let n = match v {
+                    serde_json::Value::Array(a) => a.len(),
+                    serde_json::Value::Object(m) => m.len(),
+                    _ => 0,
+                };
+                if n > max {
+                    c.error(&field, format!("{n} {noun}; Cognito accepts at most {max}"));
                 }
             }
         }

@@ -27,6 +27,9 @@
 //! puts in DescribeUserPool's `Domain` to `CustomDomain`, where AWS reports
 //! it.
 //!
+//! Hosted UI branding (classic UI customization, managed login), which moto
+//! lacks: see `branding`.
+//!
 //! moto's DescribeIdentityProvider echoes the ProviderDetails it was sent.
 //! AWS adds read-only keys of its own (the endpoints of a social provider,
 //! `attributes_url_add_attributes`, `token_request_method`; for OIDC the
@@ -39,16 +42,33 @@
 //! exist; AWS answers ResourceNotFoundException, as for every other list of
 //! a pool's resources. This layer answers so in its place.
 //!
-//! App clients: see `clients` (UpdateUserPoolClient resets what it is not sent).
+//! App clients: see `clients` (UpdateUserPoolClient resets what it is not sent)
+//! and `client_secrets` (Add/List/DeleteUserPoolClientSecret, which moto lacks).
+//!
+//! Terms documents (Create/Update/Delete/List/DescribeTerms), which moto
+//! lacks: see `terms`.
 //!
 //! User import jobs (and `GetCSVHeader`), which moto lacks: see `import_jobs`.
 //!
+//! Threat protection's settings and log delivery, which moto lacks: see
+//! `risk` and `log_delivery`.
+//!
 //! Identity pools: see `identity_pools` (roles, role mappings and principal
 //! tags, which moto lacks; `AllowClassicFlow`, which it ignores).
+//!
+//! Multi-Region replicas, which moto lacks: see `replicas`. Passkey settings
+//! (`WebAuthnConfiguration`), which moto drops: see `web_authn`.
 
+mod branding;
+mod client_secrets;
 mod clients;
 mod identity_pools;
 pub mod import_jobs;
+pub mod log_delivery;
+mod replicas;
+pub mod risk;
+mod terms;
+mod web_authn;
 
 use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet};
@@ -65,9 +85,14 @@ pub struct CognitoSemantics {
     pools: Mutex<HashMap<String, Map<String, Value>>>,
     names: Mutex<HashMap<String, String>>,
     servers: Mutex<ResourceServers>,
+    branding: branding::BrandingSemantics,
     domains: Mutex<HashMap<String, DomainRecord>>,
     clients: clients::ClientSemantics,
+    client_secrets: client_secrets::ClientSecretSemantics,
+    terms: terms::TermsSemantics,
     identity_pools: identity_pools::IdentityPoolSemantics,
+    replicas: replicas::ReplicaSemantics,
+    web_authn: web_authn::WebAuthnSemantics,
 }
 
 /// (user pool id, resource server identifier)
@@ -140,7 +165,29 @@ impl CognitoSemantics {
     /// would; `None` forwards the request to moto.
     pub fn answer(&self, operation: &str, request_body: &str) -> Option<Answer> {
         let request: Value = serde_json::from_str(request_body).ok()?;
+        let has_domain = |pool: &str| {
+            self.domains
+                .lock()
+                .unwrap()
+                .values()
+                .any(|d| d.pool == pool)
+        };
+        if let Some(answer) = self.branding.answer(operation, &request, &has_domain) {
+            return Some(answer);
+        }
         if let Some(answer) = self.identity_pools.answer(operation, &request) {
+            return Some(answer);
+        }
+        if let Some(answer) = self.replicas.answer(operation, &request) {
+            return Some(answer);
+        }
+        if let Some(answer) = self.web_authn.answer(operation, &request) {
+            return Some(answer);
+        }
+        if let Some(answer) = self.client_secrets.answer(operation, &request) {
+            return Some(answer);
+        }
+        if let Some(answer) = self.terms.answer(operation, &request) {
             return Some(answer);
         }
         match operation {
@@ -171,6 +218,16 @@ impl CognitoSemantics {
             }
             _ => None,
         }
+    }
+
+    /// Where this proxy listens, for the URLs it hands out (logos).
+    pub fn set_endpoint(&self, endpoint: &str) {
+        self.branding.set_endpoint(endpoint);
+    }
+
+    /// The bytes behind a logo URL this layer handed out, for a GET of it.
+    pub fn logo(&self, operation: &str) -> Option<Vec<u8>> {
+        self.branding.logo(operation)
     }
 
     /// AWS's answer in place of a failure of moto's own, for failures moto
@@ -243,6 +300,13 @@ impl CognitoSemantics {
         response_body: &[u8],
     ) -> Option<Vec<u8>> {
         let request: Value = serde_json::from_str(request_body).unwrap_or(Value::Null);
+        self.replicas.observe(operation, &request, response_body);
+        self.client_secrets
+            .observe(operation, &request, response_body);
+        self.terms.observe(operation, &request, response_body);
+        if let Some(rewritten) = self.web_authn.rewrite(operation, &request, response_body) {
+            return Some(rewritten);
+        }
         if let Some(rewritten) = self.clients.rewrite(operation, &request, response_body) {
             return Some(rewritten);
         }

@@ -146,6 +146,11 @@ struct State {
     cognito: Option<super::faithful::CognitoSemantics>,
     apigateway: Option<super::faithful::ApiGatewaySemantics>,
     import_jobs: Option<super::faithful::import_jobs::ImportJobs>,
+    /// Threat protection and log delivery (`faithful::risk`, `::log_delivery`).
+    pool_extras: Option<(
+        super::faithful::risk::RiskConfigurations,
+        super::faithful::log_delivery::LogDeliveries,
+    )>,
     inner: Mutex<Inner>,
 }
 
@@ -206,8 +211,12 @@ impl Proxy {
             cognito: faithful.then(super::faithful::CognitoSemantics::default),
             apigateway: faithful.then(super::faithful::ApiGatewaySemantics::default),
             import_jobs: faithful.then(super::faithful::import_jobs::ImportJobs::default),
+            pool_extras: faithful.then(Default::default),
             inner: Mutex::new(Inner::default()),
         });
+        if let Some(semantics) = &state.cognito {
+            semantics.set_endpoint(&endpoint_of(addr));
+        }
         let (shutdown, shutdown_rx) = oneshot::channel();
         let thread_state = state.clone();
         let thread = std::thread::Builder::new()
@@ -434,6 +443,16 @@ async fn handle(
 
     let operation = lock(&state).requests[index].operation.clone();
     let request_body = String::from_utf8_lossy(&body).into_owned();
+    // A logo the layer hands out by URL (GetUICustomization's ImageUrl).
+    if let (None, Some(semantics)) = (&fault, &state.cognito) {
+        if let Some(bytes) = semantics.logo(&operation) {
+            return Ok(synthetic_bytes(
+                200,
+                &[("content-type", "image/png")],
+                bytes,
+            ));
+        }
+    }
     // User import jobs are played whole by the layer (moto has none).
     if let (None, Some(jobs)) = (&fault, &state.import_jobs) {
         let moto = Moto {
@@ -442,7 +461,14 @@ async fn handle(
             headers: parts.headers.clone(),
         };
         let headers = lock(&state).requests[index].headers.clone();
-        if let Some(played) = jobs.handle(&operation, &headers, &body, &moto).await {
+        let mut played = jobs.handle(&operation, &headers, &body, &moto).await;
+        if let (None, Some((risk, logs))) = (&played, &state.pool_extras) {
+            played = match risk.handle(&operation, &body, &moto).await {
+                Some(answer) => Some(answer),
+                None => logs.handle(&operation, &body, &moto).await,
+            };
+        }
+        if let Some(played) = played {
             let mut headers = Vec::new();
             if played.json {
                 headers.push(("content-type", "application/x-amz-json-1.1"));

@@ -48,6 +48,8 @@ pub fn category(operation: &str) -> Option<(&'static str, usize)> {
         "CreateUserImportJob" | "StartUserImportJob" | "StopUserImportJob" => {
             ("UserPoolResourceUpdate", 15)
         }
+        "DescribeRiskConfiguration" | "GetLogDeliveryConfiguration" => ("UserPoolResourceRead", 20),
+        "SetRiskConfiguration" | "SetLogDeliveryConfiguration" => ("UserPoolResourceUpdate", 15),
         "ListUsers" | "ListUsersInGroup" => ("UserList", 30),
         "AdminGetUser" => ("UserRead", 120),
         "AdminCreateUser" => ("UserCreation", 50),
