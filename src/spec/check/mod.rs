@@ -278,6 +278,31 @@ fn is_region(text: &str) -> bool {
             .is_some_and(|p| p.chars().all(|ch| ch.is_ascii_digit()))
 }
 
+/// What the checks say of a spec's top-level keys (after `name` and
+/// `region`), for the check modules' unit tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::{check, Checks};
+    use crate::spec::diag::Diagnostic;
+    use crate::spec::{document, yaml};
+
+    pub fn diagnostics(text: &str) -> Vec<Diagnostic> {
+        let root = yaml::parse(&format!("name: shop\nregion: us-east-1\n{text}")).unwrap();
+        let doc = document::read(root.as_mapping().unwrap()).unwrap();
+        let mut checks = Checks::default();
+        check(&doc, &mut checks);
+        checks.diagnostics
+    }
+
+    /// Each diagnostic as (is an error, field, message).
+    pub fn messages(text: &str) -> Vec<(bool, String, String)> {
+        diagnostics(text)
+            .into_iter()
+            .map(|d| (d.is_error(), d.field.clone().unwrap_or_default(), d.message))
+            .collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -98,24 +98,8 @@ fn is_kms_key_arn(arn: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use crate::spec::check::{check, Checks};
-    use crate::spec::diag::Diagnostic;
+    use crate::spec::check::testing::messages;
     use crate::spec::{document, yaml};
-
-    fn run(text: &str) -> Vec<Diagnostic> {
-        let root = yaml::parse(&format!("name: shop\nregion: us-east-1\n{text}")).unwrap();
-        let doc = document::read(root.as_mapping().unwrap()).unwrap();
-        let mut checks = Checks::default();
-        check(&doc, &mut checks);
-        checks.diagnostics
-    }
-
-    fn messages(text: &str) -> Vec<(bool, String, String)> {
-        run(text)
-            .into_iter()
-            .map(|d| (d.is_error(), d.field.clone().unwrap_or_default(), d.message))
-            .collect()
-    }
 
     const F: &str = "arn:aws:lambda:us-east-1:123456789012:function";
 

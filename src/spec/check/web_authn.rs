@@ -44,20 +44,8 @@ pub fn check(doc: &Document, c: &mut Checks) {
 
 #[cfg(test)]
 mod tests {
-    use crate::spec::check::{check, Checks};
+    use crate::spec::check::testing::messages;
     use crate::spec::{document, yaml};
-
-    fn messages(text: &str) -> Vec<(bool, String, String)> {
-        let root = yaml::parse(&format!("name: shop\nregion: us-east-1\n{text}")).unwrap();
-        let doc = document::read(root.as_mapping().unwrap()).unwrap();
-        let mut checks = Checks::default();
-        check(&doc, &mut checks);
-        checks
-            .diagnostics
-            .into_iter()
-            .map(|d| (d.is_error(), d.field.clone().unwrap_or_default(), d.message))
-            .collect()
-    }
 
     #[test]
     fn web_authn_is_accepted_as_a_first_factor() {
