@@ -9,7 +9,7 @@
 use super::ApplyCtx;
 use crate::aws::retry::{self, AtMostOnce};
 use crate::aws::{deleted, explain};
-use crate::diff::authorizer::{audience_ids, KIND};
+use crate::diff::authorizer::audience_ids;
 use crate::live::authorizer::{AuthorizerState, LiveAuthorizer, LiveMethod};
 use crate::live::http_authorizer::{client_ids, HttpAuthorizerState};
 use crate::model::authorizer::{
@@ -17,6 +17,7 @@ use crate::model::authorizer::{
     DEFAULT_IDENTITY_SOURCE,
 };
 use crate::plan::Action;
+use crate::plan::Kind;
 use apigateway::types::{AuthorizerType, Op, PatchOperation};
 use apigatewayv2::types::JwtConfiguration;
 use aws_sdk_apigateway as apigateway;
@@ -137,8 +138,10 @@ pub async fn run(ctx: &ApplyCtx<'_>, name: &str, action: Action) -> anyhow::Resu
     match action {
         Action::Create => {
             let id = create(client, state, spec, None, &pool.arn).await?;
-            ctx.progress
-                .did(format!("create {KIND}.{name} (CreateAuthorizer)"));
+            ctx.progress.did(format!(
+                "create {} (CreateAuthorizer)",
+                Kind::Authorizer.at(name)
+            ));
             protect(ctx, state, spec, &id).await
         }
         Action::Update => {
@@ -157,8 +160,10 @@ pub async fn run(ctx: &ApplyCtx<'_>, name: &str, action: Action) -> anyhow::Resu
                     .map_err(|e| {
                         explain(&format!("UpdateAuthorizer {name} on {}", state.api), e)
                     })?;
-                ctx.progress
-                    .did(format!("update {KIND}.{name} (UpdateAuthorizer)"));
+                ctx.progress.did(format!(
+                    "update {} (UpdateAuthorizer)",
+                    Kind::Authorizer.at(name)
+                ));
             }
             protect(ctx, state, spec, &have.id).await
         }
@@ -169,7 +174,8 @@ pub async fn run(ctx: &ApplyCtx<'_>, name: &str, action: Action) -> anyhow::Resu
                 .ok_or_else(|| anyhow::anyhow!("authorizer `{name}` has nothing to replace"))?;
             let id = create(client, state, spec, Some(&moved.authorizer), &pool.arn).await?;
             ctx.progress.did(format!(
-                "create {KIND}.{name} on {} (CreateAuthorizer)",
+                "create {} on {} (CreateAuthorizer)",
+                Kind::Authorizer.at(name),
                 state.api
             ));
             protect(ctx, state, spec, &id).await?;
@@ -334,8 +340,8 @@ async fn protect(
             .await
             .map_err(|e| explain(&format!("UpdateMethod {route} on {}", state.api), e))?;
         ctx.progress.did(format!(
-            "protect {route} with {KIND}.{} (UpdateMethod)",
-            spec.name()
+            "protect {route} with {} (UpdateMethod)",
+            Kind::Authorizer.at(spec.name())
         ));
     }
     Ok(())

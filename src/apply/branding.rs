@@ -7,17 +7,17 @@
 
 use super::ApplyCtx;
 use crate::aws::explain;
-use crate::diff::branding::{style_change, ui_change, STYLE_KIND, UI_KIND};
+use crate::diff::branding::{style_change, ui_change};
 use crate::live::branding::{json_to_document, LiveStyle};
 use crate::model::branding::{ManagedLoginBranding, UiCustomization, ALL_CLIENTS};
-use crate::plan::Action;
+use crate::plan::{Action, Address, Kind};
 use aws_sdk_cognitoidentityprovider::types as sdk;
 use aws_smithy_types::Blob;
 
 /// The id of the client the spec calls `name`: read with the plan, or (a
 /// client this apply created or replaced) listed now.
 async fn client_id(ctx: &ApplyCtx<'_>, name: &str) -> anyhow::Result<String> {
-    let address = format!("{}.{name}", crate::diff::client::KIND);
+    let address = Kind::Client.at(name);
     let replaced = ctx
         .plan
         .changes
@@ -38,12 +38,13 @@ async fn client_id(ctx: &ApplyCtx<'_>, name: &str) -> anyhow::Result<String> {
 /// The classic customization: `name` is empty for the pool-wide one.
 pub async fn run_ui(ctx: &ApplyCtx<'_>, name: &str, action: Action) -> anyhow::Result<()> {
     if !matches!(action, Action::Create | Action::Update) {
-        anyhow::bail!("{UI_KIND} cannot be {action:?}d");
+        anyhow::bail!("{} cannot be {action:?}d", Kind::UiCustomization);
     }
-    let (want, address, asked): (&UiCustomization, String, String) = if name.is_empty() {
+    let (want, address, asked): (&UiCustomization, Address, String) = if name.is_empty() {
         let want = ctx.desired.resources.ui_customization.as_ref();
-        let want = want.ok_or_else(|| anyhow::anyhow!("the spec declares no {UI_KIND}"))?;
-        (want, UI_KIND.to_string(), ALL_CLIENTS.to_string())
+        let want =
+            want.ok_or_else(|| anyhow::anyhow!("the spec declares no {}", Kind::UiCustomization))?;
+        (want, Kind::UiCustomization.one(), ALL_CLIENTS.to_string())
     } else {
         let want = ctx
             .desired
@@ -52,10 +53,12 @@ pub async fn run_ui(ctx: &ApplyCtx<'_>, name: &str, action: Action) -> anyhow::R
             .as_ref()
             .and_then(|c| c.get(name))
             .and_then(|c| c.ui_customization.as_ref())
-            .ok_or_else(|| anyhow::anyhow!("client `{name}` declares no {UI_KIND}"))?;
+            .ok_or_else(|| {
+                anyhow::anyhow!("client `{name}` declares no {}", Kind::UiCustomization)
+            })?;
         (
             want,
-            format!("{UI_KIND}.{name}"),
+            Kind::UiCustomization.at(name),
             client_id(ctx, name).await?,
         )
     };
@@ -91,7 +94,7 @@ pub async fn run_ui(ctx: &ApplyCtx<'_>, name: &str, action: Action) -> anyhow::R
 /// A client's managed login style.
 pub async fn run_style(ctx: &ApplyCtx<'_>, name: &str, action: Action) -> anyhow::Result<()> {
     if !matches!(action, Action::Create | Action::Update) {
-        anyhow::bail!("{STYLE_KIND} cannot be {action:?}d");
+        anyhow::bail!("{} cannot be {action:?}d", Kind::ManagedLoginBranding);
     }
     let want = ctx
         .desired
@@ -100,10 +103,12 @@ pub async fn run_style(ctx: &ApplyCtx<'_>, name: &str, action: Action) -> anyhow
         .as_ref()
         .and_then(|c| c.get(name))
         .and_then(|c| c.managed_login_branding.as_ref())
-        .ok_or_else(|| anyhow::anyhow!("client `{name}` declares no {STYLE_KIND}"))?;
+        .ok_or_else(|| {
+            anyhow::anyhow!("client `{name}` declares no {}", Kind::ManagedLoginBranding)
+        })?;
     let mut want = want.clone();
     want.normalize();
-    let address = format!("{STYLE_KIND}.{name}");
+    let address = Kind::ManagedLoginBranding.at(name);
     let id = client_id(ctx, name).await?;
     let cognito = &ctx.clients.cognito;
     let pool = &ctx.pool()?.id;

@@ -12,12 +12,12 @@
 use super::ApplyCtx;
 use crate::aws::retry::{self, AtMostOnce};
 use crate::aws::{deleted, explain};
-use crate::diff::client::KIND;
 use crate::live::client::LiveClient;
 use crate::model::client::{AnalyticsConfiguration, AppClient, RefreshTokenRotation};
 use crate::model::triggers::Slot;
 use crate::model::Duration;
 use crate::plan::Action;
+use crate::plan::Kind;
 use aws_sdk_cognitoidentityprovider::types as sdk;
 
 /// Sets every field of a `Config` on a Create or Update request builder
@@ -94,7 +94,7 @@ pub async fn run(ctx: &ApplyCtx<'_>, name: &str, action: Action) -> anyhow::Resu
             now.by_name.insert(name.to_string(), fresh.clone());
             let one = std::collections::BTreeMap::from([(name.to_string(), want.clone())]);
             let change = crate::diff::client::diff(Some(&one), &now, false, &mut Vec::new());
-            ctx.still_planned(&format!("{KIND}.{name}"), change.first())?;
+            ctx.still_planned(&Kind::Client.at(name), change.first())?;
             // Terms have calls of their own: the client itself is written
             // only when something else of it changes.
             let client_changes = change
@@ -116,7 +116,8 @@ pub async fn run(ctx: &ApplyCtx<'_>, name: &str, action: Action) -> anyhow::Resu
             let new_id = create(ctx, name, want).await?;
             super::terms::converge(ctx, name, &new_id, want.terms.as_ref(), None).await?;
             ctx.progress.did(format!(
-                "create {KIND}.{name} ({new_id}) (CreateUserPoolClient)"
+                "create {} ({new_id}) (CreateUserPoolClient)",
+                Kind::Client.at(name)
             ));
             for old in live {
                 delete(ctx, &old.id).await.map_err(|e| {
@@ -126,7 +127,8 @@ pub async fn run(ctx: &ApplyCtx<'_>, name: &str, action: Action) -> anyhow::Resu
                     ))
                 })?;
                 ctx.progress.did(format!(
-                    "delete the old {KIND}.{name} ({}) (DeleteUserPoolClient)",
+                    "delete the old {} ({}) (DeleteUserPoolClient)",
+                    Kind::Client.at(name),
                     old.id
                 ));
             }
@@ -136,7 +138,8 @@ pub async fn run(ctx: &ApplyCtx<'_>, name: &str, action: Action) -> anyhow::Resu
             let results = futures::future::join_all(live.iter().map(|old| async move {
                 delete(ctx, &old.id).await?;
                 ctx.progress.did(format!(
-                    "delete {KIND}.{name} ({}) (DeleteUserPoolClient)",
+                    "delete {} ({}) (DeleteUserPoolClient)",
+                    Kind::Client.at(name),
                     old.id
                 ));
                 Ok(())
@@ -597,7 +600,7 @@ mod tests {
         use crate::apply::{steps, Step};
         use crate::plan::{PoolPlan, ResourceChange};
         let change = |address: &str, action| ResourceChange {
-            address: address.into(),
+            address: address.parse().expect("a known kind"),
             action,
             fields: Vec::new(),
             reasons: Vec::new(),
@@ -617,12 +620,12 @@ mod tests {
                 change("identity_provider.Google", Action::Create),
                 change("resource_server.shop-api", Action::Update),
                 change("client.by-hand", Action::Unmanaged),
-                change(crate::diff::pool::ADDRESS, Action::Create),
+                change("user_pool", Action::Create),
             ],
             warnings: Vec::new(),
         };
         let resource = |kind: &str, name: &str, action| Step::Resource {
-            kind: kind.into(),
+            kind: kind.parse().expect("a known kind"),
             name: name.into(),
             action,
         };

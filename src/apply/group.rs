@@ -41,7 +41,7 @@ pub async fn run(ctx: &ApplyCtx<'_>, name: &str, action: Action) -> anyhow::Resu
                 &BTreeMap::from([(name.to_string(), live.clone())]),
                 false,
             );
-            ctx.still_planned(&format!("{}.{name}", crate::diff::group::KIND), now.first())?;
+            ctx.still_planned(&crate::plan::Kind::Group.at(name), now.first())?;
             let merged: Group = overlay(&live, group);
             client
                 .update_group()

@@ -27,8 +27,8 @@ pub async fn run(ctx: &ApplyCtx<'_>, name: &str, action: Action) -> anyhow::Resu
         (Action::Replace, Some(provider)) => {
             delete(ctx, name).await?;
             ctx.progress.did(format!(
-                "delete {}.{name} (DeleteIdentityProvider)",
-                crate::diff::identity_provider::KIND
+                "delete {} (DeleteIdentityProvider)",
+                crate::plan::Kind::IdentityProvider.at(name)
             ));
             create(ctx, name, &normalized(provider)).await.map_err(|e| {
                 e.context(format!(
@@ -121,10 +121,7 @@ async fn update(ctx: &ApplyCtx<'_>, name: &str, provider: &IdentityProvider) -> 
         &BTreeMap::from([(name.to_string(), live.clone())]),
         false,
     );
-    ctx.still_planned(
-        &format!("{}.{name}", crate::diff::identity_provider::KIND),
-        now.first(),
-    )?;
+    ctx.still_planned(&crate::plan::Kind::IdentityProvider.at(name), now.first())?;
     let Some(t) = live.model.provider_type.or(provider.provider_type) else {
         anyhow::bail!("identity provider {name} has no type");
     };

@@ -92,7 +92,7 @@ mod tests {
 
     fn change(address: &str, action: Action, path: &str) -> ResourceChange {
         ResourceChange {
-            address: address.into(),
+            address: address.parse().expect("a known kind"),
             action,
             fields: vec![FieldChange {
                 path: path.into(),

@@ -25,7 +25,7 @@ pub async fn set(
         let mut now = live.settings.clone();
         now.log_delivery = crate::live::log_delivery::read(cognito, pool_id).await?;
         let change = diff::pool::diff(desired, Some(&now), &mut Vec::new());
-        super::still_planned(plan, diff::pool::ADDRESS, change.as_ref())?;
+        super::still_planned(plan, &crate::plan::Kind::UserPool.one(), change.as_ref())?;
     }
     cognito
         .set_log_delivery_configuration()

@@ -28,7 +28,7 @@ use crate::aws::{Clients, Session};
 use crate::desired::DesiredPool;
 use crate::diff;
 use crate::live::LiveState;
-use crate::plan::{Action, PoolPlan};
+use crate::plan::{Action, Address, Kind, PoolPlan};
 use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -92,7 +92,7 @@ pub enum Step {
     /// A resource inside the pool: its kind (the address prefix), name and
     /// what happens to it.
     Resource {
-        kind: String,
+        kind: Kind,
         name: String,
         action: Action,
     },
@@ -114,17 +114,14 @@ impl Step {
             Step::SetLogDelivery => "set log delivery (SetLogDeliveryConfiguration)".to_string(),
             Step::SetClientThreatProtection { client } => format!(
                 "set threat protection of {}.{client} (SetRiskConfiguration)",
-                diff::client::KIND
+                Kind::Client
             ),
             Step::Grant { trigger, .. } => {
-                format!(
-                    "grant {}.{trigger} (AddPermission)",
-                    diff::lambda_permission::KIND
-                )
+                format!("grant {}.{trigger} (AddPermission)", Kind::LambdaPermission)
             }
             Step::Revoke { trigger } => format!(
                 "remove poolctl's statement of {}.{trigger} (RemovePermission)",
-                diff::lambda_permission::KIND
+                Kind::LambdaPermission
             ),
             Step::Resource { kind, name, action } => {
                 let verb = match action {
@@ -160,19 +157,33 @@ impl Step {
             | Step::SetThreatProtection
             | Step::SetLogDelivery => 1,
             Step::SetClientThreatProtection { .. } => 4,
-            Step::Resource { kind, action, .. } => match (kind.as_str(), action) {
+            // Every kind is named, so a new kind must be given its phase.
+            Step::Resource { kind, action, .. } => match kind {
                 // After the clients (a new one's id) and the domain, which
                 // the hosted UI needs.
-                (diff::branding::UI_KIND | diff::branding::STYLE_KIND, _) => 4,
-                (diff::authorizer::KIND, _) => 4,
+                Kind::UiCustomization | Kind::ManagedLoginBranding => 4,
+                Kind::Authorizer => 4,
                 // After the clients it names; it sets its roles itself,
                 // right after the pool.
-                (diff::identity_pool::KIND, _) => 4,
-                (diff::authorizer::DEPLOYMENT, _) => 5,
-                ("client", Action::Delete) => 6,
-                (_, Action::Delete) => 7,
-                ("client", _) => 3,
-                _ => 2,
+                Kind::IdentityPool => 4,
+                Kind::Deployment => 5,
+                Kind::Client if *action == Action::Delete => 6,
+                Kind::Client => 3,
+                Kind::Group
+                | Kind::ResourceServer
+                | Kind::Domain
+                | Kind::IdentityProvider
+                | Kind::Replica
+                // The pool and trigger permissions have steps of their own
+                // and never come here.
+                | Kind::UserPool
+                | Kind::LambdaPermission => {
+                    if *action == Action::Delete {
+                        7
+                    } else {
+                        2
+                    }
+                }
             },
         }
     }
@@ -226,7 +237,7 @@ impl ApplyCtx<'_> {
     /// See [`still_planned`].
     pub fn still_planned(
         &self,
-        address: &str,
+        address: &Address,
         now: Option<&crate::plan::ResourceChange>,
     ) -> anyhow::Result<()> {
         still_planned(self.plan, address, now)
@@ -249,10 +260,10 @@ impl ApplyCtx<'_> {
 /// and the step fails saying what moved (as a stale saved plan is refused).
 pub fn still_planned(
     plan: &PoolPlan,
-    address: &str,
+    address: &Address,
     now: Option<&crate::plan::ResourceChange>,
 ) -> anyhow::Result<()> {
-    let planned = plan.changes.iter().find(|c| c.address == address);
+    let planned = plan.changes.iter().find(|c| c.address == *address);
     let fields = |c: Option<&crate::plan::ResourceChange>| -> Vec<crate::plan::FieldChange> {
         c.map(|c| c.fields.clone()).unwrap_or_default()
     };
@@ -290,12 +301,12 @@ pub fn still_planned(
 pub fn steps(plan: &PoolPlan) -> Vec<Step> {
     let mut steps = Vec::new();
     for change in &plan.changes {
-        if change.address == diff::pool::ADDRESS {
+        if change.address.kind == Kind::UserPool {
             steps.extend(pool_steps(change));
             continue;
         }
-        if change.kind() == diff::lambda_permission::KIND {
-            let trigger = change.name();
+        if change.address.kind == Kind::LambdaPermission {
+            let trigger = change.address.name();
             let grant = Step::Grant {
                 trigger: trigger.to_string(),
                 before_pool: plan.pool_id.is_some(),
@@ -314,7 +325,7 @@ pub fn steps(plan: &PoolPlan) -> Vec<Step> {
         if matches!(change.action, Action::Blocked | Action::Unmanaged) {
             continue;
         }
-        if change.kind() == diff::client::KIND && change.action != Action::Delete {
+        if change.address.kind == Kind::Client && change.action != Action::Delete {
             // A client's own threat protection has a call of its own; the
             // client's other fields go through Create/UpdateUserPoolClient.
             let own = |f: &crate::plan::FieldChange| {
@@ -323,7 +334,7 @@ pub fn steps(plan: &PoolPlan) -> Vec<Step> {
             };
             if change.fields.iter().any(own) {
                 steps.push(Step::SetClientThreatProtection {
-                    client: change.name().to_string(),
+                    client: change.address.name().to_string(),
                 });
             }
             if change.action == Action::Update && change.fields.iter().all(own) {
@@ -331,8 +342,8 @@ pub fn steps(plan: &PoolPlan) -> Vec<Step> {
             }
         }
         steps.push(Step::Resource {
-            kind: change.kind().to_string(),
-            name: change.name().to_string(),
+            kind: change.address.kind,
+            name: change.address.name().to_string(),
             action: change.action,
         });
     }
@@ -568,7 +579,7 @@ async fn pool_step(
                 fresh.settings.log_delivery = planned.settings.log_delivery.clone();
             }
             let now = diff::pool::diff(settings, Some(&fresh.settings), &mut Vec::new());
-            still_planned(plan, diff::pool::ADDRESS, now.as_ref())?;
+            still_planned(plan, &Kind::UserPool.one(), now.as_ref())?;
             pool::update(cognito, &fresh, settings).await
         }
         Step::AddCustomAttributes(names) => {
@@ -596,19 +607,22 @@ async fn resource_step(ctx: &ApplyCtx<'_>, step: &Step) -> anyhow::Result<()> {
     let Step::Resource { kind, name, action } = step else {
         unreachable!("pool steps run in the first phases")
     };
-    match kind.as_str() {
-        diff::group::KIND => group::run(ctx, name, *action).await,
-        diff::branding::UI_KIND => branding::run_ui(ctx, name, *action).await,
-        diff::branding::STYLE_KIND => branding::run_style(ctx, name, *action).await,
-        diff::resource_server::KIND => resource_server::run(ctx, name, *action).await,
-        diff::domain::ADDRESS => domain::run(ctx, *action).await,
-        diff::identity_provider::KIND => identity_provider::run(ctx, name, *action).await,
-        diff::client::KIND => client::run(ctx, name, *action).await,
-        diff::authorizer::KIND => authorizer::run(ctx, name, *action).await,
-        diff::identity_pool::KIND => identity_pool::run(ctx, name, *action).await,
-        diff::replica::KIND => replica::run(ctx, name, *action).await,
-        diff::authorizer::DEPLOYMENT => authorizer::deploy(ctx, name).await,
-        other => anyhow::bail!("no applier for resource kind `{other}`"),
+    // Every kind is named, so a new kind must be given its applier.
+    match kind {
+        Kind::Group => group::run(ctx, name, *action).await,
+        Kind::UiCustomization => branding::run_ui(ctx, name, *action).await,
+        Kind::ManagedLoginBranding => branding::run_style(ctx, name, *action).await,
+        Kind::ResourceServer => resource_server::run(ctx, name, *action).await,
+        Kind::Domain => domain::run(ctx, *action).await,
+        Kind::IdentityProvider => identity_provider::run(ctx, name, *action).await,
+        Kind::Client => client::run(ctx, name, *action).await,
+        Kind::Authorizer => authorizer::run(ctx, name, *action).await,
+        Kind::IdentityPool => identity_pool::run(ctx, name, *action).await,
+        Kind::Replica => replica::run(ctx, name, *action).await,
+        Kind::Deployment => authorizer::deploy(ctx, name).await,
+        Kind::UserPool | Kind::LambdaPermission => {
+            anyhow::bail!("no applier for resource kind `{kind}`")
+        }
     }
 }
 
@@ -643,7 +657,7 @@ mod tests {
 
     fn change(address: &str, action: Action, paths: &[&str]) -> ResourceChange {
         ResourceChange {
-            address: address.into(),
+            address: address.parse().expect("a known kind"),
             action,
             fields: paths.iter().map(|p| field(p)).collect(),
             reasons: Vec::new(),
@@ -653,7 +667,7 @@ mod tests {
     #[test]
     fn threat_protection_and_log_delivery_have_steps_of_their_own() {
         let plan = plan_of(vec![change(
-            diff::pool::ADDRESS,
+            "user_pool",
             Action::Update,
             &[
                 "threat_protection.account_takeover.high.action",

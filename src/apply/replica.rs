@@ -59,7 +59,7 @@ pub async fn run(ctx: &ApplyCtx<'_>, region: &str, action: Action) -> anyhow::Re
                 &BTreeMap::from([(region.to_string(), live)]),
                 false,
             );
-            let address = format!("{}.{region}", crate::diff::replica::KIND);
+            let address = crate::plan::Kind::Replica.at(region);
             ctx.still_planned(&address, now.first())?;
             if let Some(status) = replica.status {
                 set_status(client, pool_id, region, status).await?;

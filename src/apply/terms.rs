@@ -5,9 +5,9 @@
 
 use super::ApplyCtx;
 use crate::aws::{deleted, explain};
-use crate::diff::client::KIND;
 use crate::model::terms::{ClientTerms, TermsDocument};
 use crate::model::triggers::Slot;
+use crate::plan::Kind;
 use aws_sdk_cognitoidentityprovider::types as sdk;
 
 /// Makes `client_id`'s documents what `want` declares. `live` is what the
@@ -35,14 +35,16 @@ pub async fn converge(
             (Slot::Attached(doc), None) => {
                 create(ctx, client_id, terms_name, doc).await?;
                 ctx.progress.did(format!(
-                    "create {terms_name} of {KIND}.{name} (CreateTerms)"
+                    "create {terms_name} of {} (CreateTerms)",
+                    Kind::Client.at(name)
                 ));
             }
             (Slot::Attached(doc), Some(id)) => {
                 if have != Some(declared) {
                     update(ctx, id, terms_name, doc).await?;
                     ctx.progress.did(format!(
-                        "update {terms_name} of {KIND}.{name} (UpdateTerms)"
+                        "update {terms_name} of {} (UpdateTerms)",
+                        Kind::Client.at(name)
                     ));
                 }
             }
@@ -60,7 +62,8 @@ pub async fn converge(
                     result,
                 )?;
                 ctx.progress.did(format!(
-                    "delete {terms_name} of {KIND}.{name} (DeleteTerms)"
+                    "delete {terms_name} of {} (DeleteTerms)",
+                    Kind::Client.at(name)
                 ));
             }
             (Slot::Detached, None) => {}

@@ -34,7 +34,7 @@ pub async fn set_pool(
         let mut now = live.settings.clone();
         now.threat_protection = fresh.clone();
         let change = diff::pool::diff(desired, Some(&now), &mut Vec::new());
-        super::still_planned(plan, diff::pool::ADDRESS, change.as_ref())?;
+        super::still_planned(plan, &crate::plan::Kind::UserPool.one(), change.as_ref())?;
     }
     send(cognito, pool_id, None, &merged(fresh, want)).await
 }
@@ -53,7 +53,7 @@ pub async fn set_client(ctx: &ApplyCtx<'_>, name: &str) -> anyhow::Result<()> {
     };
     let pool_id = &ctx.pool()?.id;
     let cognito = &ctx.clients.cognito;
-    let address = format!("{}.{name}", diff::client::KIND);
+    let address = crate::plan::Kind::Client.at(name);
     let planned = ctx.plan.changes.iter().find(|c| c.address == address);
     // The client as the plan read it, unless this apply made it anew.
     let live = ctx

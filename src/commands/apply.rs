@@ -50,7 +50,7 @@ pub async fn run(ctx: &Context, args: &ApplyArgs) -> anyhow::Result<ExitCode> {
         // pool, and the users carried over.
         let migrations: Vec<String> = plan
             .with_action(Action::Blocked)
-            .filter(|(_, change)| change.address == crate::diff::pool::ADDRESS)
+            .filter(|(_, change)| change.address.kind == crate::plan::Kind::UserPool)
             .map(|(pool, _)| {
                 format!(
                     "\n  hint: `poolctl migrate --env {} --pool {} --to NEW_NAME` creates a new pool with these settings and carries the users over (docs/users.md)",

@@ -13,15 +13,10 @@ use crate::model::authorizer::{
     DEFAULT_IDENTITY_SOURCE, DEFAULT_RESULT_TTL, JWT,
 };
 use crate::model::Duration;
-use crate::plan::{Action, FieldChange, ResourceChange, KNOWN_AFTER_APPLY};
+use crate::plan::{Action, FieldChange, Kind, ResourceChange, KNOWN_AFTER_APPLY};
 use serde::Serialize;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
-
-pub const KIND: &str = "authorizer";
-
-/// The deployment of a stage after the authorizer changed.
-pub const DEPLOYMENT: &str = "deployment";
 
 /// What is compared, in the spec's terms; absent fields are not managed.
 #[derive(Serialize, Default)]
@@ -131,7 +126,7 @@ pub fn diff(
         return Vec::new();
     };
     let name = spec.name();
-    let address = format!("{KIND}.{name}");
+    let address = Kind::Authorizer.at(name);
     let on_api = format!("on REST API {}", state.api);
     let mut changes = Vec::new();
     let mut fields = Vec::new();
@@ -223,7 +218,7 @@ pub fn diff(
             .filter(|a| a.name != name && a.points_at(arn))
         {
             changes.push(ResourceChange {
-                address: format!("{KIND}.{}", other.name),
+                address: Kind::Authorizer.at(&other.name),
                 action: Action::Unmanaged,
                 fields: Vec::new(),
                 reasons: vec![format!(
@@ -245,7 +240,7 @@ pub fn diff(
     }
     if let (true, Some(stage)) = (deploy, &spec.stage) {
         changes.push(ResourceChange {
-            address: format!("{DEPLOYMENT}.{stage}"),
+            address: Kind::Deployment.at(stage),
             action: Action::Create,
             fields: vec![FieldChange {
                 path: "rest_api".into(),
@@ -342,7 +337,7 @@ pub fn diff_http(
         return Vec::new();
     };
     let name = spec.name();
-    let address = format!("{KIND}.{name}");
+    let address = Kind::Authorizer.at(name);
     let on_api = format!("on HTTP API {}", state.api);
     let mut fields = Vec::new();
     let mut changes = Vec::new();
@@ -394,7 +389,7 @@ pub fn diff_http(
             .filter(|a| a.name != name && a.issuer.as_deref() == Some(issuer.as_str()))
         {
             changes.push(ResourceChange {
-                address: format!("{KIND}.{}", other.name),
+                address: Kind::Authorizer.at(&other.name),
                 action: Action::Unmanaged,
                 fields: Vec::new(),
                 reasons: vec![format!(
@@ -461,7 +456,7 @@ mod tests {
             .iter()
             .map(|c| {
                 (
-                    c.address.clone(),
+                    c.address.to_string(),
                     c.action,
                     c.fields.iter().map(|f| f.path.clone()).collect(),
                 )

@@ -10,12 +10,9 @@ use super::compare;
 use crate::desired::DesiredPool;
 use crate::live::LiveState;
 use crate::model::branding::{FileContent, ManagedLoginBranding, UiCustomization};
-use crate::plan::{Action, FieldChange, ResourceChange};
+use crate::plan::{Action, Address, FieldChange, Kind, ResourceChange};
 use serde_json::Value;
 use std::collections::BTreeMap;
-
-pub const UI_KIND: &str = "ui_customization";
-pub const STYLE_KIND: &str = "managed_login_branding";
 
 /// `replaced`: clients the plan replaces, whose branding the new client
 /// does not have yet.
@@ -23,13 +20,17 @@ pub fn diff(desired: &DesiredPool, live: &LiveState, replaced: &[String]) -> Vec
     let mut changes = Vec::new();
     let b = &live.branding;
     if let Some(want) = &desired.resources.ui_customization {
-        changes.extend(ui_change(UI_KIND.to_string(), want, b.pool.as_ref()));
+        changes.extend(ui_change(
+            Kind::UiCustomization.one(),
+            want,
+            b.pool.as_ref(),
+        ));
     }
     for (name, client) in desired.resources.clients.iter().flatten() {
         let new = replaced.contains(name);
         if let Some(want) = &client.ui_customization {
             changes.extend(ui_change(
-                format!("{UI_KIND}.{name}"),
+                Kind::UiCustomization.at(name),
                 want,
                 b.clients.get(name).filter(|_| !new),
             ));
@@ -47,7 +48,7 @@ pub fn diff(desired: &DesiredPool, live: &LiveState, replaced: &[String]) -> Vec
 
 /// The change `want` needs against `have` (`None`: there is none live).
 pub fn ui_change(
-    address: String,
+    address: Address,
     want: &UiCustomization,
     have: Option<&UiCustomization>,
 ) -> Option<ResourceChange> {
@@ -94,7 +95,13 @@ pub fn style_change(
             }
         }
     }
-    change(format!("{STYLE_KIND}.{client}"), &want, have, &files, extra)
+    change(
+        Kind::ManagedLoginBranding.at(client),
+        &want,
+        have,
+        &files,
+        extra,
+    )
 }
 
 fn key<T: serde::Serialize>(value: &T) -> String {
@@ -105,7 +112,7 @@ fn key<T: serde::Serialize>(value: &T) -> String {
 }
 
 fn change<T: serde::Serialize>(
-    address: String,
+    address: Address,
     want: &T,
     have: Option<&T>,
     files: &BTreeMap<String, &FileContent>,
@@ -160,7 +167,7 @@ mod tests {
             css_file: Some(FileContent::from_bytes(b".label-customizable{}".to_vec())),
             logo_file: Some(FileContent::from_bytes(b"png".to_vec())),
         };
-        let change = ui_change(UI_KIND.into(), &want, Some(&have)).unwrap();
+        let change = ui_change(Kind::UiCustomization.one(), &want, Some(&have)).unwrap();
         assert_eq!(change.action, Action::Update);
         assert_eq!(change.fields.len(), 1);
         let f = &change.fields[0];
@@ -175,7 +182,7 @@ mod tests {
             css_file: Some(FileContent::from_bytes(b".logo-customizable{}".to_vec())),
             ..have
         };
-        assert!(ui_change(UI_KIND.into(), &want, Some(&same)).is_none());
+        assert!(ui_change(Kind::UiCustomization.one(), &want, Some(&same)).is_none());
     }
 
     #[test]

@@ -5,10 +5,8 @@
 use super::{diff_named, Forces, Named};
 use crate::live::client::LiveClients;
 use crate::model::client::AppClient;
-use crate::plan::{Action, ResourceChange};
+use crate::plan::{Action, Kind, ResourceChange};
 use std::collections::BTreeMap;
-
-pub const KIND: &str = "client";
 
 pub use crate::model::resource_tables::SECRET_IS_FIXED;
 use crate::model::resource_tables::{replaces, CLIENT_SETTINGS};
@@ -51,7 +49,7 @@ pub fn diff(
     }
 
     let mut changes = diff_named(Named {
-        kind: KIND,
+        kind: Kind::Client,
         desired: Some(&plannable),
         live: &live_models,
         prune,
@@ -62,7 +60,7 @@ pub fn diff(
         extra: &super::no_extra,
     });
     for change in &mut changes {
-        let name = change.name().to_string();
+        let name = change.address.name().to_string();
         if let Some(clients) = live.shared_names.get(&name) {
             let ids: Vec<&str> = clients.iter().map(|c| c.id.as_str()).collect();
             change.reasons.push(format!(
@@ -110,7 +108,7 @@ pub fn diff(
             })
             .collect();
         changes.push(ResourceChange {
-            address: format!("{KIND}.{name}"),
+            address: Kind::Client.at(name),
             action: Action::Blocked,
             fields: Vec::new(),
             reasons: vec![

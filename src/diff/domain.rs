@@ -7,10 +7,8 @@ use super::compare;
 use crate::live::domain::{DomainHolder, LiveDomain};
 use crate::model::domain::Domain;
 use crate::model::resource_tables::{replaces, DOMAIN_NAME_IS_FIXED, DOMAIN_SETTINGS};
-use crate::plan::{Action, FieldChange, ResourceChange};
+use crate::plan::{Action, FieldChange, Kind, ResourceChange};
 use serde_json::Value;
-
-pub const ADDRESS: &str = "domain";
 
 pub fn diff(
     desired: Option<&Domain>,
@@ -60,7 +58,7 @@ fn diff_names(
         let mut fields = Vec::new();
         compare(&want, None, "", &mut fields);
         return Some(ResourceChange {
-            address: ADDRESS.into(),
+            address: Kind::Domain.one(),
             action: Action::Create,
             fields,
             reasons: Vec::new(),
@@ -118,7 +116,7 @@ fn diff_names(
         (Action::Update, Vec::new())
     };
     Some(ResourceChange {
-        address: ADDRESS.into(),
+        address: Kind::Domain.one(),
         action,
         fields,
         reasons,

@@ -5,15 +5,13 @@ use crate::model::group::Group;
 use crate::plan::ResourceChange;
 use std::collections::BTreeMap;
 
-pub const KIND: &str = "group";
-
 pub fn diff(
     desired: Option<&BTreeMap<String, Group>>,
     live: &BTreeMap<String, Group>,
     prune: bool,
 ) -> Vec<ResourceChange> {
     diff_named(Named {
-        kind: KIND,
+        kind: crate::plan::Kind::Group,
         desired,
         live,
         prune,

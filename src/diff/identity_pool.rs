@@ -16,11 +16,9 @@ use crate::model::identity_pool::{
     mapping_key, user_pool_provider_name, IdentityPool, MappingType, ASSUME_ACTION,
     COGNITO_IDENTITY_PRINCIPAL,
 };
-use crate::plan::{Action, FieldChange, ResourceChange, KNOWN_AFTER_APPLY};
+use crate::plan::{Action, FieldChange, Kind, ResourceChange, KNOWN_AFTER_APPLY};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
-
-pub const KIND: &str = "identity_pool";
 
 /// Why the developer provider name cannot change.
 pub const DEVELOPER_PROVIDER_FIXED: &str = "Cognito fixes an identity pool's developer provider name once it is set; changing it needs a new identity pool, and with it new identity ids for every user (poolctl does not replace identity pools)";
@@ -335,7 +333,7 @@ pub fn diff(
     let mut changes = Vec::new();
     for (key, spec) in declared {
         let have = state.pools.get(key).and_then(Option::as_ref);
-        let address = format!("{KIND}.{key}");
+        let address = Kind::IdentityPool.at(key);
         let want = desired_view(key, spec, have, &r);
         let mut fields = Vec::new();
         match have {
@@ -430,7 +428,7 @@ fn trust_warnings(
         if !said.insert((arn.to_string(), amr)) {
             continue;
         }
-        let subject = format!("{KIND}.{key}: role {arn} ({used_as})");
+        let subject = format!("{}: role {arn} ({used_as})", Kind::IdentityPool.at(key));
         match state.roles.get(arn) {
             Some(RoleTrust::Policy(policy)) => {
                 let missing = missing_trust(policy, pool_id, amr);

@@ -11,8 +11,6 @@ use crate::model::identity_provider::IdentityProvider;
 use crate::plan::{FieldChange, ResourceChange};
 use std::collections::BTreeMap;
 
-pub const KIND: &str = "identity_provider";
-
 /// The mapping AWS adds to every provider (`username: sub`) when the spec
 /// gives none; compared only when the spec declares it.
 const AWS_MAPPING: &str = "username";
@@ -55,7 +53,7 @@ pub fn diff(
         _ => Vec::new(),
     };
     diff_named(Named {
-        kind: KIND,
+        kind: crate::plan::Kind::IdentityProvider,
         desired: Some(&wanted),
         live: &live_models,
         prune,
@@ -225,15 +223,15 @@ mod tests {
             ("Zed".to_string(), live(google("t", &[]))),
         ]);
         let changes = diff(Some(&desired), &live, false);
-        let actions: Vec<(&str, Action)> = changes
+        let actions: Vec<(String, Action)> = changes
             .iter()
-            .map(|c| (c.address.as_str(), c.action))
+            .map(|c| (c.address.to_string(), c.action))
             .collect();
         assert_eq!(
             actions,
             [
-                ("identity_provider.Zed", Action::Update),
-                ("identity_provider.Aardvark", Action::Unmanaged)
+                ("identity_provider.Zed".to_string(), Action::Update),
+                ("identity_provider.Aardvark".to_string(), Action::Unmanaged)
             ]
         );
         assert!(diff(None, &live, true).is_empty());

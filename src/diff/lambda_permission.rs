@@ -21,11 +21,9 @@ use crate::model::lambda_permission::{
 };
 use crate::model::triggers::{Triggers, TRIGGER_NAMES};
 use crate::plan::KNOWN_AFTER_APPLY;
-use crate::plan::{Action, FieldChange, ResourceChange};
+use crate::plan::{Action, FieldChange, Kind, ResourceChange};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
-
-pub const KIND: &str = "lambda_permission";
 
 /// One statement on one function.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -168,7 +166,7 @@ fn changes(plans: &[PermissionPlan], pool_arn: Option<&str>) -> Vec<ResourceChan
     plans
         .iter()
         .map(|plan| {
-            let address = format!("{KIND}.{}", plan.trigger);
+            let address = Kind::LambdaPermission.at(plan.trigger);
             if let Some(function) = &plan.missing {
                 let reason = format!(
                     "function `{function}` does not exist; deploy it first: a trigger naming a missing function fails every `{}` call",

@@ -18,7 +18,7 @@ pub mod resource_server;
 use crate::desired::DesiredPool;
 use crate::live::LiveState;
 use crate::model::secret::is_sensitive;
-use crate::plan::{Action, FieldChange, PoolPlan, ResourceChange};
+use crate::plan::{Action, FieldChange, Kind, PoolPlan, ResourceChange};
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -93,7 +93,7 @@ pub enum Forces {
 /// A collection of named resources of one kind, desired against live.
 pub struct Named<'a, T> {
     /// The address prefix: `group`, `client`, ...
-    pub kind: &'a str,
+    pub kind: Kind,
     /// `None` when the spec does not declare the kind: nothing is compared,
     /// nothing is unmanaged.
     pub desired: Option<&'a BTreeMap<String, T>>,
@@ -125,7 +125,7 @@ pub fn diff_named<T: Serialize>(named: Named<'_, T>) -> Vec<ResourceChange> {
     };
     let mut changes = Vec::new();
     for (name, want) in desired {
-        let address = format!("{}.{name}", named.kind);
+        let address = named.kind.at(name);
         let extra = (named.extra)(name, want, named.live.get(name));
         let want = serde_json::to_value(want).expect("models serialize");
         let mut fields = Vec::new();
@@ -186,7 +186,7 @@ pub fn diff_named<T: Serialize>(named: Named<'_, T>) -> Vec<ResourceChange> {
             )
         };
         changes.push(ResourceChange {
-            address: format!("{}.{name}", named.kind),
+            address: named.kind.at(name),
             action,
             fields: Vec::new(),
             reasons,
@@ -249,8 +249,8 @@ pub fn plan_pool(desired: &DesiredPool, live: &LiveState, options: PlanOptions) 
     // A replaced client is a new client: its branding is made anew.
     let replaced: Vec<String> = changes
         .iter()
-        .filter(|c| c.kind() == client::KIND && c.action == Action::Replace)
-        .map(|c| c.name().to_string())
+        .filter(|c| c.address.kind == Kind::Client && c.action == Action::Replace)
+        .map(|c| c.address.name().to_string())
         .collect();
     changes.extend(branding::diff(desired, live, &replaced));
     changes.extend(authorizer::diff(

@@ -6,9 +6,7 @@ use super::compare;
 use crate::model::enums::MfaMode;
 use crate::model::pool::{is_custom_attribute, PoolSettings};
 use crate::model::pool_table::{row_for, Change};
-use crate::plan::{Action, FieldChange, ResourceChange};
-
-pub const ADDRESS: &str = "user_pool";
+use crate::plan::{Action, FieldChange, Kind, ResourceChange};
 
 /// What an impossible change costs, said plainly.
 pub const NEW_POOL_PRICE: &str = "needs a new pool: every user, password and MFA device is lost unless carried over (`poolctl migrate`)";
@@ -27,7 +25,7 @@ pub fn diff(
         }
         one_way_door_warnings(desired, None, warnings);
         return Some(ResourceChange {
-            address: ADDRESS.into(),
+            address: Kind::UserPool.one(),
             action: Action::Create,
             fields,
             reasons: Vec::new(),
@@ -54,7 +52,7 @@ pub fn diff(
         Action::Blocked
     };
     Some(ResourceChange {
-        address: ADDRESS.into(),
+        address: Kind::UserPool.one(),
         action,
         fields,
         reasons,

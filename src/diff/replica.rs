@@ -8,10 +8,8 @@ use super::compare;
 use crate::live::replica::LiveReplica;
 use crate::model::enums::ReplicaStatus;
 use crate::model::replica::Replica;
-use crate::plan::{Action, ResourceChange};
+use crate::plan::{Action, Kind, ResourceChange};
 use std::collections::BTreeMap;
-
-pub const KIND: &str = "replica";
 
 /// Said of a replica's deletion.
 pub const DELETE_WARNING: &str = "the replica's copy of the pool in that region goes, and sign-in there with it; an active replica is deactivated first";
@@ -26,7 +24,7 @@ pub fn diff(
     };
     let mut changes = Vec::new();
     for (region, want) in desired {
-        let address = format!("{KIND}.{region}");
+        let address = Kind::Replica.at(region);
         // Tags are sent at creation only: never compared.
         let compared = Replica {
             status: want.status,
@@ -96,7 +94,7 @@ pub fn diff(
             )
         };
         changes.push(ResourceChange {
-            address: format!("{KIND}.{region}"),
+            address: Kind::Replica.at(region),
             action,
             fields: Vec::new(),
             reasons,
@@ -130,7 +128,7 @@ mod tests {
     fn actions(changes: &[ResourceChange]) -> Vec<(String, Action)> {
         changes
             .iter()
-            .map(|c| (c.address.clone(), c.action))
+            .map(|c| (c.address.to_string(), c.action))
             .collect()
     }
 

@@ -10,8 +10,6 @@ use crate::plan::{FieldChange, ResourceChange};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-pub const KIND: &str = "resource_server";
-
 pub fn diff(
     desired: Option<&BTreeMap<String, ResourceServer>>,
     live: &BTreeMap<String, ResourceServer>,
@@ -39,7 +37,7 @@ pub fn diff(
         None => Vec::new(),
     };
     diff_named(Named {
-        kind: KIND,
+        kind: crate::plan::Kind::ResourceServer,
         desired: Some(&without_scopes),
         live,
         prune,

@@ -22,6 +22,7 @@ pub mod users;
 
 use crate::aws::{explain, PerTarget, Session, Target};
 use crate::desired::DesiredPool;
+use crate::plan::Kind;
 pub use pool::LivePool;
 use std::collections::BTreeMap;
 
@@ -62,6 +63,8 @@ pub struct LiveState {
 impl LiveState {
     /// A digest of every live resource read, by address: what a saved plan
     /// records to tell later whether live state moved since it was made.
+    /// Keyed by string: some keys (`lambda_policy.<arn>`, `iam_role.<arn>`)
+    /// are things read, not plan resources.
     pub fn fingerprints(&self) -> BTreeMap<String, String> {
         fn digest<T: serde::Serialize>(value: &T) -> String {
             use sha2::{Digest, Sha256};
@@ -70,41 +73,38 @@ impl LiveState {
         }
         let mut out = BTreeMap::new();
         if let Some(pool) = &self.pool {
-            out.insert(
-                crate::diff::pool::ADDRESS.to_string(),
-                digest(&pool.settings),
-            );
+            out.insert(Kind::UserPool.to_string(), digest(&pool.settings));
         }
         for (name, group) in &self.groups {
-            out.insert(format!("group.{name}"), digest(group));
+            out.insert(Kind::Group.at(name).to_string(), digest(group));
         }
         for (name, server) in &self.resource_servers {
-            out.insert(format!("resource_server.{name}"), digest(server));
+            out.insert(Kind::ResourceServer.at(name).to_string(), digest(server));
         }
         for (region, replica) in &self.replicas {
-            out.insert(
-                format!("{}.{region}", crate::diff::replica::KIND),
-                digest(replica),
-            );
+            out.insert(Kind::Replica.at(region).to_string(), digest(replica));
         }
         if let Some(domain) = &self.domain {
-            out.insert("domain".to_string(), digest(&domain.settings));
+            out.insert(Kind::Domain.to_string(), digest(&domain.settings));
         }
         for (arn, policy) in &self.function_policies {
             out.insert(format!("lambda_policy.{arn}"), digest(policy));
         }
         for (name, provider) in &self.identity_providers {
-            out.insert(format!("identity_provider.{name}"), digest(&provider.model));
+            out.insert(
+                Kind::IdentityProvider.at(name).to_string(),
+                digest(&provider.model),
+            );
         }
         for (name, client) in &self.clients.by_name {
             out.insert(
-                format!("client.{name}"),
+                Kind::Client.at(name).to_string(),
                 digest(&(&client.id, &client.model)),
             );
         }
         for (name, clients) in &self.clients.shared_names {
             let ids: Vec<&String> = clients.iter().map(|c| &c.id).collect();
-            out.insert(format!("client.{name}"), digest(&ids));
+            out.insert(Kind::Client.at(name).to_string(), digest(&ids));
         }
         // The API Gateway states are plain vectors and ordered maps (keyed by
         // route, which JSON cannot key by), so their Debug form is stable.
@@ -123,26 +123,20 @@ impl LiveState {
         }
         let b = &self.branding;
         if let Some(ui) = &b.pool {
-            out.insert(crate::diff::branding::UI_KIND.to_string(), digest(ui));
+            out.insert(Kind::UiCustomization.to_string(), digest(ui));
         }
         for (name, ui) in &b.clients {
-            out.insert(
-                format!("{}.{name}", crate::diff::branding::UI_KIND),
-                digest(ui),
-            );
+            out.insert(Kind::UiCustomization.at(name).to_string(), digest(ui));
         }
         for (name, style) in &b.styles {
             out.insert(
-                format!("{}.{name}", crate::diff::branding::STYLE_KIND),
+                Kind::ManagedLoginBranding.at(name).to_string(),
                 digest(&(&style.id, &style.model)),
             );
         }
         if let Some(state) = &self.identity_pools {
             for (key, pool) in &state.pools {
-                out.insert(
-                    format!("{}.{key}", crate::diff::identity_pool::KIND),
-                    digest(pool),
-                );
+                out.insert(Kind::IdentityPool.at(key).to_string(), digest(pool));
             }
             for (arn, trust) in &state.roles {
                 out.insert(format!("iam_role.{arn}"), digest(trust));

@@ -5,7 +5,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::path::PathBuf;
 
+pub mod address;
 pub mod saved;
+
+pub use address::{Address, Kind};
 
 /// Bumped whenever a field of the JSON plan changes meaning or goes away.
 pub const FORMAT_VERSION: u32 = 1;
@@ -78,8 +81,8 @@ impl Action {
 /// for a resource a pool has one of (`user_pool`, `domain`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ResourceChange {
-    /// `user_pool`, `client.web`, `group.admins`, ...
-    pub address: String,
+    /// `user_pool`, `client.web`, `group.admins`, ... (a string in JSON).
+    pub address: Address,
     pub action: Action,
     pub fields: Vec<FieldChange>,
     /// Why the action is what it is, and what it costs, for blocked and
@@ -130,20 +133,6 @@ impl Summary {
 
     pub fn changes(&self) -> usize {
         self.create + self.update + self.replace + self.delete + self.blocked
-    }
-}
-
-impl ResourceChange {
-    /// `client` of `client.web`.
-    pub fn kind(&self) -> &str {
-        self.address
-            .split_once('.')
-            .map_or(&self.address, |(kind, _)| kind)
-    }
-
-    /// `web` of `client.web`; empty for a resource of which there is one.
-    pub fn name(&self) -> &str {
-        self.address.split_once('.').map_or("", |(_, name)| name)
     }
 }
 

@@ -175,3 +175,42 @@ fn comparable_plan(plan: &Value) -> Value {
     }
     plan
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::Kind;
+
+    fn saved_with_address(address: &str) -> String {
+        serde_json::json!({
+            "kind": KIND,
+            "format_version": SAVED_FORMAT_VERSION,
+            "poolctl_version": "0",
+            "created_at": 0,
+            "prune": false,
+            "plan": {"format_version": 1, "pools": [{
+                "pool": "shop", "environment": "dev", "file": "pools/shop.yaml",
+                "region": "us-east-1", "pool_name": "shop-dev", "pool_id": null,
+                "warnings": [],
+                "changes": [{"address": address, "action": "create", "fields": []}],
+            }]},
+            "pools": [],
+        })
+        .to_string()
+    }
+
+    #[test]
+    fn a_saved_plan_with_an_unknown_resource_kind_is_refused_by_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("plan.json");
+        std::fs::write(&path, saved_with_address("gizmo.web")).unwrap();
+        let err = SavedPlan::read(&path).unwrap_err().to_string();
+        assert!(err.contains("not a poolctl saved plan"), "{err}");
+        assert!(err.contains("unknown resource kind `gizmo`"), "{err}");
+
+        std::fs::write(&path, saved_with_address("client.web")).unwrap();
+        let plan = SavedPlan::read(&path).unwrap().plan();
+        let address = &plan.pools[0].changes[0].address;
+        assert_eq!((address.kind, address.name()), (Kind::Client, "web"));
+    }
+}

@@ -86,7 +86,7 @@ fn resource(out: &mut String, change: &ResourceChange) {
         out,
         "  {} {} {}",
         paint(style, change.action.symbol()),
-        paint(BOLD, &change.address),
+        paint(BOLD, &change.address.to_string()),
         change.action.verb()
     );
     for field in &change.fields {
@@ -592,7 +592,7 @@ mod tests {
             pool_id: Some("us-east-1_abc".into()),
             changes: vec![
                 ResourceChange {
-                    address: "user_pool".into(),
+                    address: crate::plan::Kind::UserPool.one(),
                     action: Action::Update,
                     fields: vec![
                         FieldChange {
@@ -615,7 +615,7 @@ mod tests {
                     reasons: vec![],
                 },
                 ResourceChange {
-                    address: "identity_provider.Google".into(),
+                    address: crate::plan::Kind::IdentityProvider.at("Google"),
                     action: Action::Update,
                     fields: vec![FieldChange {
                         path: "client_secret".into(),

@@ -80,7 +80,7 @@ fn mismatches(case: &Case, plan: &PoolPlan) -> Vec<String> {
             "{} changes, expected {}: {:?} vs {:?}",
             actual.len(),
             case.plan.len(),
-            addresses(&mut actual.iter().map(|c| c.address.clone())),
+            addresses(&mut actual.iter().map(|c| c.address.to_string())),
             addresses(&mut case.plan.iter().map(|c| c.address.clone())),
         ));
         out.push(format!(
@@ -91,7 +91,7 @@ fn mismatches(case: &Case, plan: &PoolPlan) -> Vec<String> {
     }
     for (have, want) in actual.iter().zip(&case.plan) {
         let at = &want.address;
-        if have.address != want.address {
+        if have.address.to_string() != want.address {
             out.push(format!("change to `{}`, expected `{at}`", have.address));
             continue;
         }
