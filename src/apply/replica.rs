@@ -1,7 +1,9 @@
 //! Writing multi-Region replicas: `CreateUserPoolReplica`, then the status
-//! (`UpdateUserPoolReplica`), and `DeleteUserPoolReplica`, which Cognito
-//! takes only for an inactive replica, so an active one is deactivated
-//! first. Every call is made to the pool's own (primary) region.
+//! (`UpdateUserPoolReplica`), the tags added or changed (`TagResource` on the
+//! replica's ARN, in the replica's region: the tags are the replica's own),
+//! and `DeleteUserPoolReplica`, which Cognito takes only for an inactive
+//! replica, so an active one is deactivated first. Every other call is made
+//! to the pool's own (primary) region.
 
 use super::ApplyCtx;
 use crate::aws::{deleted, explain};
@@ -9,7 +11,7 @@ use crate::live::replica::LiveReplica;
 use crate::model::enums::ReplicaStatus;
 use crate::plan::Action;
 use aws_sdk_cognitoidentityprovider as cognito;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 
 /// How long apply waits for a new replica to settle before setting a status
@@ -43,7 +45,7 @@ pub async fn run(ctx: &ApplyCtx<'_>, region: &str, action: Action) -> anyhow::Re
             ctx.progress
                 .did(format!("create replica.{region} (CreateUserPoolReplica)"));
             if replica.status == Some(ReplicaStatus::Inactive) {
-                let live = settled(client, pool_id, region).await?;
+                let live = settled(ctx, pool_id, region).await?;
                 if live.model.status != Some(ReplicaStatus::Inactive) {
                     set_status(client, pool_id, region, ReplicaStatus::Inactive).await?;
                 }
@@ -51,9 +53,15 @@ pub async fn run(ctx: &ApplyCtx<'_>, region: &str, action: Action) -> anyhow::Re
         }
         (Action::Update, Some(replica)) => {
             // Read again right before writing.
-            let Some(live) = crate::live::replica::get(client, pool_id, region).await? else {
+            let target = crate::live::target_of(ctx.desired);
+            let with_tags = replica.tags.is_some();
+            let Some(live) =
+                crate::live::replica::get(ctx.session, &target, pool_id, region, with_tags).await?
+            else {
                 anyhow::bail!("replica {region} no longer exists; nothing was written to it");
             };
+            let arn = live.arn.clone();
+            let live_tags = live.model.tags.clone().unwrap_or_default();
             let now = crate::diff::replica::diff(
                 Some(&BTreeMap::from([(region.to_string(), replica.clone())])),
                 &BTreeMap::from([(region.to_string(), live)]),
@@ -61,12 +69,42 @@ pub async fn run(ctx: &ApplyCtx<'_>, region: &str, action: Action) -> anyhow::Re
             );
             let address = crate::plan::Kind::Replica.at(region);
             ctx.still_planned(&address, now.first())?;
-            if let Some(status) = replica.status {
+            let fields = now.first().map(|c| c.fields.as_slice()).unwrap_or_default();
+            if let (true, Some(status)) =
+                (fields.iter().any(|f| f.path == "status"), replica.status)
+            {
                 set_status(client, pool_id, region, status).await?;
+            }
+            // Only the tags added or changed: one set by others stays.
+            let to_tag: HashMap<String, String> = replica
+                .tags
+                .iter()
+                .flatten()
+                .filter(|(k, v)| live_tags.get(*k) != Some(*v))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            if !to_tag.is_empty() {
+                let Some(arn) = arn else {
+                    anyhow::bail!("replica {region} has no ARN in ListUserPoolReplicas; its tags were not set");
+                };
+                ctx.session
+                    .clients(&target.in_region(region))
+                    .await
+                    .cognito
+                    .tag_resource()
+                    .resource_arn(&arn)
+                    .set_tags(Some(to_tag))
+                    .send()
+                    .await
+                    .map_err(|e| explain(&format!("TagResource {arn}"), e))?;
+                ctx.progress
+                    .did(format!("tag replica.{region} (TagResource)"));
             }
         }
         (Action::Delete, _) => {
-            let live = crate::live::replica::get(client, pool_id, region).await?;
+            let target = crate::live::target_of(ctx.desired);
+            let live =
+                crate::live::replica::get(ctx.session, &target, pool_id, region, false).await?;
             match live {
                 None => return Ok(()),
                 Some(l) if l.is_creating() => anyhow::bail!(
@@ -111,15 +149,12 @@ async fn set_status(
 
 /// The replica once Cognito has finished creating it, read again with a
 /// growing pause, for at most `SETTLE_WAIT`.
-async fn settled(
-    client: &cognito::Client,
-    pool_id: &str,
-    region: &str,
-) -> anyhow::Result<LiveReplica> {
+async fn settled(ctx: &ApplyCtx<'_>, pool_id: &str, region: &str) -> anyhow::Result<LiveReplica> {
+    let target = crate::live::target_of(ctx.desired);
     let started = std::time::Instant::now();
     let mut pause = Duration::from_millis(250);
     loop {
-        match crate::live::replica::get(client, pool_id, region).await? {
+        match crate::live::replica::get(ctx.session, &target, pool_id, region, false).await? {
             Some(live) if !live.is_creating() => return Ok(live),
             None => anyhow::bail!("replica {region} vanished while Cognito was creating it"),
             Some(_) if started.elapsed() > SETTLE_WAIT => anyhow::bail!(

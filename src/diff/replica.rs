@@ -1,5 +1,8 @@
-//! Multi-Region replicas, keyed by region. Only `status` changes in place
-//! (`UpdateUserPoolReplica`), and only on a replica that has settled: one
+//! Multi-Region replicas, keyed by region. `status` changes in place
+//! (`UpdateUserPoolReplica`), and tags key by key as the pool's own do (one
+//! added or changed is set, one dropped from the spec is left alone: the
+//! live tags are read, and compared, only for the keys the spec names);
+//! both only on a replica that has settled: one
 //! Cognito is still creating or deleting is a blocked change with its
 //! reason. A replica holds the pool's users in its region, so one the spec
 //! no longer lists is deleted only with `--prune`.
@@ -25,12 +28,8 @@ pub fn diff(
     let mut changes = Vec::new();
     for (region, want) in desired {
         let address = Kind::Replica.at(region);
-        // Tags are sent at creation only: never compared.
-        let compared = Replica {
-            status: want.status,
-            tags: None,
-        };
-        let want_value = serde_json::to_value(&compared).expect("models serialize");
+        // Only the declared keys are compared (`compare` walks the spec's).
+        let want_value = serde_json::to_value(want).expect("models serialize");
         let mut fields = Vec::new();
         let Some(have) = live.get(region) else {
             let full = serde_json::to_value(want).expect("models serialize");
@@ -57,7 +56,8 @@ pub fn diff(
         if have.is_creating() {
             // It becomes ACTIVE by itself; only another status must wait.
             if want.status.is_some_and(|s| s != ReplicaStatus::Active) {
-                compare(&want_value, None, "", &mut fields);
+                let status = serde_json::json!({ "status": want.status });
+                compare(&status, None, "", &mut fields);
                 changes.push(ResourceChange {
                     address,
                     action: Action::Blocked,
@@ -132,10 +132,20 @@ mod tests {
             .collect()
     }
 
+    fn tagged(state: &str, tags: &[(&str, &str)]) -> LiveReplica {
+        let mut l = live(state);
+        l.model.tags = Some(
+            tags.iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        );
+        l
+    }
+
     #[test]
-    fn status_changes_in_place_and_tags_are_never_compared() {
+    fn status_changes_in_place() {
         let desired = BTreeMap::from([("us-west-2".into(), want(Some(ReplicaStatus::Inactive)))]);
-        let live_map = BTreeMap::from([("us-west-2".into(), live("ACTIVE"))]);
+        let live_map = BTreeMap::from([("us-west-2".into(), tagged("ACTIVE", &[("team", "id")]))]);
         let changes = diff(Some(&desired), &live_map, false);
         assert_eq!(
             actions(&changes),
@@ -143,8 +153,35 @@ mod tests {
         );
         assert_eq!(changes[0].fields.len(), 1);
         assert_eq!(changes[0].fields[0].path, "status");
-        let same = BTreeMap::from([("us-west-2".into(), live("INACTIVE"))]);
+        let same = BTreeMap::from([("us-west-2".into(), tagged("INACTIVE", &[("team", "id")]))]);
         assert!(diff(Some(&desired), &same, false).is_empty());
+    }
+
+    #[test]
+    fn replica_tags_are_compared_key_by_key_for_the_declared_keys_only() {
+        let desired = BTreeMap::from([("us-west-2".into(), want(None))]);
+        // A live tag the spec does not name is not managed: no change.
+        let extra = BTreeMap::from([(
+            "us-west-2".into(),
+            tagged("ACTIVE", &[("team", "id"), ("cost", "x")]),
+        )]);
+        assert!(diff(Some(&desired), &extra, false).is_empty());
+        let changed = BTreeMap::from([("us-west-2".into(), tagged("ACTIVE", &[("team", "ops")]))]);
+        let changes = diff(Some(&desired), &changed, false);
+        assert_eq!(
+            actions(&changes),
+            [("replica.us-west-2".into(), Action::Update)]
+        );
+        assert_eq!(changes[0].fields.len(), 1);
+        assert_eq!(changes[0].fields[0].path, "tags.team");
+        assert_eq!(changes[0].fields[0].before, Some("ops".into()));
+        let untagged = BTreeMap::from([("us-west-2".into(), live("ACTIVE"))]);
+        let changes = diff(Some(&desired), &untagged, false);
+        assert_eq!(changes[0].fields[0].path, "tags.team");
+        assert_eq!(changes[0].fields[0].before, None);
+        // A replica still being created: its tags wait, like its status.
+        let creating = BTreeMap::from([("us-west-2".into(), live("CREATING"))]);
+        assert!(diff(Some(&desired), &creating, false).is_empty());
     }
 
     #[test]

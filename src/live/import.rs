@@ -115,6 +115,8 @@ pub async fn read(session: &Session, request: &Request) -> anyhow::Result<WholeP
         }
         .into());
     };
+    // Every replica's tags: import writes them.
+    super::replica::add_tags(session, &request.target, &mut state.replicas, |_| true).await?;
     let clients = session.clients(&request.target).await;
     let branding = super::branding::read_all(&clients.cognito, &pool.id, &state.clients).await?;
     let functions = pool

@@ -348,7 +348,17 @@ impl<'a> LiveReader<'a> {
                 }
                 anyhow::Ok(Some(state))
             },
-            when_declared(&resources.replicas, |_| replica::read(cognito, &id)),
+            when_declared(&resources.replicas, |declared| {
+                let (id, target) = (&id, &target);
+                async move {
+                    let mut live = replica::read(cognito, id).await?;
+                    // Tags only where the spec declares some for that replica.
+                    let tagged =
+                        |region: &str| declared.get(region).is_some_and(|r| r.tags.is_some());
+                    replica::add_tags(self.session, target, &mut live, tagged).await?;
+                    Ok(live)
+                }
+            }),
         )?;
         let Some((live, domain, domain_holder)) = live else {
             if desired.pool_id.is_some() {

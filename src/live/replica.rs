@@ -1,8 +1,10 @@
 //! Reading a pool's multi-Region replicas (`ListUserPoolReplicas`, paged).
 //! The list also names the primary (the pool itself, in its own region):
-//! it is no replica and is left out.
+//! it is no replica and is left out. A replica's tags are its own
+//! (`ListTagsForResource` on its ARN, in its region), read only for the
+//! replicas whose tags are wanted.
 
-use crate::aws::empty_if_not_found;
+use crate::aws::{empty_if_not_found, Session, Target};
 use crate::model::enums::ReplicaStatus;
 use crate::model::replica::Replica;
 use aws_sdk_cognitoidentityprovider as cognito;
@@ -94,10 +96,67 @@ pub fn to_live(r: &UserPoolReplicaType) -> LiveReplica {
 }
 
 /// One replica as it is now; `None` when the pool has none in `region`.
+/// Its tags are read when `with_tags`.
 pub async fn get(
-    client: &cognito::Client,
+    session: &Session,
+    target: &Target,
     pool_id: &str,
     region: &str,
+    with_tags: bool,
 ) -> anyhow::Result<Option<LiveReplica>> {
-    Ok(read(client, pool_id).await?.remove(region))
+    let client = session.clients(target).await.cognito;
+    let mut all = read(&client, pool_id).await?;
+    let Some(mut one) = all.remove(region) else {
+        return Ok(None);
+    };
+    if with_tags {
+        read_tags(session, target, region, &mut one).await?;
+    }
+    Ok(Some(one))
+}
+
+/// Fills in the tags of the replicas `wanted` names (by region). A replica
+/// Cognito is still creating or deleting is left without: its tags are not
+/// compared until it has settled.
+pub async fn add_tags(
+    session: &Session,
+    target: &Target,
+    replicas: &mut BTreeMap<String, LiveReplica>,
+    wanted: impl Fn(&str) -> bool,
+) -> anyhow::Result<()> {
+    let reads = replicas
+        .iter_mut()
+        .filter(|(region, _)| wanted(region))
+        .map(|(region, replica)| read_tags(session, target, region, replica));
+    futures::future::try_join_all(reads).await?;
+    Ok(())
+}
+
+/// The replica's tags, asked of Cognito in the replica's own region (the
+/// pool's profile); a replica with none has `tags: None`, as in the spec.
+async fn read_tags(
+    session: &Session,
+    target: &Target,
+    region: &str,
+    replica: &mut LiveReplica,
+) -> anyhow::Result<()> {
+    if replica.is_creating() || replica.is_deleting() {
+        return Ok(());
+    }
+    let Some(arn) = replica.arn.clone() else {
+        return Ok(());
+    };
+    let client = session.clients(&target.in_region(region)).await.cognito;
+    let answer = client
+        .list_tags_for_resource()
+        .resource_arn(&arn)
+        .send()
+        .await;
+    let Some(out) = empty_if_not_found(&format!("ListTagsForResource {arn}"), answer.map(Some))?
+    else {
+        return Ok(());
+    };
+    let tags: BTreeMap<String, String> = out.tags.unwrap_or_default().into_iter().collect();
+    replica.model.tags = (!tags.is_empty()).then_some(tags);
+    Ok(())
 }

@@ -13,9 +13,9 @@ pub struct Replica {
     /// `active` (serves end users) or `inactive`; absent, left as it is.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<ReplicaStatus>,
-    /// Tags the replica is created with (`UserPoolTags`). Cognito takes them
-    /// only at creation and the replica keeps its own afterwards, so they are
-    /// never compared with live.
+    /// The replica's own tags: sent with `CreateUserPoolReplica`
+    /// (`UserPoolTags`), then key by key (`TagResource` on the replica's
+    /// ARN); a tag dropped from the spec is no longer managed and stays.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<BTreeMap<String, String>>,
 }

@@ -457,6 +457,86 @@ fn replicas_end_to_end() {
     assert!(written.contains("status: inactive"), "{written}");
 }
 
+/// The region a recorded request was signed for (SigV4 credential scope).
+fn signed_region(request: &crate::support::proxy::RecordedRequest) -> String {
+    let auth = request.header("authorization").unwrap_or_default();
+    auth.split("Credential=")
+        .nth(1)
+        .and_then(|c| c.split('/').nth(2))
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[test]
+fn replica_tags_are_managed_key_by_key() {
+    let stack = Stack::new();
+    let spec = "name: rept-${env}\nenvironments: { dev: { region: us-east-1 } }\ntier: essentials\nreplicas:\n  us-west-2:\n    tags: { team: identity, tier: gold }\n";
+    stack.spec("rept.yaml", spec);
+    apply(&stack);
+    let id = the_pool_id(&stack);
+    let arn = format!("arn:aws:cognito-idp:us-west-2:123456789012:userpool/{id}");
+    // The first list shows the replica CREATING (its tags wait); then it is
+    // created, and its tags are read and equal.
+    assert_converged(&stack);
+    stack.proxy.clear();
+    assert_converged(&stack);
+    // Read in the replica's region, on the replica's ARN.
+    let reads = stack.proxy.requests_for("ListTagsForResource");
+    assert_eq!(reads.len(), 1, "{:?}", stack.proxy.operations());
+    assert_eq!(reads[0].json(), json!({"ResourceArn": arn}));
+    assert_eq!(signed_region(&reads[0]), "us-west-2");
+
+    // By hand, in the replica's region: one tag changed, one added by
+    // someone else (not the spec's: left alone).
+    let west = cognito_client(&stack.proxy.endpoint(), "us-west-2");
+    block_on(
+        west.tag_resource()
+            .resource_arn(&arn)
+            .tags("team", "ops")
+            .tags("cost", "1234")
+            .send(),
+    )
+    .unwrap();
+    let p = plan(&stack);
+    assert_eq!(actions(&p), [("replica.us-west-2".into(), "update".into())]);
+    assert_eq!(
+        fields(change(&p, "replica.us-west-2")),
+        [("tags.team".into(), json!("ops"), json!("identity"))]
+    );
+    stack.proxy.clear();
+    apply(&stack);
+    let writes = stack.writes();
+    assert_eq!(writes.len(), 1, "{:?}", stack.proxy.operations());
+    assert_eq!(writes[0].operation, "TagResource");
+    assert_eq!(
+        writes[0].json(),
+        json!({"ResourceArn": arn, "Tags": {"team": "identity"}})
+    );
+    assert_eq!(signed_region(&writes[0]), "us-west-2");
+    assert_converged(&stack);
+    let live = block_on(west.list_tags_for_resource().resource_arn(&arn).send()).unwrap();
+    let live: std::collections::BTreeMap<_, _> = live.tags().unwrap().clone().into_iter().collect();
+    assert_eq!(
+        live,
+        [("cost", "1234"), ("team", "identity"), ("tier", "gold")]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    );
+
+    // A tag dropped from the spec is no longer managed: it stays live.
+    stack.spec(
+        "rept.yaml",
+        &spec.replace("{ team: identity, tier: gold }", "{ team: identity }"),
+    );
+    assert_converged(&stack);
+
+    // Import writes the replica's tags, and its plan is empty.
+    let written = import_round_trip(&stack, "rept.yaml", "rept-dev");
+    assert!(written.contains("team: identity"), "{written}");
+    assert!(written.contains("cost:"), "{written}");
+}
+
 #[test]
 fn a_replica_is_deleted_only_with_prune_and_deactivated_first() {
     let stack = Stack::new();

@@ -10,6 +10,13 @@
 //! the wrong length, a pool on the lite tier (multi-Region replication needs
 //! essentials or plus), a status change while it is creating, and deleting
 //! one that is not `INACTIVE`.
+//!
+//! A replica's own tags: those given to `CreateUserPoolReplica`
+//! (`UserPoolTags`), then `TagResource`, `UntagResource` and
+//! `ListTagsForResource` on the replica's ARN (the pool's id, in the
+//! replica's region); the pool's own ARN is left to moto. An ARN naming a
+//! region with no replica is `ResourceNotFoundException`; more than 50 tags
+//! on a replica, or a key or value of the wrong length, is refused.
 
 use super::Answer;
 use serde_json::{json, Value};
@@ -28,6 +35,8 @@ struct State {
     /// Pool id -> `UserPoolTier` as last sent (AWS's default is ESSENTIALS).
     tiers: HashMap<String, String>,
     deleted_pools: HashSet<String>,
+    /// (pool id, region) -> the replica's tags.
+    tags: HashMap<(String, String), BTreeMap<String, String>>,
 }
 
 const ACCOUNT: &str = "123456789012";
@@ -48,6 +57,12 @@ fn invalid(message: &str) -> Answer {
 impl ReplicaSemantics {
     /// An answer in moto's place for the replica calls; `None` otherwise.
     pub fn answer(&self, operation: &str, request: &Value) -> Option<Answer> {
+        if matches!(
+            operation,
+            "TagResource" | "UntagResource" | "ListTagsForResource"
+        ) {
+            return self.tag_answer(operation, request);
+        }
         if !operation.contains("UserPoolReplica") {
             return None;
         }
@@ -89,6 +104,7 @@ impl ReplicaSemantics {
                 &format!("User pool {pool} has no replica in {region}."),
             )
         };
+        let mut tags_now: Option<BTreeMap<String, String>> = None;
         let answer = match operation {
             "CreateUserPoolReplica" => {
                 if region == primary {
@@ -102,6 +118,15 @@ impl ReplicaSemantics {
                     invalid(&format!("User pool {pool} already has a replica in {region}."))
                 } else {
                     replicas.insert(region.clone(), "CREATING".into());
+                    // A new replica has the tags it is created with, only.
+                    tags_now = Some(
+                        request["UserPoolTags"]
+                            .as_object()
+                            .into_iter()
+                            .flatten()
+                            .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
+                            .collect(),
+                    );
                     Answer::ok(json!({
                         "UserPoolReplica": replica(&pool, &region, "CREATING", "SECONDARY")
                     }))
@@ -132,11 +157,78 @@ impl ReplicaSemantics {
                 )),
                 Some(_) => {
                     replicas.remove(&region);
+                    tags_now = Some(BTreeMap::new());
                     Answer::ok(json!({
                         "UserPoolReplica": replica(&pool, &region, "DELETING", "SECONDARY")
                     }))
                 }
             },
+            _ => return None,
+        };
+        if let Some(tags) = tags_now {
+            state.tags.insert((pool, region), tags);
+        }
+        Some(answer)
+    }
+
+    /// The tag calls on a replica's ARN; `None` for any other ARN (the
+    /// pool's own, in its region, is moto's).
+    fn tag_answer(&self, operation: &str, request: &Value) -> Option<Answer> {
+        let arn = request["ResourceArn"].as_str()?;
+        // arn:aws:cognito-idp:REGION:ACCOUNT:userpool/POOL_ID
+        let parts: Vec<&str> = arn.splitn(6, ':').collect();
+        let (region, pool) = match parts.as_slice() {
+            [_, _, "cognito-idp", region, _, rest] => (
+                region.to_string(),
+                rest.strip_prefix("userpool/")?.to_string(),
+            ),
+            _ => return None,
+        };
+        if pool.split('_').next() == Some(region.as_str()) {
+            return None;
+        }
+        let mut state = self.state.lock().unwrap();
+        let exists = state
+            .replicas
+            .get(&pool)
+            .is_some_and(|r| r.contains_key(&region));
+        if !exists {
+            return Some(Answer::error(
+                "ResourceNotFoundException",
+                &format!("Resource {arn} does not exist."),
+            ));
+        }
+        let tags = state.tags.entry((pool, region)).or_default();
+        let answer = match operation {
+            "ListTagsForResource" => Answer::ok(json!({ "Tags": tags })),
+            "TagResource" => {
+                let Some(new) = request["Tags"].as_object() else {
+                    return Some(invalid(
+                        "1 validation error detected: Value null at 'tags' failed to satisfy constraint: Member must not be null",
+                    ));
+                };
+                let mut next = tags.clone();
+                for (k, v) in new {
+                    let v = v.as_str().unwrap_or_default();
+                    if !(1..=128).contains(&k.chars().count()) || v.chars().count() > 256 {
+                        return Some(invalid(&format!(
+                            "1 validation error detected: tag {k} failed to satisfy constraint: key length 1-128, value length 0-256"
+                        )));
+                    }
+                    next.insert(k.clone(), v.to_string());
+                }
+                if next.len() > 50 {
+                    return Some(invalid("A resource can have at most 50 tags."));
+                }
+                *tags = next;
+                Answer::ok(json!({}))
+            }
+            "UntagResource" => {
+                for key in request["TagKeys"].as_array().into_iter().flatten() {
+                    tags.remove(key.as_str().unwrap_or_default());
+                }
+                Answer::ok(json!({}))
+            }
             _ => return None,
         };
         Some(answer)
@@ -159,6 +251,7 @@ impl ReplicaSemantics {
             }
             "DeleteUserPool" => {
                 state.replicas.remove(&id);
+                state.tags.retain(|(pool, _), _| *pool != id);
                 state.deleted_pools.insert(id);
             }
             _ => {}
