@@ -59,7 +59,9 @@ async fn find(ctx: &Context, target: &OneClient) -> anyhow::Result<Found> {
     };
     let live = crate::live::client::describe(&cognito, &pool_id, client_id.clone())
         .await?
-        .ok_or_else(|| anyhow::anyhow!("client `{name}` ({client_id}) no longer exists"))?;
+        .ok_or_else(|| {
+            anyhow::anyhow!("client `{name}` ({client_id}) of {pool} no longer exists")
+        })?;
     if !live.model.has_secret() {
         anyhow::bail!(
             "client `{name}` ({client_id}) of {pool} is public: it has no secret to rotate (a secret comes only with `generate_secret: true`, which replaces the client)"

@@ -121,12 +121,6 @@ const DEFAULTS: &[(&str, &str)] = &[
         "clients.*.analytics_configuration.user_data_shared",
         "false",
     ),
-    // A client's own threat protection, as the pool's rows say for the pool's.
-    (
-        "clients.*.threat_protection.compromised_credentials.event_filter",
-        "[sign_in, password_change, sign_up]",
-    ),
-    ("clients.*.threat_protection.ip_address_exceptions.*", "[]"),
     // A declared `log_delivery` carries its absent sources and destinations
     // as nulls (so the diff reads them as removals); written, they say nothing.
     ("log_delivery.*", "null"),
@@ -156,7 +150,12 @@ fn table_defaults() -> impl Iterator<Item = (String, &'static str)> {
             import_defaults_in(table)
                 .map(move |(path, default)| (format!("{under}.{path}"), default))
         });
-    pool.chain(resources)
+    // A client's own threat protection is the pool's settings again, with
+    // the same defaults: the pool's rows speak for it.
+    let client_threat = import_defaults_in(crate::model::pool_table::POOL_SETTINGS)
+        .filter(|(path, _)| path.starts_with("threat_protection."))
+        .map(|(path, default)| (format!("clients.*.{path}"), default));
+    pool.chain(resources).chain(client_threat)
 }
 
 /// Sections below the top level of a table (`clients.*.x.y`) that go when
